@@ -1,0 +1,30 @@
+/**
+ * Every paper's descriptor, in the order the tree shows them. Imports no TensorFlow.js: the
+ * extension host, the webview side and the CLI read this.
+ */
+import type { PaperDescriptor, PaperId } from '../shared/catalog';
+import { ance } from './ance/descriptor';
+import { drq } from './drq/descriptor';
+import { fedopt } from './fedopt/descriptor';
+import { flyvec } from './flyvec/descriptor';
+import { genre } from './genre/descriptor';
+import { rims } from './rims/descriptor';
+import { scoreSde } from './score-sde/descriptor';
+
+export const PAPERS: readonly PaperDescriptor[] = [rims, scoreSde, genre, ance, drq, fedopt, flyvec];
+
+export function getPaper(id: PaperId): PaperDescriptor {
+  const paper = PAPERS.find((p) => p.meta.id === id);
+  if (!paper) throw new Error(`unknown paper ${id}`);
+  return paper;
+}
+
+export function findDemo(id: PaperId, demoId?: string): PaperDescriptor['demos'][number] | undefined {
+  const paper = getPaper(id);
+  return demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
+}
+
+/** Paper id → equation refs, for checking annotations. */
+export function equationIndex(): Map<string, string[]> {
+  return new Map(PAPERS.map((p) => [p.meta.id, p.equations.map((e) => e.ref)]));
+}

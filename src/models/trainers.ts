@@ -1,0 +1,15 @@
+/**
+ * Training entry points by paper and demo. Imports TensorFlow.js through the paper modules:
+ * only the worker and the CLI's run command load this file.
+ */
+import type { PaperId } from '../shared/catalog';
+import { runFedOpt } from './fedopt/train';
+import type { DemoRun } from './types';
+
+export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>>> = {
+  fedopt: { compare: runFedOpt },
+};
+
+export function getTrainer(paper: PaperId, demo: string): DemoRun | undefined {
+  return TRAINERS[paper]?.[demo];
+}

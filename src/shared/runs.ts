@@ -1,0 +1,88 @@
+/**
+ * Run records: what is written to `runs/<runId>/` by the worker and the CLI, and read back by
+ * the host and the panel.
+ *
+ *   run.json        RunRecord (rewritten on status changes)
+ *   metrics.jsonl   one MetricPoint per line (appended)
+ *   outputs/<id>.json  RunOutput
+ *   summary.json    RunSummary (when the run ends, also when stopped or failed)
+ */
+import type { DemoConfig, PaperId, RunResults } from './catalog';
+
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendChoice = BackendName | 'auto';
+
+export function isBackendChoice(value: unknown): value is BackendChoice {
+  return value === 'auto' || (typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value));
+}
+
+/** Why a backend was or was not used. */
+export interface BackendAttempt {
+  readonly name: BackendName;
+  readonly ok: boolean;
+  /** For a skipped backend, why; for the chosen one, what it runs on. */
+  readonly reason: string;
+}
+
+export interface BackendReport {
+  readonly requested: BackendChoice;
+  readonly chosen: BackendName;
+  readonly attempts: readonly BackendAttempt[];
+}
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+export interface RunRecord {
+  readonly runId: string;
+  readonly paper: PaperId;
+  readonly demo: string;
+  readonly preset: string;
+  readonly config: DemoConfig;
+  readonly seed: number;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly backend?: BackendReport;
+  readonly versions: Readonly<Record<string, string>>;
+  /** Wall-clock seconds of training, excluding backend start-up. */
+  readonly trainSeconds?: number;
+  readonly error?: string;
+}
+
+/** One row of `metrics.jsonl`: values of several metrics at one step. */
+export interface MetricPoint {
+  readonly step: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export interface ClaimResult {
+  readonly id: string;
+  readonly text: string;
+  readonly measured: number | null;
+  readonly target: string;
+  readonly pass: boolean;
+  readonly unit?: string;
+  readonly caveat?: string;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly results: RunResults;
+  readonly claims: readonly ClaimResult[];
+  readonly trainSeconds: number;
+  readonly steps: number;
+}
+
+/** `fedopt-quick-20261128-081500-s0` style ids: sortable, readable, safe as folder names. */
+export function makeRunId(paper: PaperId, preset: string, seed: number, date: Date = new Date()): string {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const stamp = `${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}-${p(date.getUTCHours())}${p(
+    date.getUTCMinutes(),
+  )}${p(date.getUTCSeconds())}${p(date.getUTCMilliseconds(), 3)}`;
+  const safePreset = preset.replace(/[^a-z0-9-]/gi, '').slice(0, 20) || 'custom';
+  return `${paper}-${safePreset}-${stamp}-s${seed}`;
+}
+
+export const RUN_ID_PATTERN = /^[a-z0-9-]+$/;

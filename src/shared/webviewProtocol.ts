@@ -1,0 +1,243 @@
+/**
+ * Messages between the extension host and a paper panel (webview).
+ *
+ *   webview → host: ready | startRun | stopRun | openLocation | openRun | openLink | validateConfig
+ *   host → webview: init | focusEquation | locations | runs | runStarted | runMetrics | runOutput |
+ *                   runProgress | runEnded | runLoaded | configErrors | backend
+ *
+ * The host posts nothing until the webview says `ready`. Every webview message is untrusted
+ * input and passes its guard (and the host's own checks, e.g. that a location is one it sent)
+ * before anything is done with it.
+ */
+import type {
+  ClaimSpec,
+  DemoConfig,
+  DemoDescriptor,
+  Equation,
+  FieldSpec,
+  OutputSpec,
+  PaperDescriptor,
+  PaperMeta,
+  PlotSpec,
+} from './catalog';
+import {
+  defineMessage,
+  isConfigRecord,
+  isIdentifier,
+  isNonNegativeInt,
+  isString,
+  type MessageOf,
+} from './messages';
+import type { RunOutput } from './outputs';
+import type { MetricPoint, RunRecord, RunSummary } from './runs';
+
+// ---------------------------------------------------------------------------------------------
+// Serializable views of the catalog (descriptors without functions)
+
+export interface CodeLocation {
+  /** Display path, e.g. `src/models/fedopt/server.ts` or a workspace-relative path. */
+  readonly label: string;
+  /** Absolute file URI as a string; the host only opens locations it has itself sent. */
+  readonly uri: string;
+  /** Zero-based line of the annotated code (the line after the annotation comment). */
+  readonly line: number;
+  /** True for the extension's own shipped sources, false for the user's workspace. */
+  readonly shipped: boolean;
+}
+
+export type ClaimView = Omit<ClaimSpec, 'measure'>;
+
+export interface DemoView {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly available: boolean;
+  readonly fields: readonly FieldSpec[];
+  readonly presets: Readonly<Record<string, DemoConfig>>;
+  readonly stepLabel: string;
+  readonly plots: readonly PlotSpec[];
+  readonly outputs: readonly OutputSpec[];
+  readonly claims: readonly ClaimView[];
+}
+
+export interface PaperView {
+  readonly meta: PaperMeta;
+  readonly equations: readonly Equation[];
+  readonly demos: readonly DemoView[];
+  /** Markdown with `$inline$` and `$$display$$` math. */
+  readonly explanation: string;
+}
+
+export function toDemoView(demo: DemoDescriptor): DemoView {
+  return {
+    id: demo.id,
+    title: demo.title,
+    description: demo.description,
+    available: demo.available,
+    fields: demo.fields,
+    presets: demo.presets,
+    stepLabel: demo.stepLabel,
+    plots: demo.plots,
+    outputs: demo.outputs,
+    claims: demo.claims.map(({ measure: _measure, ...rest }) => rest),
+  };
+}
+
+export function toPaperView(paper: PaperDescriptor, explanation: string): PaperView {
+  return { meta: paper.meta, equations: paper.equations, demos: paper.demos.map(toDemoView), explanation };
+}
+
+/** A past or current run as listed in the panel and the tree. */
+export interface RunListItem {
+  readonly runId: string;
+  readonly demo: string;
+  readonly preset: string;
+  readonly seed: number;
+  readonly status: RunRecord['status'];
+  readonly startedAt: string;
+  readonly backend?: string;
+  /** e.g. "3/3 claims pass". */
+  readonly claimsLine?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// webview → host
+
+export const PanelReady = defineMessage<'ready', Record<never, never>>('ready', () => true);
+
+export const PanelStartRun = defineMessage<
+  'startRun',
+  { demo: string; preset: string; config: Readonly<Record<string, number | string | boolean>>; seed: number }
+>(
+  'startRun',
+  (m) => isIdentifier(m['demo']) && isIdentifier(m['preset']) && isConfigRecord(m['config']) && isNonNegativeInt(m['seed']),
+);
+
+export const PanelStopRun = defineMessage<'stopRun', { runId: string }>('stopRun', (m) => isIdentifier(m['runId']));
+
+export const PanelOpenLocation = defineMessage<'openLocation', { uri: string; line: number }>(
+  'openLocation',
+  (m) => isString(m['uri']) && m['uri'].length < 4096 && isNonNegativeInt(m['line']),
+);
+
+export const PanelOpenRun = defineMessage<'openRun', { runId: string }>('openRun', (m) => isIdentifier(m['runId']));
+
+export const PanelOpenLink = defineMessage<'openLink', { url: string }>(
+  'openLink',
+  (m) => isString(m['url']) && /^https:\/\/[^\s]+$/.test(m['url']) && m['url'].length < 2048,
+);
+
+export const PanelValidateConfig = defineMessage<
+  'validateConfig',
+  { demo: string; config: Readonly<Record<string, number | string | boolean>> }
+>('validateConfig', (m) => isIdentifier(m['demo']) && isConfigRecord(m['config']));
+
+export type PanelToHost =
+  | MessageOf<typeof PanelReady>
+  | MessageOf<typeof PanelStartRun>
+  | MessageOf<typeof PanelStopRun>
+  | MessageOf<typeof PanelOpenLocation>
+  | MessageOf<typeof PanelOpenRun>
+  | MessageOf<typeof PanelOpenLink>
+  | MessageOf<typeof PanelValidateConfig>;
+
+const PANEL_MESSAGES = [PanelReady, PanelStartRun, PanelStopRun, PanelOpenLocation, PanelOpenRun, PanelOpenLink, PanelValidateConfig];
+
+export function isPanelToHost(value: unknown): value is PanelToHost {
+  return PANEL_MESSAGES.some((m) => m.is(value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// host → webview (trusted: the host builds them; the webview still checks `type`)
+
+export interface HostInit {
+  readonly type: 'init';
+  readonly paper: PaperView;
+  readonly locations: Readonly<Record<string, readonly CodeLocation[]>>;
+  readonly runs: readonly RunListItem[];
+  readonly backend: string;
+  /** Equation ref to scroll to, if the panel was opened from a CodeLens or the tree. */
+  readonly focus?: string;
+}
+
+export interface HostFocusEquation {
+  readonly type: 'focusEquation';
+  readonly ref: string;
+}
+
+export interface HostLocations {
+  readonly type: 'locations';
+  readonly locations: Readonly<Record<string, readonly CodeLocation[]>>;
+}
+
+export interface HostRuns {
+  readonly type: 'runs';
+  readonly runs: readonly RunListItem[];
+}
+
+export interface HostRunStarted {
+  readonly type: 'runStarted';
+  readonly record: RunRecord;
+}
+
+export interface HostRunMetrics {
+  readonly type: 'runMetrics';
+  readonly runId: string;
+  readonly points: readonly MetricPoint[];
+}
+
+export interface HostRunOutput {
+  readonly type: 'runOutput';
+  readonly runId: string;
+  readonly output: RunOutput;
+}
+
+export interface HostRunProgress {
+  readonly type: 'runProgress';
+  readonly runId: string;
+  readonly step: number;
+  readonly total: number;
+  readonly stepsPerSecond: number;
+  readonly backend?: string;
+}
+
+export interface HostRunEnded {
+  readonly type: 'runEnded';
+  readonly record: RunRecord;
+  readonly summary?: RunSummary;
+}
+
+/** A whole past run, for reopening it with its plots. */
+export interface HostRunLoaded {
+  readonly type: 'runLoaded';
+  readonly record: RunRecord;
+  readonly points: readonly MetricPoint[];
+  readonly outputs: readonly RunOutput[];
+  readonly summary?: RunSummary;
+  readonly live: boolean;
+}
+
+export interface HostConfigErrors {
+  readonly type: 'configErrors';
+  readonly demo: string;
+  readonly errors: readonly string[];
+}
+
+export interface HostBackend {
+  readonly type: 'backend';
+  readonly backend: string;
+}
+
+export type HostToPanel =
+  | HostInit
+  | HostFocusEquation
+  | HostLocations
+  | HostRuns
+  | HostRunStarted
+  | HostRunMetrics
+  | HostRunOutput
+  | HostRunProgress
+  | HostRunEnded
+  | HostRunLoaded
+  | HostConfigErrors
+  | HostBackend;
