@@ -34,7 +34,14 @@ export function parseAnnotations(text: string): Annotation[] {
     const paper = match[1] ?? '';
     const ref = match[2] ?? '';
     const length = line.slice(at).search(/\s*(\*\/)?\s*$/);
-    found.push({ line: i, target: nextCodeLine(lines, i), column: at, length: length > 0 ? length : line.length - at, paper, ref });
+    found.push({
+      line: i,
+      target: nextCodeLine(lines, i),
+      column: at,
+      length: length > 0 ? length : line.length - at,
+      paper,
+      ref,
+    });
   }
   return found;
 }
@@ -64,11 +71,20 @@ export function checkAnnotations(
   for (const a of annotations) {
     const refs = equations.get(a.paper);
     if (!refs) {
-      problems.push({ annotation: a, message: `Unknown paper "${a.paper}" (known: ${[...equations.keys()].join(', ')})` });
+      problems.push({
+        annotation: a,
+        message: `Unknown paper "${a.paper}" (known: ${[...equations.keys()].join(', ')})`,
+      });
     } else if (a.ref === '') {
-      problems.push({ annotation: a, message: `@paper ${a.paper}: missing equation reference (one of: ${refs.join(', ')})` });
+      problems.push({
+        annotation: a,
+        message: `@paper ${a.paper}: missing equation reference (one of: ${refs.join(', ')})`,
+      });
     } else if (!refs.includes(a.ref)) {
-      problems.push({ annotation: a, message: `Unknown equation "${a.ref}" in ${a.paper} (known: ${refs.join(', ')})` });
+      problems.push({
+        annotation: a,
+        message: `Unknown equation "${a.ref}" in ${a.paper} (known: ${refs.join(', ')})`,
+      });
     }
   }
   return problems;

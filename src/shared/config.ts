@@ -85,7 +85,8 @@ export function parseAssignment(
   const key = assignment.slice(0, eq).trim();
   const raw = assignment.slice(eq + 1).trim();
   const field = demo.fields.find((f) => f.key === key);
-  if (!field) return { error: `${key}: unknown setting for ${demo.id} (known: ${demo.fields.map((f) => f.key).join(', ')})` };
+  if (!field)
+    return { error: `${key}: unknown setting for ${demo.id} (known: ${demo.fields.map((f) => f.key).join(', ')})` };
   switch (field.kind) {
     case 'int':
     case 'number': {

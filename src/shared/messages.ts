@@ -61,7 +61,9 @@ export function isConfigRecord(value: unknown): value is Readonly<Record<string,
     entries.every(
       ([k, v]) =>
         k.length <= 100 &&
-        ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 200)),
+        ((typeof v === 'number' && Number.isFinite(v)) ||
+          typeof v === 'boolean' ||
+          (typeof v === 'string' && v.length <= 200)),
     )
   );
 }

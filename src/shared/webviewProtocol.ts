@@ -20,14 +20,7 @@ import type {
   PaperMeta,
   PlotSpec,
 } from './catalog';
-import {
-  defineMessage,
-  isConfigRecord,
-  isIdentifier,
-  isNonNegativeInt,
-  isString,
-  type MessageOf,
-} from './messages';
+import { defineMessage, isConfigRecord, isIdentifier, isNonNegativeInt, isString, type MessageOf } from './messages';
 import type { RunOutput } from './outputs';
 import type { MetricPoint, RunRecord, RunSummary } from './runs';
 
@@ -110,7 +103,8 @@ export const PanelStartRun = defineMessage<
   { demo: string; preset: string; config: Readonly<Record<string, number | string | boolean>>; seed: number }
 >(
   'startRun',
-  (m) => isIdentifier(m['demo']) && isIdentifier(m['preset']) && isConfigRecord(m['config']) && isNonNegativeInt(m['seed']),
+  (m) =>
+    isIdentifier(m['demo']) && isIdentifier(m['preset']) && isConfigRecord(m['config']) && isNonNegativeInt(m['seed']),
 );
 
 export const PanelStopRun = defineMessage<'stopRun', { runId: string }>('stopRun', (m) => isIdentifier(m['runId']));
@@ -141,7 +135,15 @@ export type PanelToHost =
   | MessageOf<typeof PanelOpenLink>
   | MessageOf<typeof PanelValidateConfig>;
 
-const PANEL_MESSAGES = [PanelReady, PanelStartRun, PanelStopRun, PanelOpenLocation, PanelOpenRun, PanelOpenLink, PanelValidateConfig];
+const PANEL_MESSAGES = [
+  PanelReady,
+  PanelStartRun,
+  PanelStopRun,
+  PanelOpenLocation,
+  PanelOpenRun,
+  PanelOpenLink,
+  PanelValidateConfig,
+];
 
 export function isPanelToHost(value: unknown): value is PanelToHost {
   return PANEL_MESSAGES.some((m) => m.is(value));

@@ -110,7 +110,16 @@ export type WorkerToHost =
   | MessageOf<typeof WorkerSummary>
   | MessageOf<typeof WorkerError>;
 
-const WORKER_MESSAGES = [WorkerReady, WorkerBackend, WorkerMetrics, WorkerOutput, WorkerLog, WorkerProgress, WorkerSummary, WorkerError];
+const WORKER_MESSAGES = [
+  WorkerReady,
+  WorkerBackend,
+  WorkerMetrics,
+  WorkerOutput,
+  WorkerLog,
+  WorkerProgress,
+  WorkerSummary,
+  WorkerError,
+];
 
 export function isWorkerToHost(value: unknown): value is WorkerToHost {
   return WORKER_MESSAGES.some((m) => m.is(value));
