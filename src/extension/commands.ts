@@ -1,0 +1,191 @@
+/**
+ * Command handlers. Commands accept arguments from the tree (a PaperNode), from CodeLenses and
+ * other commands (paper id, equation ref, run id), or none (then they ask with a quick pick).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isPaperId, type PaperId } from '../shared/catalog';
+import { isRecord } from '../shared/messages';
+import { PAPERS, getPaper } from '../models/catalog';
+import { installGpuBackend, type BackendStatus } from './backendStatus';
+import type { PaperPanels } from './paperPanel';
+import type { PapersTree } from './papersTree';
+import { ConfigError, type RunManager } from './runManager';
+import { defaultSeed } from './settings';
+
+export interface CommandServices {
+  readonly extensionPath: string;
+  readonly storagePath: string;
+  readonly panels: PaperPanels;
+  readonly runs: RunManager;
+  readonly tree: PapersTree;
+  readonly backend: BackendStatus;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** The paper an argument refers to: a paper id, or a tree node carrying one. */
+function paperOf(arg: unknown): PaperId | undefined {
+  if (isPaperId(arg)) return arg;
+  if (isRecord(arg)) {
+    if (isPaperId(arg['paper'])) return arg['paper'];
+    const paper = arg['paper'];
+    if (isRecord(paper) && isRecord(paper['meta']) && isPaperId(paper['meta']['id'])) return paper['meta']['id'];
+  }
+  return undefined;
+}
+
+/** The run id an argument refers to: a run id string, or a run tree node. */
+function runOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && !isPaperId(arg)) return arg;
+  if (isRecord(arg) && isRecord(arg['run']) && typeof arg['run']['runId'] === 'string') return arg['run']['runId'];
+  return undefined;
+}
+
+async function pickPaper(title: string, filter: (id: PaperId) => boolean = () => true): Promise<PaperId | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    PAPERS.filter((p) => filter(p.meta.id)).map((p) => ({
+      label: p.meta.title,
+      description: p.meta.shortName,
+      detail: p.demos.some((d) => d.available) ? p.meta.tagline : `${p.meta.tagline} (demo not available yet)`,
+      id: p.meta.id,
+    })),
+    { title, placeHolder: 'Choose a paper', matchOnDescription: true },
+  );
+  return picked?.id;
+}
+
+export function registerCommands(s: CommandServices): vscode.Disposable[] {
+  const register = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        s.log.error(`${id}: ${message}`);
+        void vscode.window.showErrorMessage(`Paper Lab: ${message}`);
+      }
+    });
+
+  return [
+    register('paperLab.openPaper', async (arg) => {
+      const paper = paperOf(arg) ?? (await pickPaper('Paper Lab: Open Paper'));
+      if (paper) s.panels.open(paper);
+    }),
+
+    register('paperLab.openEquation', (paper, ref) => {
+      if (isPaperId(paper) && typeof ref === 'string') s.panels.open(paper, { focus: ref });
+    }),
+
+    register('paperLab.runDemo', async (arg) => {
+      const paper =
+        paperOf(arg) ??
+        (await pickPaper('Paper Lab: Run Demo', (id) => getPaper(id).demos.some((d) => d.available)));
+      if (!paper) return;
+      const demos = getPaper(paper).demos.filter((d) => d.available);
+      if (demos.length === 0) {
+        void vscode.window.showInformationMessage(`Paper Lab: the ${getPaper(paper).meta.shortName} demo is not available yet.`);
+        s.panels.open(paper);
+        return;
+      }
+      const demo =
+        demos.length === 1
+          ? demos[0]
+          : (
+              await vscode.window.showQuickPick(
+                demos.map((d) => ({ label: d.title, detail: d.description, demo: d })),
+                { title: 'Paper Lab: Run Demo', placeHolder: 'Choose a demo' },
+              )
+            )?.demo;
+      if (!demo) return;
+      const preset = await vscode.window.showQuickPick(
+        Object.keys(demo.presets).map((name) => ({
+          label: name,
+          description: name === 'quick' ? 'claim visible in about a minute' : undefined,
+          detail: Object.entries(demo.presets[name] ?? {})
+            .slice(0, 8)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join('  '),
+        })),
+        { title: `Paper Lab: Run ${demo.title}`, placeHolder: 'Choose a preset (edit the config in the panel for more)' },
+      );
+      if (!preset) return;
+      s.panels.open(paper);
+      try {
+        await s.runs.start({
+          paper,
+          demo: demo.id,
+          preset: preset.label,
+          config: demo.presets[preset.label] ?? {},
+          seed: defaultSeed(),
+        });
+      } catch (error) {
+        if (error instanceof ConfigError) throw new Error(error.errors.join('; '));
+        throw error;
+      }
+    }),
+
+    register('paperLab.stopRun', async (arg) => {
+      const live = s.runs.liveRuns();
+      const runId =
+        runOf(arg) ??
+        (live.length <= 1
+          ? live[0]?.runId
+          : (await vscode.window.showQuickPick(live.map((r) => ({ label: r.runId }))))?.label);
+      if (runId && !s.runs.stop(runId)) void vscode.window.showInformationMessage('Paper Lab: that run is not running.');
+    }),
+
+    register('paperLab.openRun', (arg, maybeRun) => {
+      const paper = paperOf(arg);
+      const runId = typeof maybeRun === 'string' ? maybeRun : runOf(arg);
+      if (paper && runId) s.panels.open(paper, { runId });
+    }),
+
+    register('paperLab.deleteRun', async (arg) => {
+      const runId = runOf(arg);
+      if (!runId) return;
+      const answer = await vscode.window.showWarningMessage(
+        `Delete run ${runId} and its files?`,
+        { modal: true },
+        'Delete',
+      );
+      if (answer === 'Delete') s.runs.delete(runId);
+    }),
+
+    register('paperLab.revealRunFolder', async (arg) => {
+      const runId = runOf(arg);
+      if (!runId) return;
+      const file = vscode.Uri.file(path.join(s.runs.store.dirOf(runId), 'run.json'));
+      await vscode.window.showTextDocument(file, { preview: true });
+    }),
+
+    register('paperLab.openImplementation', async (arg) => {
+      const paper =
+        paperOf(arg) ?? (await pickPaper('Paper Lab: Open Implementation', (id) => getPaper(id).sources.length > 0));
+      if (!paper) return;
+      const sources = getPaper(paper).sources;
+      if (sources.length === 0) {
+        void vscode.window.showInformationMessage(
+          `Paper Lab: the ${getPaper(paper).meta.shortName} implementation is not available yet.`,
+        );
+        return;
+      }
+      const file =
+        sources.length === 1
+          ? sources[0]
+          : (
+              await vscode.window.showQuickPick(
+                sources.map((f) => ({ label: path.basename(f), description: f, file: f })),
+                { title: `Paper Lab: ${getPaper(paper).meta.shortName} implementation`, placeHolder: 'Choose a file' },
+              )
+            )?.file;
+      if (!file) return;
+      const uri = vscode.Uri.file(path.join(s.extensionPath, file));
+      await vscode.window.showTextDocument(uri, { preview: false });
+    }),
+
+    register('paperLab.selectBackend', () => s.backend.select()),
+    register('paperLab.installGpuBackend', () => installGpuBackend(s.storagePath, s.log)),
+    register('paperLab.refreshRuns', () => s.tree.refresh()),
+    register('paperLab.showLog', () => s.log.show()),
+  ];
+}

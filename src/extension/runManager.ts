@@ -1,0 +1,243 @@
+/**
+ * Starts and stops runs. Each run trains in its own worker thread (dist/worker.js); this class
+ * only passes typed messages and keeps the run's record on disk honest when the worker is
+ * stopped or dies. The extension host never trains.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { DemoConfig, PaperId } from '../shared/catalog';
+import { validateConfig } from '../shared/config';
+import type { RunOutput } from '../shared/outputs';
+import { makeRunId, type MetricPoint, type RunRecord, type RunSummary } from '../shared/runs';
+import { isWorkerToHost, StartRun, StopRun, type WorkerToHost } from '../shared/workerProtocol';
+import type { RunListItem } from '../shared/webviewProtocol';
+import { findDemo } from '../models/catalog';
+import { Disposable } from './lifecycle';
+import { RunStore } from './runStore';
+import { backendSetting } from './settings';
+
+/** How long a stopped worker gets to write its summary before it is terminated. */
+const STOP_GRACE_MS = 3000;
+
+export interface StartRequest {
+  readonly paper: PaperId;
+  readonly demo: string;
+  readonly preset: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly errors: readonly string[]) {
+    super(`Invalid config:\n${errors.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Events of a live run, forwarded to panels, the tree and the status bar. */
+export type RunEvent =
+  | { readonly kind: 'started'; readonly record: RunRecord }
+  | { readonly kind: 'metrics'; readonly record: RunRecord; readonly points: readonly MetricPoint[] }
+  | { readonly kind: 'output'; readonly record: RunRecord; readonly output: RunOutput }
+  | {
+      readonly kind: 'progress';
+      readonly record: RunRecord;
+      readonly step: number;
+      readonly total: number;
+      readonly stepsPerSecond: number;
+    }
+  | { readonly kind: 'backend'; readonly record: RunRecord; readonly backend: string; readonly reasons: string }
+  | { readonly kind: 'ended'; readonly record: RunRecord; readonly summary?: RunSummary };
+
+class LiveRun {
+  backend: string | undefined;
+  summary: RunSummary | undefined;
+  error: string | undefined;
+  stopRequested = false;
+  constructor(
+    public record: RunRecord,
+    readonly worker: Worker,
+  ) {}
+}
+
+export class RunManager extends Disposable {
+  private readonly live = new Map<string, LiveRun>();
+  private readonly events = this.register(new vscode.EventEmitter<RunEvent>());
+  private readonly listChanged = this.register(new vscode.EventEmitter<void>());
+  /** Every event of every live run. */
+  readonly onDidRunEvent = this.events.event;
+  /** Fires when runs start, end or are deleted. */
+  readonly onDidChangeRuns = this.listChanged.event;
+  readonly store: RunStore;
+
+  constructor(
+    private readonly extensionPath: string,
+    storagePath: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.store = new RunStore(path.join(storagePath, 'runs'));
+    this.modulePaths = [path.join(storagePath, 'backends', 'node_modules')];
+    this.register({ dispose: () => this.stopAll() });
+  }
+
+  private readonly modulePaths: readonly string[];
+
+  get hasLiveRuns(): boolean {
+    return this.live.size > 0;
+  }
+
+  isLive(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  liveRuns(): RunRecord[] {
+    return [...this.live.values()].map((r) => r.record);
+  }
+
+  /** Runs of a paper (or all), newest first, live ones included. */
+  list(paper?: PaperId): RunListItem[] {
+    return this.store.list((id) => this.live.has(id)).filter((r) => paper === undefined || r.paper === paper).map((r) => r.item);
+  }
+
+  /** Validates the request, then starts its worker. Throws ConfigError before anything starts. */
+  async start(request: StartRequest): Promise<RunRecord> {
+    const demo = findDemo(request.paper, request.demo);
+    if (!demo) throw new ConfigError([`demo: unknown demo "${request.demo}" for ${request.paper}`]);
+    if (!demo.available) throw new ConfigError([`demo: ${demo.title} is not available yet`]);
+    const base = demo.presets[request.preset] ?? demo.presets['quick'];
+    const validation = validateConfig(demo, request.config, base);
+    if (!validation.ok) throw new ConfigError(validation.errors);
+
+    const runId = makeRunId(request.paper, request.preset, request.seed);
+    const runDir = this.store.dirOf(runId);
+    const record: RunRecord = {
+      runId,
+      paper: request.paper,
+      demo: demo.id,
+      preset: request.preset,
+      config: validation.config,
+      seed: request.seed,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      versions: { extension: vscode.extensions.getExtension('paper-lab.paper-lab')?.packageJSON?.version ?? 'dev' },
+    };
+    this.store.create(record);
+
+    const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), {
+      stdout: false,
+      stderr: false,
+      name: `paper-lab ${runId}`,
+    });
+    const run = new LiveRun(record, worker);
+    this.live.set(runId, run);
+    worker.on('message', (message: unknown) => this.onMessage(run, message, validation.config, runDir));
+    worker.on('error', (error) => {
+      run.error = error.message;
+      this.log.error(`[${runId}] worker error: ${error.stack ?? error.message}`);
+    });
+    worker.on('exit', (code) => this.onExit(run, code));
+    this.events.fire({ kind: 'started', record });
+    this.listChanged.fire();
+    this.log.info(`[${runId}] started ${request.paper}/${demo.id} preset=${request.preset} seed=${request.seed}`);
+    return record;
+  }
+
+  /** Asks a run to stop; terminates its worker if it does not finish promptly. */
+  stop(runId: string): boolean {
+    const run = this.live.get(runId);
+    if (!run) return false;
+    run.stopRequested = true;
+    run.worker.postMessage(StopRun.create({ reason: 'stopped by the user' }));
+    setTimeout(() => {
+      if (this.live.has(runId)) {
+        this.log.warn(`[${runId}] did not stop within ${STOP_GRACE_MS} ms; terminating its worker`);
+        void run.worker.terminate();
+      }
+    }, STOP_GRACE_MS).unref();
+    return true;
+  }
+
+  stopAll(): void {
+    for (const run of this.live.values()) {
+      run.stopRequested = true;
+      void run.worker.terminate();
+    }
+  }
+
+  delete(runId: string): void {
+    if (this.live.has(runId)) throw new Error('Stop the run before deleting it.');
+    this.store.delete(runId);
+    this.listChanged.fire();
+  }
+
+  private onMessage(run: LiveRun, message: unknown, config: DemoConfig, runDir: string): void {
+    if (!isWorkerToHost(message)) {
+      this.log.warn(`[${run.record.runId}] ignored a malformed worker message`);
+      return;
+    }
+    const m: WorkerToHost = message;
+    const record = run.record;
+    switch (m.type) {
+      case 'ready':
+        run.worker.postMessage(
+          StartRun.create({
+            runId: record.runId,
+            paper: record.paper,
+            demo: record.demo,
+            preset: record.preset,
+            config,
+            seed: record.seed,
+            backend: backendSetting(),
+            runDir,
+            modulePaths: this.modulePaths,
+          }),
+        );
+        return;
+      case 'backend': {
+        run.backend = m.report.chosen;
+        run.record = { ...record, backend: m.report };
+        const reasons = m.report.attempts.map((a) => `${a.name}: ${a.ok ? '✓' : '✗'} ${a.reason}`).join('\n');
+        this.events.fire({ kind: 'backend', record: run.record, backend: m.report.chosen, reasons });
+        return;
+      }
+      case 'metrics':
+        this.events.fire({ kind: 'metrics', record, points: m.points });
+        return;
+      case 'output':
+        this.events.fire({ kind: 'output', record, output: m.output });
+        return;
+      case 'progress':
+        this.events.fire({ kind: 'progress', record, step: m.step, total: m.total, stepsPerSecond: m.stepsPerSecond });
+        return;
+      case 'log':
+        if (m.level === 'warn') this.log.warn(`[${record.runId}] ${m.text}`);
+        else this.log.info(`[${record.runId}] ${m.text}`);
+        return;
+      case 'summary':
+        run.summary = m.summary;
+        return;
+      case 'error':
+        run.error = m.message;
+        this.log.error(`[${record.runId}] ${m.stack ?? m.message}`);
+        return;
+    }
+  }
+
+  private onExit(run: LiveRun, code: number): void {
+    const runId = run.record.runId;
+    this.live.delete(runId);
+    // The worker writes its own summary; when it could not (terminated, crashed), record why.
+    let record = this.store.readRecord(runId) ?? run.record;
+    if (record.status === 'running') {
+      const status = run.stopRequested ? 'stopped' : 'failed';
+      const error = run.stopRequested ? undefined : (run.error ?? `the training worker exited with code ${code}`);
+      record = this.store.finish(runId, status, error) ?? { ...record, status };
+    }
+    const summary = run.summary ?? this.store.readSummary(runId);
+    this.log.info(`[${runId}] ended: ${record.status}${record.error ? ` (${record.error})` : ''}`);
+    this.events.fire({ kind: 'ended', record, summary });
+    this.listChanged.fire();
+  }
+}
