@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import { isHostToWorker, isWorkerToHost, StartRun, StopRun, WorkerMetrics } from '../../../src/shared/workerProtocol';
+import {
+  isPanelToHost,
+  PanelOpenLink,
+  PanelOpenLocation,
+  PanelStartRun,
+  PanelValidateConfig,
+} from '../../../src/shared/webviewProtocol';
+
+const start = StartRun.create({
+  runId: 'fedopt-quick-20261128-000000000-s0',
+  paper: 'fedopt',
+  demo: 'compare',
+  preset: 'quick',
+  config: { rounds: 10 },
+  seed: 0,
+  backend: 'auto',
+  runDir: '/tmp/x',
+  modulePaths: [],
+});
+
+describe('worker message guards', () => {
+  it('accept well-formed messages and keep the type tag', () => {
+    assert.equal(start.type, 'start');
+    assert.ok(StartRun.is(start));
+    assert.ok(isHostToWorker(start));
+    assert.ok(isHostToWorker(StopRun.create({ reason: 'user' })));
+    assert.ok(isWorkerToHost(WorkerMetrics.create({ points: [{ step: 1, values: { acc: 0.5 } }] })));
+  });
+
+  it('reject wrong payloads', () => {
+    assert.equal(StartRun.is({ ...start, paper: 'gpt' }), false);
+    assert.equal(StartRun.is({ ...start, seed: -1 }), false);
+    assert.equal(StartRun.is({ ...start, seed: 1.5 }), false);
+    assert.equal(StartRun.is({ ...start, backend: 'cuda' }), false);
+    assert.equal(StartRun.is({ ...start, runId: '../../etc' }), false);
+    assert.equal(StartRun.is({ ...start, config: { nested: { a: 1 } } }), false);
+    assert.equal(isWorkerToHost({ type: 'metrics', points: [{ step: 1, values: { acc: 'high' } }] }), false);
+    assert.equal(isWorkerToHost({ type: 'nope' }), false);
+    assert.equal(isWorkerToHost(null), false);
+    assert.equal(isWorkerToHost([start]), false);
+  });
+});
+
+describe('panel message guards', () => {
+  it('accept the messages a panel sends', () => {
+    assert.ok(isPanelToHost({ type: 'ready' }));
+    assert.ok(
+      isPanelToHost(PanelStartRun.create({ demo: 'compare', preset: 'quick', config: { rounds: 3 }, seed: 2 })),
+    );
+    assert.ok(isPanelToHost(PanelOpenLocation.create({ uri: 'file:///a.ts', line: 3 })));
+    assert.ok(isPanelToHost(PanelOpenLink.create({ url: 'https://openreview.net/forum?id=x' })));
+    assert.ok(isPanelToHost(PanelValidateConfig.create({ demo: 'compare', config: {} })));
+  });
+
+  it('reject untrusted input that does not fit', () => {
+    assert.equal(isPanelToHost({ type: 'startRun', demo: 'compare', preset: 'quick', config: {}, seed: '1' }), false);
+    assert.equal(isPanelToHost({ type: 'startRun', demo: 'a b', preset: 'quick', config: {}, seed: 1 }), false);
+    assert.equal(isPanelToHost({ type: 'openLink', url: 'javascript:alert(1)' }), false);
+    assert.equal(isPanelToHost({ type: 'openLink', url: 'http://example.com' }), false);
+    assert.equal(isPanelToHost({ type: 'openLocation', uri: 'file:///a.ts', line: -1 }), false);
+    assert.equal(isPanelToHost({ type: 'runCommand', command: 'rm -rf' }), false);
+    assert.equal(
+      isPanelToHost({ type: 'startRun', demo: 'compare', preset: 'quick', config: { x: 'a'.repeat(1000) }, seed: 1 }),
+      false,
+    );
+  });
+});
