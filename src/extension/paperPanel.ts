@@ -65,7 +65,7 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   }
 
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const paper = isRecord(state) && isPaperId(state['paperId']) ? state['paperId'] : undefined;
+    const paper = isRecord(state) && isPaperId(state['paper']) ? state['paper'] : undefined;
     if (!paper || this.panels.has(paper)) {
       webviewPanel.dispose();
       return;
@@ -290,7 +290,7 @@ export class PaperPanel extends Disposable {
 <title>${escapeHtml(getPaper(this.paper).meta.title)}</title>
 </head>
 <body data-paper="${this.paper}">
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
 </body>
 </html>`;

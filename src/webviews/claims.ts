@@ -1,0 +1,84 @@
+/** The claims table: each claim, what this run measured, the target and the verdict. */
+import type { RunSummary } from '../shared/runs';
+import type { ClaimView } from '../shared/webviewProtocol';
+import { clear, h } from './dom';
+import { formatWithUnit } from './format';
+
+export class ClaimsTable {
+  readonly element: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly caption: HTMLElement;
+
+  constructor() {
+    this.body = h('tbody');
+    this.caption = h('caption', { class: 'muted' });
+    this.element = h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { id: 'claims-table', class: 'data-table claims' },
+        this.caption,
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Claim'),
+            h('th', { scope: 'col', class: 'num' }, 'Measured'),
+            h('th', { scope: 'col' }, 'Target'),
+            h('th', { scope: 'col' }, 'Verdict'),
+          ),
+        ),
+        this.body,
+      ),
+    );
+  }
+
+  /** Shows the claims a run will check, before it has measured them. */
+  showPending(claims: readonly ClaimView[], note: string): void {
+    clear(this.body);
+    this.caption.textContent = note;
+    for (const c of claims) {
+      this.body.appendChild(this.row(c.id, c.text, '—', c.target, null, c.caveat));
+    }
+  }
+
+  showSummary(claims: readonly ClaimView[], summary: RunSummary): void {
+    clear(this.body);
+    const passed = summary.claims.filter((c) => c.pass).length;
+    this.caption.textContent = `${passed} of ${summary.claims.length} claims pass (run ${summary.status}).`;
+    for (const r of summary.claims) {
+      const unit = r.unit ?? claims.find((c) => c.id === r.id)?.unit;
+      this.body.appendChild(this.row(r.id, r.text, formatWithUnit(r.measured, unit), r.target, r.pass, r.caveat));
+    }
+  }
+
+  private row(
+    id: string,
+    text: string,
+    measured: string,
+    target: string,
+    pass: boolean | null,
+    caveat: string | undefined,
+  ): HTMLTableRowElement {
+    const verdict =
+      pass === null
+        ? h('span', { class: 'badge pending' }, 'pending')
+        : h('span', { class: pass ? 'badge pass' : 'badge fail' }, pass ? 'PASS' : 'FAIL');
+    return h(
+      'tr',
+      { 'data-claim': id },
+      h(
+        'th',
+        { scope: 'row', class: 'claim-text' },
+        text,
+        caveat ? h('div', { class: 'caveat' }, `Caveat: ${caveat}`) : null,
+      ),
+      h('td', { class: 'num measured' }, measured),
+      h('td', { class: 'target' }, target),
+      h('td', { class: 'verdict' }, verdict),
+    );
+  }
+}

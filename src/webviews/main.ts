@@ -1,0 +1,403 @@
+/**
+ * The paper panel: header, explanation, equations with their code locations, and the demo
+ * (form, live plots, progress, outputs, claims, runs). Talks to the host only through the
+ * typed messages of `webviewProtocol`.
+ */
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
+import { isRecord } from '../shared/messages';
+import type { RunRecord, RunSummary } from '../shared/runs';
+import {
+  PanelOpenLink,
+  PanelOpenRun,
+  PanelReady,
+  PanelStartRun,
+  PanelStopRun,
+  PanelValidateConfig,
+  type DemoView,
+  type HostInit,
+  type HostToPanel,
+  type PaperView,
+} from '../shared/webviewProtocol';
+import { ClaimsTable } from './claims';
+import { DemoForm } from './demoForm';
+import { clear, h } from './dom';
+import { EquationList } from './equations';
+import { formatDuration, formatProgress } from './format';
+import { readPanelState, type DemoFormState, type PanelState } from './formModel';
+import { renderMarkdown } from './math';
+import { OutputsView } from './outputs';
+import { PlotsView } from './plots';
+import { RunsList } from './runsList';
+import { connect, type HostChannel } from './vscodeApi';
+
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostToPanel['type']>([
+  'init',
+  'focusEquation',
+  'locations',
+  'runs',
+  'runStarted',
+  'runMetrics',
+  'runOutput',
+  'runProgress',
+  'runEnded',
+  'runLoaded',
+  'configErrors',
+  'backend',
+]);
+
+function isHostMessage(value: unknown): value is HostToPanel {
+  return isRecord(value) && typeof value['type'] === 'string' && HOST_MESSAGE_TYPES.has(value['type']);
+}
+
+function section(id: string, title: string, ...children: HTMLElement[]): HTMLElement {
+  return h(
+    'section',
+    { id, class: 'panel-section', 'aria-labelledby': `${id}-heading` },
+    h('h2', { id: `${id}-heading` }, title),
+    ...children,
+  );
+}
+
+class PaperPanel {
+  private paper: PaperView | undefined;
+  private state: PanelState | undefined;
+  private equations: EquationList | undefined;
+  private form: DemoForm | undefined;
+  private demoId: string | undefined;
+  private backend = '';
+  /** The run whose plots and outputs are on screen, and the run training now (if any). */
+  private shownRun: RunRecord | undefined;
+  private liveRunId: string | undefined;
+  private pendingFocus: string | undefined;
+
+  private readonly plots = new PlotsView();
+  private readonly outputs = new OutputsView();
+  private readonly claims = new ClaimsTable();
+  private readonly runs: RunsList;
+  private readonly progressText = h('p', { id: 'progress', class: 'progress', 'aria-live': 'polite' }, 'Not running.');
+  private readonly progressBar: VscodeProgressBar = h('vscode-progress-bar', {
+    class: 'progress-bar',
+    hidden: true,
+    max: 1,
+  });
+  private readonly resultsTitle = h('p', { class: 'results-title muted' });
+  private readonly demoHost = h('div', { class: 'demo-host' });
+  private readonly results = h('div', { class: 'results' });
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: HostChannel,
+  ) {
+    this.runs = new RunsList(host);
+    // Live regions are set on the progress line only; a live region around everything would read out every plot update.
+    root.removeAttribute('aria-live');
+    this.state = readPanelState(host.getState());
+    root.appendChild(h('p', { class: 'muted loading' }, 'Loading the paper…'));
+  }
+
+  handle(message: HostToPanel): void {
+    switch (message.type) {
+      case 'init':
+        this.init(message);
+        break;
+      case 'focusEquation':
+        if (this.equations) this.equations.focus(message.ref);
+        else this.pendingFocus = message.ref;
+        break;
+      case 'locations':
+        this.equations?.setLocations(message.locations);
+        break;
+      case 'runs':
+        this.runs.update(message.runs);
+        break;
+      case 'backend':
+        this.backend = message.backend;
+        if (!this.liveRunId) this.progressText.textContent = this.idleText();
+        break;
+      case 'configErrors':
+        if (message.demo === this.demoId) this.form?.showHostErrors(message.errors);
+        break;
+      case 'runStarted':
+        this.liveRunId = message.record.runId;
+        this.showRun(message.record, true);
+        this.form?.setRunning(true);
+        this.progressText.textContent = `Starting ${message.record.runId}…`;
+        this.progressBar.hidden = false;
+        this.progressBar.indeterminate = true;
+        break;
+      case 'runMetrics':
+        if (message.runId === this.shownRun?.runId) this.plots.add(message.points);
+        break;
+      case 'runOutput':
+        if (message.runId === this.shownRun?.runId) this.outputs.show(message.output);
+        break;
+      case 'runProgress':
+        if (message.runId === this.liveRunId && message.runId === this.shownRun?.runId) {
+          if (message.backend) this.backend = message.backend;
+          this.progressText.textContent = formatProgress({
+            step: message.step,
+            total: message.total,
+            stepsPerSecond: message.stepsPerSecond,
+            backend: message.backend ?? this.backend,
+            stepLabel: this.demoOf(this.shownRun)?.stepLabel ?? 'step',
+          });
+          this.progressBar.indeterminate = false;
+          this.progressBar.max = Math.max(1, message.total);
+          this.progressBar.value = Math.min(message.step, message.total);
+        }
+        break;
+      case 'runEnded':
+        if (message.record.runId === this.liveRunId) {
+          this.liveRunId = undefined;
+          this.form?.setRunning(false);
+        }
+        if (message.record.runId === this.shownRun?.runId) {
+          this.plots.flush();
+          this.shownRun = message.record;
+          this.finish(message.record, message.summary);
+        }
+        this.runs.setStatus(message.record.runId, message.record.status);
+        this.runs.mark(this.shownRun?.runId, this.liveRunId);
+        break;
+      case 'runLoaded':
+        if (message.live) this.liveRunId = message.record.runId;
+        this.showRun(message.record, message.live);
+        this.form?.setRunning(this.liveRunId !== undefined);
+        this.plots.add(message.points);
+        this.plots.flush();
+        for (const out of message.outputs) this.outputs.show(out);
+        if (message.live) {
+          this.progressText.textContent = `Running ${message.record.runId}…`;
+          this.progressBar.hidden = false;
+        } else this.finish(message.record, message.summary);
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private init(message: HostInit): void {
+    const { paper } = message;
+    this.paper = paper;
+    this.backend = message.backend;
+    if (this.state?.paper !== paper.meta.id) this.state = { paper: paper.meta.id, forms: {} };
+    document.title = paper.meta.title;
+    clear(this.root);
+    this.plots.reset([]);
+    this.outputs.reset([]);
+
+    this.equations = new EquationList(paper.equations, this.host);
+    this.equations.setLocations(message.locations);
+    this.runs.update(message.runs);
+
+    const explanation = h('div', { class: 'explanation' });
+    renderMarkdown(explanation, paper.explanation);
+
+    // The host's page may already provide the <main> landmark as the root.
+    const main = h(
+      this.root.tagName === 'MAIN' ? 'div' : 'main',
+      { class: 'paper' },
+      this.header(paper),
+      section('explanation', 'Explanation', explanation),
+      section('equations', 'Key equations', this.equations.element),
+      section('demo', 'Demo', this.demoHost),
+    );
+    this.root.appendChild(main);
+
+    const demos = paper.demos;
+    const wanted = this.state.demo;
+    this.selectDemo(demos.find((d) => d.id === wanted) ?? demos.find((d) => d.available) ?? demos[0]);
+
+    const focus = message.focus ?? this.pendingFocus;
+    this.pendingFocus = undefined;
+    if (focus) requestAnimationFrame(() => this.equations?.focus(focus));
+
+    // Reopen the run that was shown before a reload, if it still exists.
+    const shown = this.state.shownRun;
+    if (shown && this.runs.has(shown)) this.host.post(PanelOpenRun.create({ runId: shown }));
+  }
+
+  private header(paper: PaperView): HTMLElement {
+    const { meta } = paper;
+    const links: [string, string | undefined][] = [
+      ['OpenReview', meta.links.openreview],
+      ['arXiv', meta.links.arxiv],
+      ['Official code', meta.links.code],
+    ];
+    const nav = h('nav', { class: 'links', 'aria-label': 'Paper links' });
+    for (const [label, url] of links) {
+      if (!url || !/^https:\/\//.test(url)) continue;
+      const a = h('a', { href: url, title: url }, label);
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        this.host.post(PanelOpenLink.create({ url }));
+      });
+      nav.appendChild(a);
+    }
+    return h(
+      'header',
+      { class: 'paper-header' },
+      h('h1', { id: 'paper-title' }, meta.title),
+      h('p', { class: 'authors' }, meta.authors.join(', ')),
+      h('p', { class: 'venue muted' }, meta.venue),
+      meta.tagline ? h('p', { class: 'tagline' }, meta.tagline) : null,
+      nav,
+    );
+  }
+
+  private demoOf(record: RunRecord | undefined): DemoView | undefined {
+    return record ? this.paper?.demos.find((d) => d.id === record.demo) : undefined;
+  }
+
+  private selectDemo(demo: DemoView | undefined): void {
+    this.form?.dispose();
+    this.form = undefined;
+    clear(this.demoHost);
+    const paper = this.paper;
+    if (!paper || !demo) {
+      this.demoHost.appendChild(h('p', { class: 'not-available' }, 'This paper has no demo.'));
+      return;
+    }
+    this.demoId = demo.id;
+    this.saveState({ demo: demo.id });
+
+    if (paper.demos.length > 1) {
+      const picker = h('vscode-single-select', { id: 'demo-select', 'aria-label': 'Demo' });
+      for (const d of paper.demos) {
+        picker.appendChild(
+          h(
+            'vscode-option',
+            { value: d.id, selected: d.id === demo.id },
+            d.available ? d.title : `${d.title} (not available yet)`,
+          ),
+        );
+      }
+      picker.addEventListener('change', () => this.selectDemo(paper.demos.find((d) => d.id === picker.value)));
+      this.demoHost.appendChild(
+        h(
+          'div',
+          { class: 'field-row demo-picker' },
+          h('label', { for: 'demo-select', class: 'field-label' }, 'Demo'),
+          h('div', { class: 'field-control' }, picker),
+        ),
+      );
+    }
+    this.demoHost.appendChild(h('h3', { class: 'demo-title' }, demo.title));
+    this.demoHost.appendChild(h('p', { class: 'demo-description' }, demo.description));
+
+    if (!demo.available) {
+      this.demoHost.appendChild(
+        h(
+          'div',
+          { class: 'not-available', role: 'status' },
+          h('p', { class: 'not-available-title' }, 'This demo is not available yet.'),
+          h('p', {}, 'When its training code lands, a run will check these claims:'),
+          h(
+            'ul',
+            {},
+            ...demo.claims.map((c) => h('li', {}, c.text, h('span', { class: 'muted' }, ` (target ${c.target})`))),
+          ),
+        ),
+      );
+      this.demoHost.appendChild(section('runs', 'Runs', this.runs.element));
+      return;
+    }
+
+    this.form = new DemoForm(demo, this.state?.forms[demo.id], {
+      change: (s) => this.saveForm(demo.id, s),
+      run: (request) => {
+        this.host.post(
+          PanelStartRun.create({ demo: demo.id, preset: request.preset, config: request.config, seed: request.seed }),
+        );
+        this.progressText.textContent = 'Starting…';
+      },
+      stop: () => {
+        if (this.liveRunId) this.host.post(PanelStopRun.create({ runId: this.liveRunId }));
+      },
+      validate: (config) => this.host.post(PanelValidateConfig.create({ demo: demo.id, config })),
+    });
+    this.form.setRunning(this.liveRunId !== undefined);
+
+    this.demoHost.append(
+      this.form.element,
+      h('div', { class: 'progress-line' }, this.progressText, this.progressBar),
+      this.results,
+      section('runs', 'Runs', this.runs.element),
+    );
+    if (!this.shownRun || this.shownRun.demo !== demo.id) this.showEmpty(demo);
+  }
+
+  /** The results area for a demo before any run is shown. */
+  private showEmpty(demo: DemoView): void {
+    clear(this.results);
+    this.resultsTitle.textContent = 'Press Run to train; plots update live.';
+    this.plots.reset(demo.plots);
+    this.outputs.reset(demo.outputs);
+    this.claims.showPending(demo.claims, 'Claims this demo checks; measured when a run ends.');
+    this.results.append(
+      this.resultsTitle,
+      h('h3', {}, 'Live plots'),
+      this.plots.element,
+      h('h3', {}, 'Outputs'),
+      this.outputs.element,
+      h('h3', {}, 'Claims'),
+      this.claims.element,
+    );
+    this.progressText.textContent = this.idleText();
+  }
+
+  private idleText(): string {
+    return this.backend ? `Not running. Backend: ${this.backend}.` : 'Not running.';
+  }
+
+  /** Clears the results area and prepares it for a run (live or loaded). */
+  private showRun(record: RunRecord, live: boolean): void {
+    const demo = this.demoOf(record);
+    if (!demo) return;
+    if (demo.id !== this.demoId) this.selectDemo(demo);
+    this.shownRun = record;
+    this.showEmpty(demo);
+    this.resultsTitle.textContent = `${live ? 'Live run' : 'Run'} ${record.runId} · preset ${record.preset} · seed ${record.seed}`;
+    this.claims.showPending(demo.claims, live ? 'Measured when the run ends.' : 'This run has no summary.');
+    this.progressBar.hidden = !live;
+    this.runs.mark(record.runId, this.liveRunId);
+    this.saveState({ shownRun: record.runId });
+  }
+
+  private finish(record: RunRecord, summary: RunSummary | undefined): void {
+    const demo = this.demoOf(record);
+    this.progressBar.hidden = true;
+    const backend = record.backend?.chosen ?? this.backend;
+    const seconds = summary?.trainSeconds ?? record.trainSeconds;
+    const parts = [`Run ${record.status}`];
+    if (summary) parts.push(`${summary.steps} ${demo?.stepLabel ?? 'step'}${summary.steps === 1 ? '' : 's'}`);
+    if (seconds !== undefined) parts.push(`in ${formatDuration(seconds)}`);
+    if (backend) parts.push(`on ${backend}`);
+    this.progressText.textContent = parts.join(' ') + (record.error ? `. Error: ${record.error}` : '.');
+    this.resultsTitle.textContent = `Run ${record.runId} · preset ${record.preset} · seed ${record.seed} · ${record.status}`;
+    if (demo && summary) this.claims.showSummary(demo.claims, summary);
+  }
+
+  private saveForm(demo: string, form: DemoFormState): void {
+    this.saveState({ forms: { ...(this.state?.forms ?? {}), [demo]: form } });
+  }
+
+  private saveState(patch: Partial<PanelState>): void {
+    if (!this.state) return;
+    this.state = { ...this.state, ...patch };
+    this.host.setState(this.state);
+  }
+}
+
+function start(): void {
+  const host = connect();
+  const root = document.getElementById('app') ?? document.body;
+  const panel = new PaperPanel(root, host);
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (isHostMessage(event.data)) panel.handle(event.data);
+  });
+  host.post(PanelReady.create({}));
+}
+
+start();

@@ -1,0 +1,183 @@
+/**
+ * Live line plots with uPlot, one per PlotSpec. Metric points are appended to per-plot column
+ * buffers and drawn at most once per animation frame; the chart is re-created with the same
+ * data when the theme changes so its colours follow VS Code.
+ */
+import uPlot from 'uplot';
+import type { PlotSpec } from '../shared/catalog';
+import type { MetricPoint } from '../shared/runs';
+import { clear, h } from './dom';
+import { formatNumber, formatWithUnit } from './format';
+import { SeriesBuffer } from './series';
+import { onThemeChange, readPalette, seriesColor, type Palette } from './theme';
+
+const HEIGHT = 240;
+
+class LivePlot {
+  readonly element: HTMLElement;
+  readonly buffer: SeriesBuffer;
+  private chart: uPlot | undefined;
+  private readonly canvasHost: HTMLElement;
+  private readonly summary: HTMLElement;
+
+  constructor(
+    readonly spec: PlotSpec,
+    palette: Palette,
+  ) {
+    this.buffer = new SeriesBuffer(
+      spec.series.map((s) => s.metric),
+      { positiveOnly: spec.logY === true },
+    );
+    this.canvasHost = h('div', { class: 'plot-canvas' });
+    this.summary = h('p', { class: 'plot-summary muted', 'aria-live': 'off' }, 'No points yet.');
+    const titleId = `plot-title-${spec.id}`;
+    this.element = h(
+      'figure',
+      { class: 'plot', 'data-plot': spec.id, 'data-points': 0, 'aria-labelledby': titleId },
+      h('figcaption', { id: titleId, class: 'plot-title' }, spec.title),
+      this.canvasHost,
+      this.summary,
+    );
+    this.create(palette);
+  }
+
+  private width(): number {
+    return Math.max(240, Math.floor(this.canvasHost.clientWidth || this.element.clientWidth || 600));
+  }
+
+  create(palette: Palette): void {
+    this.chart?.destroy();
+    const spec = this.spec;
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: palette.foreground,
+      font: palette.font,
+      labelFont: palette.font,
+      grid: { stroke: palette.grid, width: 1 },
+      ticks: { stroke: palette.grid, width: 1 },
+    });
+    const percent = spec.yUnit === 'accuracy' || spec.yUnit === 'fraction';
+    const unitLabel = percent ? '%' : spec.yUnit;
+    const yLabel = unitLabel && unitLabel !== spec.yLabel ? `${spec.yLabel} (${unitLabel})` : spec.yLabel;
+    const yScale: uPlot.Scale = spec.logY ? { distr: 3 } : {};
+    if (spec.yRange) {
+      const [lo, hi] = spec.yRange;
+      yScale.range = () => [lo, hi];
+    }
+    const opts: uPlot.Options = {
+      width: this.width(),
+      height: HEIGHT,
+      scales: { x: { time: false }, y: yScale },
+      axes: [
+        axis(spec.xLabel),
+        {
+          ...axis(yLabel),
+          size: 60,
+          // Fractions read as percentages on the axis, as they do in the legend.
+          ...(percent ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => formatNumber(v * 100, 3)) } : {}),
+        },
+      ],
+      series: [
+        { label: spec.xLabel },
+        ...spec.series.map((s, i) => ({
+          label: s.label,
+          stroke: seriesColor(palette, i),
+          width: 2,
+          spanGaps: true,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatWithUnit(v, spec.yUnit)),
+        })),
+      ],
+      legend: { show: true, live: true },
+      cursor: { drag: { x: true, y: false } },
+    };
+    this.chart = new uPlot(opts, this.buffer.data() as uPlot.AlignedData, this.canvasHost);
+  }
+
+  redraw(): void {
+    this.chart?.setData(this.buffer.data() as uPlot.AlignedData);
+    this.element.dataset['points'] = String(this.buffer.length);
+    const latest = this.buffer.latest();
+    const x = this.buffer.x[this.buffer.length - 1];
+    this.summary.textContent =
+      x === undefined
+        ? 'No points yet.'
+        : `At ${this.spec.xLabel} ${x}: ` +
+          this.spec.series.map((s, i) => `${s.label} ${formatWithUnit(latest[i] ?? null, this.spec.yUnit)}`).join(', ');
+  }
+
+  resize(): void {
+    this.chart?.setSize({ width: this.width(), height: HEIGHT });
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+}
+
+export class PlotsView {
+  readonly element: HTMLElement;
+  private plots: LivePlot[] = [];
+  private readonly dirty = new Set<LivePlot>();
+  private frame: number | undefined;
+  private readonly resizeObserver: ResizeObserver;
+  private readonly stopTheme: () => void;
+
+  constructor() {
+    this.element = h('div', { class: 'plots' });
+    this.stopTheme = onThemeChange((palette) => {
+      for (const p of this.plots) {
+        p.create(palette);
+        p.redraw();
+      }
+    });
+    let resizeFrame: number | undefined;
+    this.resizeObserver = new ResizeObserver(() => {
+      if (resizeFrame !== undefined) cancelAnimationFrame(resizeFrame);
+      resizeFrame = requestAnimationFrame(() => {
+        resizeFrame = undefined;
+        for (const p of this.plots) p.resize();
+      });
+    });
+    this.resizeObserver.observe(this.element);
+  }
+
+  /** Replaces the plots with empty ones for these specs. */
+  reset(specs: readonly PlotSpec[]): void {
+    for (const p of this.plots) p.destroy();
+    clear(this.element);
+    this.dirty.clear();
+    const palette = readPalette();
+    this.plots = [];
+    for (const spec of specs) {
+      // Attach before creating the chart so it can measure its width.
+      const plot = new LivePlot(spec, palette);
+      this.element.appendChild(plot.element);
+      plot.resize();
+      this.plots.push(plot);
+    }
+  }
+
+  /** Appends points; drawing waits for the next animation frame. */
+  add(points: readonly MetricPoint[]): void {
+    for (const p of this.plots) if (p.buffer.add(points)) this.dirty.add(p);
+    if (this.dirty.size > 0 && this.frame === undefined) {
+      this.frame = requestAnimationFrame(() => this.flush());
+    }
+  }
+
+  /** Draws pending points now. */
+  flush(): void {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    this.frame = undefined;
+    for (const p of this.dirty) p.redraw();
+    this.dirty.clear();
+  }
+
+  dispose(): void {
+    this.stopTheme();
+    this.resizeObserver.disconnect();
+    for (const p of this.plots) p.destroy();
+  }
+}
