@@ -1,0 +1,146 @@
+/**
+ * A small command-line parser: `--flag value`, `--flag=value`, boolean `--flag`, repeatable
+ * flags, and positionals. Errors name the flag and exit with status 2.
+ */
+import type { ConfigValue, DemoDescriptor } from '../shared/catalog';
+import { parseAssignment } from '../shared/config';
+import { isBackendChoice, type BackendChoice } from '../shared/runs';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface FlagSpec {
+  readonly kind: 'string' | 'boolean' | 'int';
+  /** May be given several times (values collected in order). */
+  readonly repeat?: boolean;
+}
+
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly flags: Map<string, (string | boolean | number)[]>;
+}
+
+export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<string, (string | boolean | number)[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === '-h') {
+      flags.set('help', [true]);
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const f = spec[name];
+    if (!f) {
+      const known = Object.keys(spec).map((k) => `--${k}`);
+      throw new UsageError(`unknown option --${name} (options: ${known.join(', ')})`);
+    }
+    let raw: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
+    let value: string | boolean | number;
+    if (f.kind === 'boolean') {
+      if (raw === undefined) value = true;
+      else if (raw === 'true' || raw === 'false') value = raw === 'true';
+      else throw new UsageError(`--${name}: expected true or false (got "${raw}")`);
+    } else {
+      if (raw === undefined) {
+        raw = argv[i + 1];
+        if (raw === undefined || (raw.startsWith('--') && raw.length > 2))
+          throw new UsageError(`--${name}: missing value`);
+        i++;
+      }
+      if (f.kind === 'int') {
+        const n = Number(raw);
+        if (raw.trim() === '' || !Number.isInteger(n) || n < 0)
+          throw new UsageError(`--${name}: expected a non-negative integer (got "${raw}")`);
+        value = n;
+      } else value = raw;
+    }
+    const list = flags.get(name) ?? [];
+    if (list.length > 0 && !f.repeat) throw new UsageError(`--${name} given more than once`);
+    list.push(value);
+    flags.set(name, list);
+  }
+  return { positionals, flags };
+}
+
+export function flagString(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name)?.[0];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function flagInt(args: ParsedArgs, name: string): number | undefined {
+  const v = args.flags.get(name)?.[0];
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function flagBool(args: ParsedArgs, name: string): boolean {
+  return args.flags.get(name)?.[0] === true;
+}
+
+export function flagStrings(args: ParsedArgs, name: string): string[] {
+  return (args.flags.get(name) ?? []).filter((v): v is string => typeof v === 'string');
+}
+
+export function parseBackend(value: string | undefined, flag = '--backend'): BackendChoice {
+  if (value === undefined) return 'auto';
+  if (!isBackendChoice(value))
+    throw new UsageError(`${flag}: "${value}" is not a backend (auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu)`);
+  return value;
+}
+
+/** Turns `--set key=value` assignments into a partial config; errors name the field. */
+export function parseSets(demo: DemoDescriptor, sets: readonly string[]): Record<string, ConfigValue> {
+  const config: Record<string, ConfigValue> = {};
+  const errors: string[] = [];
+  for (const s of sets) {
+    const r = parseAssignment(demo, s);
+    if ('error' in r) errors.push(r.error);
+    else config[r.key] = r.value;
+  }
+  if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  return config;
+}
+
+export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  demo: { kind: 'string' },
+  preset: { kind: 'string' },
+  seed: { kind: 'int' },
+  backend: { kind: 'string' },
+  set: { kind: 'string', repeat: true },
+  out: { kind: 'string' },
+  check: { kind: 'boolean' },
+  'module-path': { kind: 'string', repeat: true },
+  help: { kind: 'boolean' },
+};
+
+export const BENCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  demo: { kind: 'string' },
+  backends: { kind: 'string' },
+  steps: { kind: 'int' },
+  seed: { kind: 'int' },
+  json: { kind: 'string' },
+  'module-path': { kind: 'string', repeat: true },
+  help: { kind: 'boolean' },
+};
+
+export const BENCH_HOST_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  dist: { kind: 'string' },
+  json: { kind: 'string' },
+  backend: { kind: 'string' },
+  'skip-worker': { kind: 'boolean' },
+  help: { kind: 'boolean' },
+};

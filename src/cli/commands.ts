@@ -1,0 +1,185 @@
+/**
+ * The `paper-lab` commands: list papers, run a demo headless, benchmark backends and the host.
+ *
+ *   paper-lab list
+ *   paper-lab run <paper> [--demo ID] [--preset quick|paper|…] [--seed N] [--backend B]
+ *                         [--set key=value …] [--out DIR] [--check]
+ *   paper-lab bench <paper> [--demo ID] [--backends wasm,cpu] [--steps N] [--json FILE]
+ *   paper-lab bench host [--dist DIR] [--json FILE]
+ *
+ * Exit status: 0 ok, 1 a run failed (or, with --check, a claim failed), 2 bad usage or config.
+ */
+import * as path from 'node:path';
+import type { PaperId } from '../shared/catalog';
+import type { RunSummary } from '../shared/runs';
+import { makeRunId } from '../shared/runs';
+import {
+  flagBool,
+  flagInt,
+  flagString,
+  flagStrings,
+  parseArgs,
+  parseBackend,
+  parseSets,
+  RUN_FLAGS,
+  UsageError,
+} from './args';
+import { benchCommand, BENCH_HELP } from './bench';
+import { benchHostCommand, BENCH_HOST_HELP } from './benchHost';
+import { claimsTable, formatSeconds, ProgressLine } from './format';
+import { findPaper, loadPapers } from './papers';
+
+const HELP = `paper-lab — run the ICLR 2021 paper demos headless
+
+Usage:
+  paper-lab list                 papers, demos, presets and whether they can run
+  paper-lab run <paper> …        train a demo and check its claims
+  paper-lab bench <paper> …      training throughput and time-to-claim per backend
+  paper-lab bench host …         extension activation time and event-loop delay during a run
+
+Run "paper-lab <command> --help" for a command's options.`;
+
+const LIST_HELP = `Usage: paper-lab list
+
+Lists every paper with its demos, their presets, and whether their training code is available.`;
+
+const RUN_HELP = `Usage: paper-lab run <paper> [options]
+
+Options:
+  --demo ID          demo to run (default: the paper's first)
+  --preset NAME      preset the config starts from (quick, paper, …; default quick)
+  --seed N           seed (default 0)
+  --backend B        auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default auto)
+  --set key=value    change one config field (repeatable), e.g. --set rounds=50
+  --out DIR          run folder (default ./paper-lab-runs/<runId>)
+  --module-path DIR  extra folder to resolve optional backend packages from (repeatable)
+  --check            exit with status 1 when any claim fails
+  --help             this text`;
+
+async function listCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { help: { kind: 'boolean' } });
+  if (flagBool(args, 'help')) {
+    console.log(LIST_HELP);
+    return 0;
+  }
+  if (args.positionals.length > 0) throw new UsageError(`list takes no arguments (got ${args.positionals.join(' ')})`);
+  for (const paper of await loadPapers()) {
+    console.log(`${paper.meta.id.padEnd(10)} ${paper.meta.title}`);
+    for (const demo of paper.demos) {
+      const state = demo.available ? 'available' : 'not available yet';
+      console.log(`  ${demo.id.padEnd(14)} ${demo.title} [${state}] presets: ${Object.keys(demo.presets).join(', ')}`);
+    }
+  }
+  return 0;
+}
+
+async function runCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, RUN_FLAGS);
+  if (flagBool(args, 'help')) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const [paperId, ...rest] = args.positionals;
+  if (paperId === undefined) throw new UsageError('run: missing <paper> (see paper-lab list)');
+  if (rest.length > 0) throw new UsageError(`run: unexpected arguments ${rest.join(' ')}`);
+  const paper = await findPaper(paperId);
+  const demoId = flagString(args, 'demo');
+  const demo = demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
+  if (!demo)
+    throw new UsageError(
+      `--demo: ${paperId} has no demo "${demoId ?? ''}" (demos: ${paper.demos.map((d) => d.id).join(', ')})`,
+    );
+  const preset = flagString(args, 'preset') ?? 'quick';
+  if (!demo.presets[preset])
+    throw new UsageError(
+      `--preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
+    );
+  const config = parseSets(demo, flagStrings(args, 'set'));
+  const seed = flagInt(args, 'seed') ?? 0;
+  const backend = parseBackend(flagString(args, 'backend'));
+  const runId = makeRunId(paperId as PaperId, preset, seed);
+  const out = path.resolve(flagString(args, 'out') ?? path.join('paper-lab-runs', runId));
+
+  const { runDemo, ConfigError } = await import('../models/engine/runner');
+  const { describeReport } = await import('../models/engine/backends');
+  const bar = new ProgressLine(process.stdout, demo.stepLabel);
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    bar.clear();
+    console.log('stopping after the current step (Ctrl-C again to quit now)…');
+    controller.abort('interrupted');
+  };
+  process.on('SIGINT', onSigint);
+  let summary: RunSummary;
+  try {
+    const outcome = await runDemo({
+      paper: paperId as PaperId,
+      demo: demo.id,
+      config,
+      seed,
+      backend,
+      runDir: out,
+      preset,
+      runId,
+      modulePaths: flagStrings(args, 'module-path'),
+      signal: controller.signal,
+      sink: {
+        backend: (report) => console.log(`backend: ${describeReport(report)}`),
+        log: (level, text) => {
+          bar.clear();
+          console.log(level === 'warn' ? `warning: ${text}` : text);
+        },
+        progress: (step, total, rate) => bar.update(step, total, rate),
+        error: (message) => {
+          bar.clear();
+          console.error(`error: ${message}`);
+        },
+      },
+    });
+    summary = outcome.summary;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    bar.done();
+  }
+  console.log(`\n${paper.meta.shortName} / ${demo.title}: ${summary.status} in ${formatSeconds(summary.trainSeconds)}`);
+  console.log(claimsTable(summary.claims));
+  console.log(`\nrun folder: ${out}`);
+  if (summary.status === 'failed') return 1;
+  if (flagBool(args, 'check') && summary.claims.some((c) => !c.pass)) return 1;
+  return 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        console.log(HELP);
+        return command === undefined ? 2 : 0;
+      case 'list':
+        return await listCommand(rest);
+      case 'run':
+        return await runCommand(rest);
+      case 'bench':
+        if (rest[0] === 'host') return await benchHostCommand(rest.slice(1));
+        return await benchCommand(rest);
+      default:
+        throw new UsageError(`unknown command "${command}" (commands: list, run, bench)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`paper-lab: ${e.message}`);
+      if (command === 'bench') console.error(rest[0] === 'host' ? BENCH_HOST_HELP : BENCH_HELP);
+      return 2;
+    }
+    console.error(`paper-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Runs one demo: validates its config, starts a backend, trains through the paper's trainer,
+ * measures the claims and writes the run folder. Used by the worker and by the CLI.
+ */
+import { TFJS_VERSIONS } from './tfSetup';
+import type { DemoConfig, DemoDescriptor, PaperDescriptor, PaperId, RunResults } from '../../shared/catalog';
+import { validateConfig } from '../../shared/config';
+import {
+  makeRunId,
+  type BackendChoice,
+  type BackendReport,
+  type ClaimResult,
+  type RunRecord,
+  type RunStatus,
+  type RunSummary,
+} from '../../shared/runs';
+import type { DemoRun } from '../types';
+import { selectBackend } from './backends';
+import { createContext, type RunSink } from './context';
+import { RunRecorder } from './recorder';
+import { Rng } from './rng';
+
+/** Finds descriptors and trainers; tests inject fakes, the default reads the real catalog. */
+export interface DemoLookup {
+  paper(id: PaperId): PaperDescriptor | undefined;
+  trainer(paper: PaperId, demo: string): DemoRun | undefined;
+}
+
+/** The real catalog and trainers, loaded on first use (they pull in every paper's training code). */
+export async function defaultLookup(): Promise<DemoLookup> {
+  const [catalog, trainers] = await Promise.all([import('../catalog'), import('../trainers')]);
+  return {
+    paper: (id) => catalog.PAPERS.find((p) => p.meta.id === id),
+    trainer: (paper, demo) => trainers.getTrainer(paper, demo),
+  };
+}
+
+export interface RunDemoOptions {
+  readonly paper: PaperId;
+  /** Demo id; the paper's first demo when omitted. */
+  readonly demo?: string;
+  /** A (possibly partial) config; missing fields come from `preset`. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly backend: BackendChoice;
+  /** Folder to write the run record into; null writes nothing (tests, benchmarks). */
+  readonly runDir: string | null;
+  /** Preset the config starts from (default `quick`). */
+  readonly preset?: string;
+  readonly runId?: string;
+  /** Extra folders where optional backend packages may be installed. */
+  readonly modulePaths?: readonly string[];
+  readonly sink?: RunSink;
+  /** Aborting it stops the run after the current step; the run keeps what it wrote. */
+  readonly signal?: AbortSignal;
+  readonly lookup?: DemoLookup;
+  /** Replaces backend selection (tests). */
+  readonly selectBackend?: (choice: BackendChoice, modulePaths: readonly string[]) => Promise<BackendReport>;
+  /** Minimum milliseconds between metric messages (default 100, i.e. at most ~10 a second). */
+  readonly metricsIntervalMs?: number;
+  /** Extra entries for run.json's `versions`. */
+  readonly versions?: Readonly<Record<string, string>>;
+}
+
+export interface RunOutcome {
+  readonly record: RunRecord;
+  readonly summary: RunSummary;
+}
+
+/** A config or demo that cannot run; nothing was started or written. */
+export class ConfigError extends Error {
+  constructor(readonly errors: readonly string[]) {
+    super(errors.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Resolves the paper, demo and config, or throws ConfigError naming every problem. */
+export function resolveDemo(
+  lookup: DemoLookup,
+  paperId: PaperId,
+  demoId: string | undefined,
+  partial: Readonly<Record<string, unknown>>,
+  preset = 'quick',
+): { paper: PaperDescriptor; demo: DemoDescriptor; config: DemoConfig; trainer: DemoRun } {
+  const paper = lookup.paper(paperId);
+  if (!paper) throw new ConfigError([`paper: unknown paper "${paperId}"`]);
+  const demo = demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
+  if (!demo)
+    throw new ConfigError([
+      `demo: ${paperId} has no demo "${demoId ?? ''}" (demos: ${paper.demos.map((d) => d.id).join(', ')})`,
+    ]);
+  const base = demo.presets[preset];
+  if (!base)
+    throw new ConfigError([
+      `preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
+    ]);
+  const trainer = lookup.trainer(paperId, demo.id);
+  if (!demo.available || !trainer) throw new ConfigError([`demo: ${paperId}/${demo.id} has no training code yet`]);
+  const result = validateConfig(demo, partial, base);
+  if (!result.ok) throw new ConfigError(result.errors);
+  return { paper, demo, config: result.config, trainer };
+}
+
+/** Measures every claim of a demo from a run's results; a claim that throws fails with measured null. */
+export function measureClaims(demo: DemoDescriptor, results: RunResults): ClaimResult[] {
+  return demo.claims.map((claim) => {
+    let measured: number | null = null;
+    let pass = false;
+    try {
+      const m = claim.measure(results);
+      measured = m.measured !== null && Number.isFinite(m.measured) ? m.measured : null;
+      pass = m.pass;
+    } catch {
+      // unmeasurable: fails
+    }
+    return {
+      id: claim.id,
+      text: claim.text,
+      measured,
+      target: claim.target,
+      pass,
+      ...(claim.unit !== undefined ? { unit: claim.unit } : {}),
+      ...(claim.caveat !== undefined ? { caveat: claim.caveat } : {}),
+    };
+  });
+}
+
+function errorText(e: unknown): { message: string; stack?: string } {
+  if (e instanceof Error) return { message: e.message || e.name, ...(e.stack ? { stack: e.stack } : {}) };
+  return { message: String(e) };
+}
+
+/** Replaces Math.random with a seeded generator for the duration of a run (tfjs initialisers without a seed use it). */
+function seedMathRandom(seed: number): () => void {
+  const original = Math.random;
+  const rng = new Rng(seed ^ 0x5eed);
+  Math.random = () => rng.next();
+  return () => {
+    Math.random = original;
+  };
+}
+
+/**
+ * Runs a demo to the end (completed), until `signal` aborts (stopped) or until it throws (failed).
+ * Throws ConfigError, before anything starts, when the paper, demo or config is invalid; every
+ * other failure is reported in the returned summary (status `failed`, the record's `error`).
+ */
+export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
+  const lookup = options.lookup ?? (await defaultLookup());
+  const preset = options.preset ?? 'quick';
+  const { demo, config, trainer } = resolveDemo(lookup, options.paper, options.demo, options.config, preset);
+  const sink = options.sink ?? {};
+  const signal = options.signal ?? new AbortController().signal;
+  const runId = options.runId ?? makeRunId(options.paper, preset, options.seed);
+  const versions: Record<string, string> = {
+    node: process.versions.node,
+    ...TFJS_VERSIONS,
+    ...options.versions,
+  };
+  const initial: RunRecord = {
+    runId,
+    paper: options.paper,
+    demo: demo.id,
+    preset,
+    config,
+    seed: options.seed,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    versions,
+  };
+  const recorder = options.runDir !== null ? new RunRecorder(options.runDir, initial) : null;
+  let record = initial;
+  const update = (patch: Partial<RunRecord>): void => {
+    record = recorder ? recorder.update(patch) : { ...record, ...patch };
+  };
+
+  let results: RunResults = {};
+  let status: RunStatus;
+  let error: { message: string; stack?: string } | null = null;
+  let trainSeconds = 0;
+  let lastStep = 0;
+  const restoreRandom = seedMathRandom(options.seed);
+  try {
+    const report = await (options.selectBackend ?? ((c, m) => selectBackend(c, { modulePaths: m })))(
+      options.backend,
+      options.modulePaths ?? [],
+    );
+    update({ backend: report });
+    sink.backend?.(report);
+    const ctx = createContext({
+      seed: options.seed,
+      backend: report.chosen,
+      totalSteps: demo.totalSteps(config),
+      sink,
+      recorder,
+      signal,
+      ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+    });
+    const t0 = performance.now();
+    try {
+      results = await trainer(config, ctx);
+    } catch (e) {
+      error = errorText(e);
+    } finally {
+      trainSeconds = (performance.now() - t0) / 1000;
+      lastStep = ctx.lastStep;
+      ctx.flush();
+    }
+    status = signal.aborted ? 'stopped' : error ? 'failed' : 'completed';
+  } catch (e) {
+    // Backend start-up failed (a BackendError names every backend tried and why).
+    error = errorText(e);
+    status = 'failed';
+  } finally {
+    restoreRandom();
+  }
+
+  const summary: RunSummary = {
+    runId,
+    status,
+    results,
+    claims: measureClaims(demo, results),
+    trainSeconds,
+    steps: lastStep,
+  };
+  update({
+    status,
+    endedAt: new Date().toISOString(),
+    trainSeconds,
+    ...(error ? { error: error.message } : {}),
+  });
+  recorder?.writeSummary(summary);
+  if (error) sink.error?.(error.message, error.stack);
+  sink.summary?.(summary);
+  return { record, summary };
+}

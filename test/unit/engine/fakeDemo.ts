@@ -1,0 +1,79 @@
+/**
+ * A tiny fake paper with one demo and an injectable trainer, for engine tests.
+ */
+import type { DemoDescriptor, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
+import type { DemoLookup } from '../../../src/models/engine/runner';
+import type { DemoRun } from '../../../src/models/types';
+
+export const fakeDemo: DemoDescriptor = {
+  id: 'toy',
+  title: 'Toy',
+  description: 'A fake demo.',
+  available: true,
+  fields: [
+    { kind: 'int', key: 'steps', label: 'Steps', description: 'steps', min: 1, max: 10000 },
+    { kind: 'number', key: 'lr', label: 'LR', description: 'learning rate', min: 0.0001, max: 1, log: true },
+    { kind: 'enum', key: 'mode', label: 'Mode', description: 'mode', options: ['a', 'b'] },
+    { kind: 'boolean', key: 'flag', label: 'Flag', description: 'flag' },
+  ],
+  presets: {
+    quick: { steps: 20, lr: 0.1, mode: 'a', flag: false },
+    paper: { steps: 200, lr: 0.01, mode: 'b', flag: true },
+  },
+  totalSteps: (c) => Number(c['steps']),
+  stepLabel: 'step',
+  plots: [],
+  outputs: [],
+  claims: [
+    {
+      id: 'final-low',
+      text: 'final loss below 0.5',
+      target: '< 0.5',
+      measure: (r) => ({ measured: r['final'] ?? null, pass: (r['final'] ?? Infinity) < 0.5 }),
+    },
+  ],
+};
+
+export const fakePaper: PaperDescriptor = {
+  meta: {
+    id: 'fedopt',
+    title: 'Fake',
+    shortName: 'Fake',
+    authors: ['A'],
+    venue: 'ICLR 2021',
+    links: { openreview: 'https://openreview.net', code: 'https://example.invalid' },
+    tagline: 'fake',
+  },
+  equations: [],
+  demos: [fakeDemo],
+  sources: [],
+};
+
+export function fakeLookup(trainer: DemoRun): DemoLookup & { calls: number } {
+  const lookup = {
+    calls: 0,
+    paper: (id: PaperId) => (id === 'fedopt' ? fakePaper : undefined),
+    trainer: (paper: PaperId, demo: string) =>
+      paper === 'fedopt' && demo === 'toy'
+        ? (((c, ctx) => {
+            lookup.calls++;
+            return trainer(c, ctx);
+          }) as DemoRun)
+        : undefined,
+  };
+  return lookup;
+}
+
+/** A trainer that reports `steps` steps with a decreasing loss. */
+export const countingTrainer: DemoRun = async (config, ctx) => {
+  const steps = Number(config['steps']);
+  let loss = 1;
+  for (let s = 1; s <= steps; s++) {
+    if (ctx.aborted) break;
+    loss *= 0.9;
+    ctx.metric(s, { loss });
+    ctx.progress(s);
+    await ctx.tick();
+  }
+  return { final: loss };
+};
