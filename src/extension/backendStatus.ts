@@ -24,7 +24,9 @@ const BACKEND_DETAIL: Readonly<Record<BackendChoice, string>> = {
 };
 
 export class BackendStatus extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('paperLab.backend', vscode.StatusBarAlignment.Right, 100));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('paperLab.backend', vscode.StatusBarAlignment.Right, 100),
+  );
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Fires with a short description of the backend in use whenever it changes. */
   readonly onDidChange = this.changed.event;
@@ -94,7 +96,9 @@ export class BackendStatus extends Disposable {
       { title: 'Paper Lab: Select Training Backend', placeHolder: 'Backend for new runs' },
     );
     if (!picked) return;
-    await vscode.workspace.getConfiguration('paperLab').update('backend', picked.name, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('paperLab')
+      .update('backend', picked.name, vscode.ConfigurationTarget.Global);
   }
 }
 
@@ -155,10 +159,12 @@ export async function installGpuBackend(storagePath: string, log: vscode.LogOutp
       code === -1
         ? 'npm was not found on PATH: install Node.js and npm, then try again.'
         : picked.label.startsWith('@tensorflow')
-          ? 'Its install script downloads libtensorflow from storage.googleapis.com; without network access, or on a platform it has no binary for, it fails. See the log for npm\'s output.'
+          ? "Its install script downloads libtensorflow from storage.googleapis.com; without network access, or on a platform it has no binary for, it fails. See the log for npm's output."
           : "See the log for npm's output.";
-    void vscode.window.showErrorMessage(`Paper Lab: installing ${picked.label} failed. ${hint}`, 'Show Log').then((a) => {
-      if (a) log.show();
-    });
+    void vscode.window
+      .showErrorMessage(`Paper Lab: installing ${picked.label} failed. ${hint}`, 'Show Log')
+      .then((a) => {
+        if (a) log.show();
+      });
   }
 }

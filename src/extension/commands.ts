@@ -78,12 +78,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
 
     register('paperLab.runDemo', async (arg) => {
       const paper =
-        paperOf(arg) ??
-        (await pickPaper('Paper Lab: Run Demo', (id) => getPaper(id).demos.some((d) => d.available)));
+        paperOf(arg) ?? (await pickPaper('Paper Lab: Run Demo', (id) => getPaper(id).demos.some((d) => d.available)));
       if (!paper) return;
       const demos = getPaper(paper).demos.filter((d) => d.available);
       if (demos.length === 0) {
-        void vscode.window.showInformationMessage(`Paper Lab: the ${getPaper(paper).meta.shortName} demo is not available yet.`);
+        void vscode.window.showInformationMessage(
+          `Paper Lab: the ${getPaper(paper).meta.shortName} demo is not available yet.`,
+        );
         s.panels.open(paper);
         return;
       }
@@ -106,7 +107,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
             .map(([k, v]) => `${k}=${String(v)}`)
             .join('  '),
         })),
-        { title: `Paper Lab: Run ${demo.title}`, placeHolder: 'Choose a preset (edit the config in the panel for more)' },
+        {
+          title: `Paper Lab: Run ${demo.title}`,
+          placeHolder: 'Choose a preset (edit the config in the panel for more)',
+        },
       );
       if (!preset) return;
       s.panels.open(paper);
@@ -119,7 +123,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
           seed: defaultSeed(),
         });
       } catch (error) {
-        if (error instanceof ConfigError) throw new Error(error.errors.join('; '));
+        if (error instanceof ConfigError) throw new Error(error.errors.join('; '), { cause: error });
         throw error;
       }
     }),
@@ -131,7 +135,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         (live.length <= 1
           ? live[0]?.runId
           : (await vscode.window.showQuickPick(live.map((r) => ({ label: r.runId }))))?.label);
-      if (runId && !s.runs.stop(runId)) void vscode.window.showInformationMessage('Paper Lab: that run is not running.');
+      if (runId && !s.runs.stop(runId))
+        void vscode.window.showInformationMessage('Paper Lab: that run is not running.');
     }),
 
     register('paperLab.openRun', (arg, maybeRun) => {

@@ -8,12 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explanationPath, isPaperId, type PaperId } from '../shared/catalog';
 import { isRecord } from '../shared/messages';
-import {
-  isPanelToHost,
-  toPaperView,
-  type HostToPanel,
-  type PanelToHost,
-} from '../shared/webviewProtocol';
+import { isPanelToHost, toPaperView, type HostToPanel, type PanelToHost } from '../shared/webviewProtocol';
 import { validateConfig } from '../shared/config';
 import { findDemo, getPaper } from '../models/catalog';
 import type { AnnotationIndex } from './annotationIndex';

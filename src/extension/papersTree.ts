@@ -68,7 +68,9 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
         const item = new vscode.TreeItem(meta.title, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `paper:${meta.id}`;
         item.description = meta.shortName;
-        item.tooltip = new vscode.MarkdownString(`**${meta.title}**\n\n${meta.authors.join(', ')} · ${meta.venue}\n\n${meta.tagline}`);
+        item.tooltip = new vscode.MarkdownString(
+          `**${meta.title}**\n\n${meta.authors.join(', ')} · ${meta.venue}\n\n${meta.tagline}`,
+        );
         item.iconPath = new vscode.ThemeIcon('book');
         item.contextValue = demos.some((d) => d.available) ? 'paper.runnable' : 'paper';
         item.command = { command: 'paperLab.openPaper', title: 'Open Paper', arguments: [meta.id] };
@@ -78,7 +80,9 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
         const count = node.group === 'runs' ? this.runs.list(node.paper).length : undefined;
         const item = new vscode.TreeItem(
           node.group === 'equations' ? 'Equations' : 'Runs',
-          node.group === 'runs' && count === 0 ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
+          node.group === 'runs' && count === 0
+            ? vscode.TreeItemCollapsibleState.None
+            : vscode.TreeItemCollapsibleState.Collapsed,
         );
         item.id = `${node.group}:${node.paper}`;
         item.iconPath = new vscode.ThemeIcon(node.group === 'equations' ? 'symbol-operator' : 'history');
@@ -104,7 +108,10 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
       case 'run': {
         const { run } = node;
         const started = new Date(run.startedAt);
-        const item = new vscode.TreeItem(`${run.demo} · ${run.preset} · seed ${run.seed}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          `${run.demo} · ${run.preset} · seed ${run.seed}`,
+          vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `run:${run.runId}`;
         item.description = [run.status === 'completed' ? run.claimsLine : run.status, started.toLocaleString()]
           .filter(Boolean)

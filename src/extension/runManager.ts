@@ -98,7 +98,10 @@ export class RunManager extends Disposable {
 
   /** Runs of a paper (or all), newest first, live ones included. */
   list(paper?: PaperId): RunListItem[] {
-    return this.store.list((id) => this.live.has(id)).filter((r) => paper === undefined || r.paper === paper).map((r) => r.item);
+    return this.store
+      .list((id) => this.live.has(id))
+      .filter((r) => paper === undefined || r.paper === paper)
+      .map((r) => r.item);
   }
 
   /** Validates the request, then starts its worker. Throws ConfigError before anything starts. */

@@ -8,7 +8,9 @@ import { Disposable } from './lifecycle';
 import type { RunEvent, RunManager } from './runManager';
 
 export class RunStatus extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('paperLab.run', vscode.StatusBarAlignment.Left, 50));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('paperLab.run', vscode.StatusBarAlignment.Left, 50),
+  );
 
   constructor(
     private readonly runs: RunManager,

@@ -8,13 +8,7 @@ import * as path from 'node:path';
 import type { RunOutput } from '../shared/outputs';
 import { RUN_ID_PATTERN, type MetricPoint, type RunRecord, type RunStatus, type RunSummary } from '../shared/runs';
 import type { RunListItem } from '../shared/webviewProtocol';
-import {
-  listRuns,
-  readRun,
-  readRunRecord,
-  readSummary,
-  RUN_FILE,
-} from '../models/engine/recorder';
+import { listRuns, readRun, readRunRecord, readSummary, RUN_FILE } from '../models/engine/recorder';
 
 export interface StoredRun {
   readonly record: RunRecord;
@@ -51,7 +45,9 @@ export class RunStore {
         status: record.status,
         startedAt: record.startedAt,
         ...(record.backend ? { backend: record.backend.chosen } : {}),
-        ...(claims.length > 0 ? { claimsLine: `${claims.filter((c) => c.pass).length}/${claims.length} claims pass` } : {}),
+        ...(claims.length > 0
+          ? { claimsLine: `${claims.filter((c) => c.pass).length}/${claims.length} claims pass` }
+          : {}),
       };
       return { paper: record.paper, item };
     });
