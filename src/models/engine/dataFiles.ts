@@ -19,7 +19,9 @@ export async function readDataFile(relativePath: string): Promise<Uint8Array> {
     return await reader(relativePath);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`could not read ${relativePath} (run \`npm run data\` to generate it): ${detail}`);
+    throw new Error(`could not read ${relativePath} (run \`npm run data\` to generate it): ${detail}`, {
+      cause: error,
+    });
   }
 }
 

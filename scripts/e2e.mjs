@@ -1,0 +1,437 @@
+// End-to-end test in a real VS Code: packages the extension, installs the .vsix into a fresh
+// code-server, drives the workbench with Playwright and Debian's Chromium as a person would
+// (tree view, command palette, paper panel, live plot, CodeLens), then runs the mocha suite
+// inside the extension host. Screenshots go to test-results/e2e/.
+//
+// Usage: node scripts/e2e.mjs [--skip-ui] [--skip-host] [--skip-package] [--no-build] [--headed]
+//   --skip-package reuses paper-lab.vsix; --no-build reuses out/e2e-suite.js and dist/.
+// Env: PAPER_LAB_TOOLCHAIN (tool cache), PAPER_LAB_E2E_DEMO_TIMEOUT (seconds, default 300).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { format } from 'node:util';
+import {
+  CHROMIUM,
+  ensureToolchain,
+  installVsix,
+  log,
+  makeRunDir,
+  poll,
+  removeRunDir,
+  repoRoot,
+  run,
+  sleep,
+  startCodeServer,
+  vsceArgs,
+} from './toolchain.mjs';
+
+const args = new Set(process.argv.slice(2));
+const MAX_VSIX_BYTES = 25 * 1024 * 1024;
+const VSIX = join(repoRoot, 'paper-lab.vsix');
+const SUITE = join(repoRoot, 'out', 'e2e-suite.js');
+const RESULTS = join(repoRoot, 'test-results', 'e2e');
+const DEMO_TIMEOUT_MS = Number(process.env.PAPER_LAB_E2E_DEMO_TIMEOUT ?? 300) * 1000;
+const HOST_SUITE_TIMEOUT_MS = 5 * 60 * 1000;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Workbench log lines that say nothing about the extension (offline marketplace, auth, sockets). */
+const WORKBENCH_NOISE =
+  /open-vsx\.org|authentication provider|AccountPolicyGate|AgentHost|Creating a socket|connection token|reconnection-grace|Service Worker|workbench contribution|builtin extensions cache|^\s+at /;
+
+const results = [];
+let shotIndex = 0;
+const started = Date.now();
+
+/** Paper ids, titles and short names, read from the catalog source (pure data, no build needed). */
+function loadCatalog() {
+  const code =
+    "import('./src/models/catalog.ts').then((m) => console.log(JSON.stringify((m.PAPERS ?? m.default.PAPERS).map((p) => " +
+    '({ id: p.meta.id, title: p.meta.title, shortName: p.meta.shortName, refs: p.equations.map((e) => e.ref) })))))';
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`could not read the catalog (src/models/catalog.ts):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+async function screenshot(page, name) {
+  shotIndex += 1;
+  const file = join(RESULTS, `${String(shotIndex).padStart(2, '0')}-${name}.png`);
+  try {
+    await page.screenshot({ path: file });
+    log(`screenshot ${file.slice(repoRoot.length + 1)}`);
+  } catch (e) {
+    log(`screenshot ${name} failed: ${e.message}`);
+  }
+}
+
+/** Runs one named step; on failure records it and saves a screenshot, and later steps go on. */
+async function step(page, name, fn) {
+  const t = Date.now();
+  log(`▶ ${name}`);
+  try {
+    await fn();
+    const s = ((Date.now() - t) / 1000).toFixed(1);
+    results.push({ name, ok: true, s });
+    log(`✔ ${name} (${s} s)`);
+    return true;
+  } catch (e) {
+    const s = ((Date.now() - t) / 1000).toFixed(1);
+    results.push({ name, ok: false, s, error: e });
+    log(`✘ ${name} (${s} s): ${e.message.split('\n').slice(0, 8).join('\n    ')}`);
+    if (page) await screenshot(page, `${name}-FAILED`);
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbench helpers
+
+/** The visible paper webview's content frame. */
+function webview(page) {
+  return page.frameLocator('iframe.webview.ready:visible').first().frameLocator('#active-frame');
+}
+
+async function waitForWorkbench(page) {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60000 });
+  // The extension host and extensions start shortly after the workbench shows.
+  await sleep(2500);
+}
+
+async function closeQuickInput(page) {
+  if ((await page.locator('.quick-input-widget').filter({ visible: true }).count()) > 0)
+    await page.keyboard.press('Escape');
+}
+
+/** Opens the command palette and types `text` after `prefix` ('>' for commands, '' for files). */
+async function openQuickInput(page, prefix, text) {
+  await closeQuickInput(page);
+  const input = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+  await poll(
+    async () => {
+      await page.keyboard.press('F1');
+      return input.isVisible();
+    },
+    { timeoutMs: 15000, intervalMs: 500, what: 'the command palette' },
+  );
+  await input.fill(prefix + text);
+}
+
+/** Picks the visible quick-input row whose label is `label` (exact, then substring). */
+async function pick(page, label, { timeoutMs = 15000 } = {}) {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exact = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escaped}\\s*$`, 'i') }) });
+  const loose = rows.filter({ hasText: label });
+  const row = await poll(
+    async () => {
+      if ((await exact.count()) > 0) return exact.first();
+      if ((await loose.count()) > 0) return loose.first();
+      return undefined;
+    },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      what: `a quick-pick item "${label}" (shown: ${await rows.allTextContents().catch(() => [])})`,
+    },
+  ).catch(async (e) => {
+    const shown = await rows.allTextContents().catch(() => []);
+    throw new Error(`${e.message}; items shown: ${JSON.stringify(shown.slice(0, 12))}`);
+  });
+  await row.click();
+}
+
+async function runCommand(page, title) {
+  await openQuickInput(page, '>', title);
+  await pick(page, title);
+}
+
+/** Throws with the message of an error notification about a failed run, if one is shown. */
+async function runFailure(page) {
+  const toasts = await page.locator('.notification-toast .notification-list-item-message').allTextContents();
+  const failed = toasts.find((t) => /Paper Lab/i.test(t) && /fail|error/i.test(t));
+  if (failed) throw Object.assign(new Error(`the run failed: ${failed.trim()}`), { fatal: true });
+  return false;
+}
+
+async function closeAllEditors(page) {
+  await runCommand(page, 'View: Close All Editors');
+  await sleep(300);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The UI steps
+
+async function uiSteps(page, catalog, ws) {
+  const fedopt = catalog.find((p) => p.id === 'fedopt');
+  if (!fedopt) throw new Error('the catalog has no fedopt paper');
+
+  await step(page, 'tree-view', async () => {
+    const button = page.locator('.part.activitybar .action-item a[aria-label^="Paper Lab"]').first();
+    await button.waitFor({ state: 'visible', timeout: 30000 });
+    const sidebar = page.locator('.part.sidebar');
+    if (!(await sidebar.isVisible()) || !((await sidebar.textContent()) ?? '').includes(catalog[0].title)) {
+      await button.click();
+    }
+    const missing = await poll(
+      async () => {
+        const text = (await sidebar.textContent()) ?? '';
+        const absent = catalog.filter((p) => !text.includes(p.title));
+        return absent.length === 0 ? [] : undefined;
+      },
+      { timeoutMs: 30000, intervalMs: 300, what: 'the seven paper titles in the Paper Lab view' },
+    ).catch(async (e) => {
+      const text = (await sidebar.textContent()) ?? '';
+      const absent = catalog.filter((p) => !text.includes(p.title)).map((p) => p.title);
+      throw new Error(`${e.message}\nmissing: ${absent.join(' | ')}\nsidebar: ${text.slice(0, 600)}`);
+    });
+    if (missing.length) throw new Error('titles missing');
+    await screenshot(page, 'tree-view');
+  });
+
+  await step(page, 'open-paper', async () => {
+    await closeAllEditors(page);
+    await runCommand(page, 'Paper Lab: Open Paper');
+    await pick(page, fedopt.title);
+    const eq = webview(page).locator('.equation .katex');
+    await eq.first().waitFor({ state: 'visible', timeout: 30000 });
+    const n = await eq.count();
+    if (n < 2) throw new Error(`expected the FedOpt equations rendered by KaTeX, found ${n}`);
+    log(`  ${n} rendered equations`);
+    await screenshot(page, 'fedopt-panel');
+  });
+
+  await step(page, 'run-demo', async () => {
+    await runCommand(page, 'Paper Lab: Run Demo');
+    await pick(page, fedopt.title);
+    // A paper with several demos asks for the demo first: take the first one.
+    const placeholder = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+    await poll(async () => /preset|demo/i.test((await placeholder.getAttribute('placeholder')) ?? ''), {
+      timeoutMs: 15000,
+      what: 'the demo or preset quick pick',
+    });
+    if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
+      await page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+        .filter({ visible: true })
+        .first()
+        .click();
+    }
+    await pick(page, 'quick');
+    const frame = webview(page);
+    const plot = frame.locator('.plot[data-points]').first();
+    await plot.waitFor({ state: 'attached', timeout: 60000 });
+    const points = async () => {
+      const all = await frame
+        .locator('.plot[data-points]')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points') ?? '0')));
+      return all.reduce((a, b) => a + b, 0);
+    };
+    await poll(async () => (await runFailure(page)) || (await points()) > 0, {
+      timeoutMs: 120000,
+      intervalMs: 500,
+      what: 'points on the plot (.plot[data-points] > 0)',
+    });
+    // Let a few rounds arrive so that the screenshot shows lines, not an empty frame.
+    await poll(async () => (await points()) >= 10, { timeoutMs: 20000, intervalMs: 500 }).catch(() => {});
+    await plot.scrollIntoViewIfNeeded().catch(() => {});
+    await screenshot(page, 'demo-running');
+    const verdicts = frame.locator('#claims-table tr[data-claim] .verdict');
+    const settled = async () => {
+      const texts = (await verdicts.allTextContents()).map((t) => t.trim());
+      return texts.length > 0 && texts.every((t) => /^(PASS|FAIL)/i.test(t));
+    };
+    await poll(async () => (await runFailure(page)) || (await settled()), {
+      timeoutMs: DEMO_TIMEOUT_MS,
+      intervalMs: 1000,
+      what: 'PASS/FAIL verdicts in the claims table (#claims-table tr[data-claim] .verdict) at the end of the run',
+    });
+    const texts = (await verdicts.allTextContents()).map((t) => t.trim());
+    if (!texts.every((t) => /^(PASS|FAIL)/i.test(t))) throw new Error(`unexpected verdicts: ${texts.join(', ')}`);
+    log(`  ${await points()} points plotted; claims: ${texts.join(', ')}`);
+    await frame
+      .locator('#claims-table')
+      .scrollIntoViewIfNeeded()
+      .catch(() => {});
+    await screenshot(page, 'demo-claims');
+  });
+
+  await step(page, 'codelens', async () => {
+    await closeAllEditors(page);
+    await openQuickInput(page, '', 'my_fedavg.py');
+    await pick(page, 'my_fedavg.py');
+    await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15000 });
+    const lens = page.locator('.codelens-decoration a', { hasText: 'FedOpt' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 30000 }).catch(async (e) => {
+      const all = await page.locator('.codelens-decoration').allTextContents();
+      throw new Error(`${e.message}\nCodeLenses shown: ${JSON.stringify(all)}`);
+    });
+    log(`  CodeLens: ${(await lens.textContent())?.trim()}`);
+    await screenshot(page, 'codelens');
+    await lens.click();
+    const frame = webview(page);
+    const focused = await poll(
+      async () => {
+        const f = frame.locator('.equation.focused');
+        if ((await f.count()) > 0 && (await f.first().isVisible())) return (await f.first().getAttribute('id')) ?? '?';
+        const byId = frame.locator(`#eq-${fedopt.refs.includes('client-update') ? 'client-update' : fedopt.refs[0]}`);
+        if ((await byId.count()) > 0 && (await byId.isVisible())) {
+          const inView = await byId.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return r.top >= 0 && r.top < el.ownerDocument.documentElement.clientHeight;
+          });
+          if (inView) return (await byId.getAttribute('id')) ?? '?';
+        }
+        return undefined;
+      },
+      { timeoutMs: 30000, intervalMs: 300, what: 'the focused equation in the FedOpt panel' },
+    );
+    log(`  focused ${focused}`);
+    await screenshot(page, 'codelens-equation');
+  });
+  void ws;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The extension-host suite
+
+async function hostSuite(context, server, ws) {
+  const page = await context.newPage();
+  const hostLog = [];
+  let exitCode;
+  let resolveExit;
+  const exited = new Promise((r) => (resolveExit = r));
+  await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+    const list = Array.isArray(logArgs) ? logArgs : [logArgs];
+    const formatted = typeof list[0] === 'string' ? format(...list) : list.map((a) => String(a)).join(' ');
+    // eslint-disable-next-line no-control-regex
+    const text = formatted.replace(/\x1b\[[0-9;]*m/g, '');
+    hostLog.push(`[${type}] ${text}`);
+    // The suite reports through console.log; errors and warnings are mostly the workbench's own.
+    if (type !== 'log' && type !== 'info') return;
+    if (WORKBENCH_NOISE.test(text)) return;
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    exitCode = code;
+    resolveExit(code);
+  });
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(repoRoot)],
+    ['extensionTestsPath', remote(SUITE)],
+  ];
+  const url = `${server.url}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const ok = await step(page, 'extension-host-suite', async () => {
+    await page.goto(url);
+    const timer = sleep(HOST_SUITE_TIMEOUT_MS).then(() => 'timeout');
+    const r = await Promise.race([exited, timer]);
+    if (r === 'timeout') throw new Error(`the suite did not finish within ${HOST_SUITE_TIMEOUT_MS / 1000} s`);
+    if (exitCode !== 0) throw new Error(`the extension-host suite exited with code ${exitCode}`);
+  });
+  writeFileSync(join(RESULTS, 'extension-host-suite.log'), hostLog.join('\n') + '\n');
+  if (!ok || exitCode !== 0) await screenshot(page, 'extension-host-suite');
+  await page.close().catch(() => {});
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  rmSync(RESULTS, { recursive: true, force: true });
+  mkdirSync(RESULTS, { recursive: true });
+
+  if (!args.has('--skip-package')) {
+    log('packaging paper-lab.vsix (vsce runs the production build)');
+    rmSync(VSIX, { force: true });
+    await run('npx', ['vsce', 'package', ...vsceArgs(), '--out', VSIX], { cwd: repoRoot });
+  }
+  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing`);
+  const size = statSync(VSIX).size;
+  log(`paper-lab.vsix: ${(size / 1024 / 1024).toFixed(2)} MB`);
+  if (size > MAX_VSIX_BYTES) {
+    throw new Error(
+      `paper-lab.vsix is ${(size / 1024 / 1024).toFixed(1)} MB, over the 25 MB limit: check .vscodeignore`,
+    );
+  }
+  if (!args.has('--skip-host') && !args.has('--no-build')) {
+    log('building the extension-host suite (out/e2e-suite.js)');
+    await run(process.execPath, ['esbuild.mjs', '--production', '--tests'], { cwd: repoRoot });
+  }
+  const catalog = loadCatalog();
+  log(`catalog: ${catalog.map((p) => p.id).join(', ')}`);
+
+  const paths = await ensureToolchain();
+  const runDir = makeRunDir({ prefix: 'paper-lab-e2e-' });
+  const ws = join(runDir, 'ws');
+  cpSync(join(repoRoot, 'examples'), ws, { recursive: true });
+  log(`installing the .vsix into ${runDir}`);
+  await installVsix(paths, runDir, VSIX);
+  const server = await startCodeServer(paths, runDir, { workspace: ws });
+  log(`code-server at ${server.url}`);
+
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'paper-lab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: !args.has('--headed'),
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+  });
+  const consoleLines = [];
+  context.on('page', (p) =>
+    p.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`);
+    }),
+  );
+  try {
+    if (!args.has('--skip-ui')) {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`);
+      });
+      const loaded = await step(page, 'workbench', async () => {
+        await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`);
+        await waitForWorkbench(page);
+        await screenshot(page, 'workbench');
+      });
+      if (loaded) await uiSteps(page, catalog, ws);
+      await page.close().catch(() => {});
+    }
+    if (!args.has('--skip-host')) await hostSuite(context, server, ws);
+  } finally {
+    writeFileSync(join(RESULTS, 'browser-console.log'), consoleLines.join('\n') + '\n');
+    writeFileSync(join(RESULTS, 'code-server.log'), server.output());
+    await context.close().catch(() => {});
+    await server.stop();
+    removeRunDir(runDir);
+    removeRunDir(profile);
+  }
+}
+
+let fatal;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  console.error(`\ne2e: ${e instanceof Error ? e.message : e}`);
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (fatal ? 1 : 0);
+console.log(`\nE2E steps (${((Date.now() - started) / 1000).toFixed(0)} s total):`);
+for (const r of results)
+  console.log(`  ${r.ok ? '✔' : '✘'} ${r.name} (${r.s} s)${r.ok ? '' : `: ${r.error.message.split('\n')[0]}`}`);
+console.log(`Screenshots and logs: ${RESULTS.slice(repoRoot.length + 1)}/`);
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,180 @@
+/**
+ * Tests that run inside a real VS Code extension host (code-server or VS Code desktop): the
+ * extension activates, its manifest and its registered commands agree, the tree lists the
+ * papers, a paper panel opens, and `@paper` annotations get diagnostics and CodeLenses.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { PAPERS } from '../../../src/models/catalog';
+import { waitFor } from './util';
+
+const EXTENSION_ID = 'paper-lab.paper-lab';
+const PANEL_VIEW_TYPE = 'paperLab.paper';
+
+interface ContributedCommand {
+  readonly command: string;
+}
+interface Manifest {
+  readonly contributes?: {
+    readonly commands?: readonly ContributedCommand[];
+    readonly views?: Readonly<Record<string, readonly { readonly id: string }[]>>;
+  };
+}
+
+function extension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
+  return ext;
+}
+
+function isTreeProvider(value: unknown): value is vscode.TreeDataProvider<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<Record<'getChildren' | 'getTreeItem', unknown>>;
+  return typeof v.getChildren === 'function' && typeof v.getTreeItem === 'function';
+}
+
+/** The papers tree's data provider, exported by `activate()` (directly or as one of its properties). */
+function treeProvider(exports: unknown): vscode.TreeDataProvider<unknown> {
+  if (isTreeProvider(exports)) return exports;
+  if (typeof exports === 'object' && exports !== null) {
+    for (const value of Object.values(exports)) if (isTreeProvider(value)) return value;
+  }
+  assert.fail(
+    'activate() must return an object exposing the papers TreeDataProvider (e.g. { papersTree }); ' +
+      `it returned ${exports === undefined ? 'undefined' : `an object with keys ${Object.keys(exports ?? {}).join(', ')}`}`,
+  );
+}
+
+function labelText(item: vscode.TreeItem): string {
+  const l = item.label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+function paperTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PANEL_VIEW_TYPE));
+}
+
+function describeTabs(): string {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? t.input.viewType : typeof t.input})`)
+    .join('; ');
+}
+
+export function defineExtensionTests(): void {
+  describe('Paper Lab in a VS Code extension host', function () {
+    let tmp = '';
+
+    before(function () {
+      tmp = mkdtempSync(join(tmpdir(), 'paper-lab-e2e-'));
+    });
+
+    after(async function () {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('activates', async function () {
+      const ext = extension();
+      await ext.activate();
+      assert.equal(ext.isActive, true, 'extension did not become active');
+    });
+
+    it('registers every contributed command, and contributes every registered paperLab command', async function () {
+      const ext = extension();
+      await ext.activate();
+      const manifest = ext.packageJSON as Manifest;
+      const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
+      assert.ok(contributed.length > 0, 'package.json contributes no commands');
+      const registered = new Set(await vscode.commands.getCommands(true));
+      const missing = contributed.filter((c) => !registered.has(c));
+      assert.deepEqual(missing, [], `contributed in package.json but not registered: ${missing.join(', ')}`);
+
+      // Commands VS Code generates for contributed views (e.g. `paperLab.papers.focus`) are not the extension's.
+      const viewIds = Object.values(manifest.contributes?.views ?? {})
+        .flat()
+        .map((v) => v.id);
+      const own = [...registered].filter(
+        (c) => c.startsWith('paperLab.') && !viewIds.some((v) => c === v || c.startsWith(`${v}.`)),
+      );
+      const undeclared = own.filter((c) => !contributed.includes(c));
+      assert.deepEqual(undeclared, [], `registered but not contributed in package.json: ${undeclared.join(', ')}`);
+    });
+
+    it('lists the seven papers in the tree', async function () {
+      const ext = extension();
+      const exports: unknown = await ext.activate();
+      const provider = treeProvider(exports);
+      const roots = (await provider.getChildren(undefined)) ?? [];
+      const items = await Promise.all(roots.map((r) => provider.getTreeItem(r)));
+      const papers = items.filter((i) => /^paper/.test(i.contextValue ?? ''));
+      const labels = papers.map(labelText);
+      assert.equal(papers.length, 7, `expected 7 paper items, got ${papers.length}: ${labels.join(' | ')}`);
+      assert.equal(PAPERS.length, 7, 'the catalog should hold seven papers');
+      for (const p of PAPERS) {
+        assert.ok(
+          labels.some((l) => l === p.meta.title || l === p.meta.shortName || l.includes(p.meta.title)),
+          `no tree item for "${p.meta.title}" among: ${labels.join(' | ')}`,
+        );
+      }
+    });
+
+    it('opens the FedOpt panel with paperLab.openPaper', async function () {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('paperLab.openPaper', 'fedopt');
+      const tab = await waitFor(
+        `a ${PANEL_VIEW_TYPE} webview tab (tabs: ${describeTabs()})`,
+        () => paperTabs()[0],
+        15_000,
+      );
+      assert.ok(tab.label.length > 0, 'the panel tab has no title');
+    });
+
+    it('reports an unknown equation ref as a diagnostic', async function () {
+      const file = join(tmp, 'unknown_ref.ts');
+      writeFileSync(file, '// @paper fedopt nonexistent\nexport const serverStep = 1;\n');
+      const uri = vscode.Uri.file(file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const diag = await waitFor(
+        'a diagnostic on the `@paper fedopt nonexistent` line',
+        () => vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === 0),
+        15_000,
+      );
+      assert.match(diag.message, /nonexistent/, `diagnostic message should name the ref: "${diag.message}"`);
+    });
+
+    it('shows a CodeLens on a valid annotation that opens the paper', async function () {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const file = join(tmp, 'valid_ref.ts');
+      writeFileSync(file, '// @paper fedopt pseudo-gradient\nexport const delta = 0;\n');
+      const uri = vscode.Uri.file(file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const lens = await waitFor(
+        'a Paper Lab CodeLens on the annotated line',
+        async () => {
+          const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            uri,
+            100,
+          );
+          return (lenses ?? []).find((l) => l.range.start.line <= 1 && l.command?.command.startsWith('paperLab.'));
+        },
+        15_000,
+        250,
+      );
+      const command = lens.command;
+      assert.ok(command, 'the CodeLens has no command');
+      assert.match(command.title, /FedOpt/, `CodeLens title should name the paper: "${command.title}"`);
+      assert.deepEqual(paperTabs(), [], 'no panel should be open before the CodeLens is followed');
+      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      await waitFor(`the paper panel after following the CodeLens (tabs: ${describeTabs()})`, () => paperTabs()[0]);
+    });
+  });
+}
