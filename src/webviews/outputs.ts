@@ -86,7 +86,9 @@ function renderBars(out: BarsOutput): HTMLElement {
       svg('text', { x: left - 6, y: y(t * max) + 4, class: 'tick', 'text-anchor': 'end' }, formatNumber(t * max, 2)),
     );
   }
-  const labelEvery = Math.ceil(n / 20);
+  // Label every k-th bar so that labels (about 7 px a character at the tick size) never overlap.
+  const longest = Math.max(1, ...out.categories.map((c) => c.length));
+  const labelEvery = Math.max(Math.ceil(n / 20), Math.ceil((longest * 7 + 6) / groupW));
   out.categories.forEach((cat, i) => {
     const x0 = left + i * groupW + (groupW - (out.stacked ? barW : barW * out.series.length)) / 2;
     let acc = 0;
