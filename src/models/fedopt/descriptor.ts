@@ -1,0 +1,17 @@
+/** Adaptive Federated Optimization (Reddi et al.): the paper as the catalog sees it. No TensorFlow.js. */
+import type { PaperDescriptor } from '../../shared/catalog';
+import { compareDemo } from './demo';
+import { equations, meta } from './paper';
+
+export const fedopt: PaperDescriptor = {
+  meta,
+  equations,
+  demos: [compareDemo],
+  sources: [
+    'src/models/fedopt/server.ts',
+    'src/models/fedopt/train.ts',
+    'src/models/fedopt/data.ts',
+    'src/models/fedopt/model.ts',
+    'src/models/fedopt/demo.ts',
+  ],
+};
