@@ -4,9 +4,11 @@
  */
 import type { PaperId } from '../shared/catalog';
 import { runFedOpt } from './fedopt/train';
+import { runScoreSde } from './score-sde/train';
 import type { DemoRun } from './types';
 
 export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>>> = {
+  'score-sde': { '2d-density': runScoreSde },
   fedopt: { compare: runFedOpt },
 };
 

@@ -1,0 +1,94 @@
+/** The whole demo on a small config: outputs, results, no tensor leaks, and a prompt stop. */
+import '../../../src/models/engine/tfSetup';
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../../src/models/engine/backends';
+import { gaussianRing } from '../../../src/models/score-sde/data';
+import { densityDemo } from '../../../src/models/score-sde/demo';
+import { runScoreSde } from '../../../src/models/score-sde/train';
+import { validateConfig } from '../../../src/shared/config';
+import { recordingContext } from '../../helpers/fakeContext';
+
+const small = {
+  ...densityDemo.presets['quick'],
+  compare: 'vp',
+  steps: 40,
+  batch: 64,
+  hidden: 32,
+  previewEvery: 20,
+  samplerSteps: 10,
+  samples: 100,
+  odeSteps: 6,
+  heldOut: 50,
+  classifierSteps: 10,
+};
+
+describe('score-sde: the demo end to end (small)', () => {
+  before(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('the presets are valid', () => {
+    for (const [name, preset] of Object.entries(densityDemo.presets)) {
+      assert.deepEqual(validateConfig(densityDemo, preset).errors, [], name);
+    }
+  });
+
+  it('trains, samples, reports every output and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = recordingContext(0, 'wasm');
+    const results = await runScoreSde(small, ctx);
+    assert.equal(tf.memory().numTensors, before, 'tensors left after the run');
+    assert.equal(results['steps'], 40);
+    for (const key of ['nllGap', 'pcAdvantageSe', 'inpaintMaxChange', 'inpaintNearMode', 'compare.nllGap']) {
+      assert.ok(Number.isFinite(results[key]), key);
+    }
+    assert.equal(results['inpaintMaxChange'], 0);
+    for (const id of [
+      'samples',
+      'likelihood',
+      'sample-quality',
+      'inpainting',
+      'reverse-process',
+      'conditional',
+      'live-samples',
+    ]) {
+      assert.ok(ctx.outputs.has(id), id);
+    }
+    assert.ok(ctx.points.some((p) => p.values['loss/ve'] !== undefined));
+    assert.ok(ctx.points.some((p) => p.values['loss/vp'] !== undefined));
+    assert.equal(ctx.lastProgress, densityDemo.totalSteps(small));
+    const entropy = results['entropy'] as number;
+    assert.ok(entropy > 0 && entropy < 1, `entropy estimate ${entropy}`);
+  });
+
+  it('tensor count stays flat across training steps', async () => {
+    const counts: number[] = [];
+    for (const steps of [5, 25]) {
+      const before = tf.memory().numTensors;
+      const ctx = recordingContext(1, 'wasm');
+      ctx.abortAt = steps;
+      await runScoreSde({ ...small, compare: 'none', steps: 100 }, ctx);
+      counts.push(tf.memory().numTensors - before);
+    }
+    assert.deepEqual(counts, [0, 0]);
+  });
+
+  it('stops early when aborted and returns partial results', async () => {
+    const ctx = recordingContext(2, 'wasm');
+    ctx.abortAt = 10;
+    const results = await runScoreSde({ ...small, steps: 1000 }, ctx);
+    assert.equal(results['steps'], 10);
+    assert.ok(ctx.lastProgress < 1000);
+  });
+
+  it('the ring density is normalised and its entropy is about 0.31 nats', () => {
+    const ring = gaussianRing();
+    let mass = 0;
+    const h = 0.02;
+    for (let x = -3; x < 3; x += h) for (let y = -3; y < 3; y += h) mass += Math.exp(ring.logDensity(x, y)) * h * h;
+    assert.ok(Math.abs(mass - 1) < 1e-3, `mass ${mass}`);
+    // Well-separated modes: H ≈ log 8 + log(2πe·0.1²).
+    assert.ok(Math.abs(Math.log(8) + Math.log(2 * Math.PI * Math.E * 0.01) - 0.312) < 1e-3);
+  });
+});
