@@ -48,6 +48,9 @@ const CHROMIUM_ARGS = [
 const WORKBENCH_NOISE =
   /open-vsx\.org|authentication provider|AccountPolicyGate|AgentHost|Creating a socket|connection token|reconnection-grace|Service Worker|workbench contribution|builtin extensions cache|^\s+at /;
 
+/** Further demos run from the palette, each with the output it must draw. */
+const DEMO_OUTPUTS = [['score-sde', 'samples']];
+
 const results = [];
 let shotIndex = 0;
 const started = Date.now();
@@ -174,6 +177,73 @@ async function closeAllEditors(page) {
 // ---------------------------------------------------------------------------------------------
 // The UI steps
 
+/**
+ * Runs a paper's quick preset from the command palette (Run Demo → paper → first demo → quick),
+ * waits for points on a plot and PASS/FAIL verdicts, and, if given, checks that an output is drawn.
+ */
+async function runQuickDemo(page, paper, expectOutput) {
+  await runCommand(page, 'Paper Lab: Run Demo');
+  await pick(page, paper.title);
+  // A paper with several demos asks for the demo first: take the first one.
+  const placeholder = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+  await poll(async () => /preset|demo/i.test((await placeholder.getAttribute('placeholder')) ?? ''), {
+    timeoutMs: 15000,
+    what: 'the demo or preset quick pick',
+  });
+  if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
+    await page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ visible: true })
+      .first()
+      .click();
+  }
+  await pick(page, 'quick');
+  const frame = webview(page);
+  const plot = frame.locator('.plot[data-points]').first();
+  await plot.waitFor({ state: 'attached', timeout: 60000 });
+  const points = async () => {
+    const all = await frame
+      .locator('.plot[data-points]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points') ?? '0')));
+    return all.reduce((a, b) => a + b, 0);
+  };
+  await poll(async () => (await runFailure(page)) || (await points()) > 0, {
+    timeoutMs: 120000,
+    intervalMs: 500,
+    what: 'points on the plot (.plot[data-points] > 0)',
+  });
+  // Let a few rounds arrive so that the screenshot shows lines, not an empty frame.
+  await poll(async () => (await points()) >= 10, { timeoutMs: 20000, intervalMs: 500 }).catch(() => {});
+  await plot.scrollIntoViewIfNeeded().catch(() => {});
+  await screenshot(page, `${paper.id}-running`);
+  const verdicts = frame.locator('#claims-table tr[data-claim] .verdict');
+  const settled = async () => {
+    const texts = (await verdicts.allTextContents()).map((t) => t.trim());
+    return texts.length > 0 && texts.every((t) => /^(PASS|FAIL)/i.test(t));
+  };
+  await poll(async () => (await runFailure(page)) || (await settled()), {
+    timeoutMs: DEMO_TIMEOUT_MS,
+    intervalMs: 1000,
+    what: 'PASS/FAIL verdicts in the claims table (#claims-table tr[data-claim] .verdict) at the end of the run',
+  });
+  const texts = (await verdicts.allTextContents()).map((t) => t.trim());
+  if (!texts.every((t) => /^(PASS|FAIL)/i.test(t))) throw new Error(`unexpected verdicts: ${texts.join(', ')}`);
+  log(`  ${await points()} points plotted; claims: ${texts.join(', ')}`);
+  if (expectOutput) {
+    const output = frame.locator(`.output[data-output="${expectOutput}"]`);
+    await output.waitFor({ state: 'attached', timeout: 30000 });
+    const drawn = await output.locator('canvas, svg, table').count();
+    if (drawn === 0) throw new Error(`the ${expectOutput} output has nothing drawn`);
+    await output.scrollIntoViewIfNeeded().catch(() => {});
+    await screenshot(page, `${paper.id}-${expectOutput}`);
+  }
+  await frame
+    .locator('#claims-table')
+    .scrollIntoViewIfNeeded()
+    .catch(() => {});
+  await screenshot(page, `${paper.id}-claims`);
+}
+
 async function uiSteps(page, catalog, ws) {
   const fedopt = catalog.find((p) => p.id === 'fedopt');
   if (!fedopt) throw new Error('the catalog has no fedopt paper');
@@ -213,60 +283,11 @@ async function uiSteps(page, catalog, ws) {
     await screenshot(page, 'fedopt-panel');
   });
 
-  await step(page, 'run-demo', async () => {
-    await runCommand(page, 'Paper Lab: Run Demo');
-    await pick(page, fedopt.title);
-    // A paper with several demos asks for the demo first: take the first one.
-    const placeholder = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
-    await poll(async () => /preset|demo/i.test((await placeholder.getAttribute('placeholder')) ?? ''), {
-      timeoutMs: 15000,
-      what: 'the demo or preset quick pick',
-    });
-    if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
-      await page
-        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-        .filter({ visible: true })
-        .first()
-        .click();
-    }
-    await pick(page, 'quick');
-    const frame = webview(page);
-    const plot = frame.locator('.plot[data-points]').first();
-    await plot.waitFor({ state: 'attached', timeout: 60000 });
-    const points = async () => {
-      const all = await frame
-        .locator('.plot[data-points]')
-        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points') ?? '0')));
-      return all.reduce((a, b) => a + b, 0);
-    };
-    await poll(async () => (await runFailure(page)) || (await points()) > 0, {
-      timeoutMs: 120000,
-      intervalMs: 500,
-      what: 'points on the plot (.plot[data-points] > 0)',
-    });
-    // Let a few rounds arrive so that the screenshot shows lines, not an empty frame.
-    await poll(async () => (await points()) >= 10, { timeoutMs: 20000, intervalMs: 500 }).catch(() => {});
-    await plot.scrollIntoViewIfNeeded().catch(() => {});
-    await screenshot(page, 'demo-running');
-    const verdicts = frame.locator('#claims-table tr[data-claim] .verdict');
-    const settled = async () => {
-      const texts = (await verdicts.allTextContents()).map((t) => t.trim());
-      return texts.length > 0 && texts.every((t) => /^(PASS|FAIL)/i.test(t));
-    };
-    await poll(async () => (await runFailure(page)) || (await settled()), {
-      timeoutMs: DEMO_TIMEOUT_MS,
-      intervalMs: 1000,
-      what: 'PASS/FAIL verdicts in the claims table (#claims-table tr[data-claim] .verdict) at the end of the run',
-    });
-    const texts = (await verdicts.allTextContents()).map((t) => t.trim());
-    if (!texts.every((t) => /^(PASS|FAIL)/i.test(t))) throw new Error(`unexpected verdicts: ${texts.join(', ')}`);
-    log(`  ${await points()} points plotted; claims: ${texts.join(', ')}`);
-    await frame
-      .locator('#claims-table')
-      .scrollIntoViewIfNeeded()
-      .catch(() => {});
-    await screenshot(page, 'demo-claims');
-  });
+  await step(page, 'run-demo', () => runQuickDemo(page, fedopt, 'label-histogram'));
+  for (const [id, output] of DEMO_OUTPUTS) {
+    const paper = catalog.find((p) => p.id === id);
+    if (paper) await step(page, `run-demo-${id}`, () => runQuickDemo(page, paper, output));
+  }
 
   await step(page, 'codelens', async () => {
     await closeAllEditors(page);
