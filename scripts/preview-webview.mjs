@@ -399,7 +399,7 @@ window.acquireVsCodeApi = () => ({
   },
 });
 function replay() {
-  send({ type: 'init', paper, locations, runs, backend: 'wasm' }, 0);
+  send({ type: 'init', paper, locations, runs, backend: 'wasm', defaultSeed: 0 }, 0);
   if (${Boolean(notAvailable)}) return;
   const runId = 'fedopt-quick-20261128-081500000-s0';
   const record = { runId, paper: 'fedopt', demo: 'non-iid', preset: 'quick', config: paper.demos[0].presets.quick, seed: 0,

@@ -15,6 +15,7 @@ import type { AnnotationIndex } from './annotationIndex';
 import { Disposable } from './lifecycle';
 import { ConfigError, type RunEvent, type RunManager } from './runManager';
 import type { BackendStatus } from './backendStatus';
+import { defaultSeed } from './settings';
 
 export const PANEL_VIEW_TYPE = 'paperLab.paper';
 
@@ -209,6 +210,7 @@ export class PaperPanel extends Disposable {
       locations,
       runs: this.services.runs.list(this.paper),
       backend: this.services.backend.current,
+      defaultSeed: defaultSeed(),
       ...(this.pendingFocus ? { focus: this.pendingFocus } : {}),
     });
     this.pendingFocus = undefined;

@@ -158,6 +158,8 @@ export interface HostInit {
   readonly locations: Readonly<Record<string, readonly CodeLocation[]>>;
   readonly runs: readonly RunListItem[];
   readonly backend: string;
+  /** Seed a new run's form starts with (the `paperLab.defaultSeed` setting). */
+  readonly defaultSeed: number;
   /** Equation ref to scroll to, if the panel was opened from a CodeLens or the tree. */
   readonly focus?: string;
 }

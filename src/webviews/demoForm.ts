@@ -69,6 +69,7 @@ export class DemoForm {
   constructor(
     private readonly demo: DemoView,
     initial: DemoFormState | undefined,
+    defaultSeed: number,
     private readonly events: DemoFormEvents,
   ) {
     const presetNames = Object.keys(demo.presets);
@@ -98,7 +99,7 @@ export class DemoForm {
       min: 0,
       max: MAX_SEED,
       step: 1,
-      value: String(initial?.seed ?? 0),
+      value: String(initial?.seed ?? defaultSeed),
     });
     this.seedError = h('p', { class: 'field-error config-error', hidden: true, role: 'alert' });
     this.seedField.addEventListener('input', () => {

@@ -66,6 +66,7 @@ class PaperPanel {
   private form: DemoForm | undefined;
   private demoId: string | undefined;
   private backend = '';
+  private defaultSeed = 0;
   /** The run whose plots and outputs are on screen, and the run training now (if any). */
   private shownRun: RunRecord | undefined;
   private liveRunId: string | undefined;
@@ -181,6 +182,7 @@ class PaperPanel {
     const { paper } = message;
     this.paper = paper;
     this.backend = message.backend;
+    this.defaultSeed = message.defaultSeed;
     if (this.state?.paper !== paper.meta.id) this.state = { paper: paper.meta.id, forms: {} };
     document.title = paper.meta.title;
     clear(this.root);
@@ -304,7 +306,7 @@ class PaperPanel {
       return;
     }
 
-    this.form = new DemoForm(demo, this.state?.forms[demo.id], {
+    this.form = new DemoForm(demo, this.state?.forms[demo.id], this.defaultSeed, {
       change: (s) => this.saveForm(demo.id, s),
       run: (request) => {
         this.host.post(

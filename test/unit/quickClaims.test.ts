@@ -1,0 +1,51 @@
+/**
+ * Every landed demo's quick preset, run through the real engine (backend selection, context,
+ * claims measured by the runner) at the default seed: each claim must pass. Other seeds and
+ * longer presets are in test/claims (`npm run test:claims`).
+ */
+import { strict as assert } from 'node:assert';
+import { PAPERS } from '../../src/models/catalog';
+import { getTrainer } from '../../src/models/trainers';
+import { runDemo } from '../../src/models/engine/runner';
+import { useRepositoryData } from '../helpers/data';
+
+const landed = PAPERS.flatMap((paper) =>
+  paper.demos
+    .filter((demo) => demo.available && getTrainer(paper.meta.id, demo.id))
+    .map((demo) => ({ paper: paper.meta.id, demo })),
+);
+
+describe('quick presets at the default seed (real engine, wasm)', () => {
+  before(() => useRepositoryData());
+
+  it('covers every available demo, and each has a trainer', () => {
+    const available = PAPERS.flatMap((p) => p.demos.filter((d) => d.available).map((d) => `${p.meta.id}/${d.id}`));
+    assert.deepEqual(
+      landed.map((l) => `${l.paper}/${l.demo.id}`),
+      available,
+    );
+    assert.ok(landed.some((l) => l.paper === 'fedopt'));
+  });
+
+  for (const { paper, demo } of landed) {
+    it(`${paper}/${demo.id}: every claim passes at seed 0`, async function () {
+      this.timeout(600_000);
+      const { summary, record } = await runDemo({
+        paper,
+        demo: demo.id,
+        config: {},
+        preset: 'quick',
+        seed: 0,
+        backend: 'wasm',
+        runDir: null,
+      });
+      assert.equal(summary.status, 'completed', record.error);
+      assert.equal(record.backend?.chosen, 'wasm');
+      const failed = summary.claims
+        .filter((c) => !c.pass)
+        .map((c) => `${c.id}: measured ${c.measured}, target ${c.target}`);
+      assert.deepEqual(failed, [], `${paper}: claims that failed`);
+      assert.ok(summary.claims.length >= 1);
+    });
+  }
+});
