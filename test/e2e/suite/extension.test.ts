@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { PAPERS } from '../../../src/models/catalog';
+import type { PaperLabApi } from '../../../src/extension/extension';
 import { waitFor } from './util';
 
 const EXTENSION_ID = 'paper-lab.paper-lab';
@@ -46,6 +47,12 @@ function treeProvider(exports: unknown): vscode.TreeDataProvider<unknown> {
     'activate() must return an object exposing the papers TreeDataProvider (e.g. { papersTree }); ' +
       `it returned ${exports === undefined ? 'undefined' : `an object with keys ${Object.keys(exports ?? {}).join(', ')}`}`,
   );
+}
+
+/** The API `activate()` returns (tree, runs, panels). */
+function paperLab(exports: unknown): PaperLabApi {
+  assert.ok(typeof exports === 'object' && exports !== null && 'runs' in exports, 'activate() returned no runs API');
+  return exports as PaperLabApi;
 }
 
 function labelText(item: vscode.TreeItem): string {
@@ -175,6 +182,53 @@ export function defineExtensionTests(): void {
       assert.deepEqual(paperTabs(), [], 'no panel should be open before the CodeLens is followed');
       await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
       await waitFor(`the paper panel after following the CodeLens (tabs: ${describeTabs()})`, () => paperTabs()[0]);
+    });
+    it('refuses an invalid config before a run starts, naming the field', async function () {
+      const api = paperLab(await extension().activate());
+      const before = api.runs.list('fedopt').length;
+      await assert.rejects(
+        api.runs.start({ paper: 'fedopt', demo: 'compare', preset: 'quick', config: { rounds: -3 }, seed: 0 }),
+        (e: unknown) => e instanceof Error && /rounds: must be an integer/.test(e.message),
+      );
+      assert.equal(api.runs.list('fedopt').length, before, 'an invalid config must not create a run');
+    });
+
+    it('stops a run in its worker and keeps what it wrote', async function () {
+      this.timeout(120_000);
+      const api = paperLab(await extension().activate());
+      const record = await api.runs.start({
+        paper: 'fedopt',
+        demo: 'compare',
+        preset: 'quick',
+        config: { rounds: 500 },
+        seed: 3,
+      });
+      const points: number[] = [];
+      const sub = api.runs.onDidRunEvent((e) => {
+        if (e.record.runId === record.runId && e.kind === 'metrics') points.push(...e.points.map((p) => p.step));
+      });
+      try {
+        await waitFor('a few rounds of the live run', () => points.length >= 3, 90_000, 200);
+        const ended = new Promise<string>((resolve) => {
+          const done = api.runs.onDidRunEvent((e) => {
+            if (e.record.runId === record.runId && e.kind === 'ended') {
+              done.dispose();
+              resolve(e.record.status);
+            }
+          });
+        });
+        assert.equal(api.runs.stop(record.runId), true);
+        assert.equal(await ended, 'stopped');
+        const stored = api.runs.store.read(record.runId, false);
+        assert.ok(stored, 'the stopped run has no record on disk');
+        assert.equal(stored.record.status, 'stopped');
+        assert.ok(stored.points.length >= 3, `only ${stored.points.length} metric points were kept`);
+        assert.ok(stored.points.length < 500, 'the run did not stop early');
+        assert.equal(stored.summary?.status, 'stopped');
+        assert.equal(api.runs.isLive(record.runId), false);
+      } finally {
+        sub.dispose();
+      }
     });
   });
 }
