@@ -4,12 +4,14 @@
  */
 import type { PaperId } from '../shared/catalog';
 import { runFedOpt } from './fedopt/train';
+import { runFlyVec } from './flyvec/train';
 import { runScoreSde } from './score-sde/train';
 import type { DemoRun } from './types';
 
 export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>>> = {
   'score-sde': { '2d-density': runScoreSde },
   fedopt: { compare: runFedOpt },
+  flyvec: { embeddings: runFlyVec },
 };
 
 export function getTrainer(paper: PaperId, demo: string): DemoRun | undefined {

@@ -1,0 +1,77 @@
+/** The demo's descriptor, and a short end-to-end run on the real corpus (outputs, metrics, stopping). */
+import { strict as assert } from 'node:assert';
+import { validateConfig } from '../../../src/shared/config';
+import { flyvec } from '../../../src/models/flyvec/descriptor';
+import { embeddingsDemo, batchesPerEpoch } from '../../../src/models/flyvec/demo';
+import { runFlyVec } from '../../../src/models/flyvec/train';
+import { PROBE_CATEGORIES, SHOWN_PROBES } from '../../../src/models/flyvec/probes';
+import { loadCorpus } from '../../../src/models/flyvec/data';
+import { useRepositoryData } from '../../helpers/data';
+import { recordingContext } from '../../helpers/fakeContext';
+
+/** A tiny setting: 6 batches of 2000 windows, 60 cells. */
+const tiny = {
+  ...embeddingsDemo.presets['quick'],
+  kenyonCells: 60,
+  hashLength: 8,
+  epochs: 2,
+  windowShare: 0.0075,
+  batchSize: 2000,
+};
+
+describe('flyvec: demo', () => {
+  before(useRepositoryData);
+
+  it('has valid presets and counts its steps', () => {
+    assert.equal(embeddingsDemo.available, true);
+    assert.deepEqual(flyvec.demos, [embeddingsDemo]);
+    for (const [name, preset] of Object.entries(embeddingsDemo.presets)) {
+      assert.deepEqual(validateConfig(embeddingsDemo, preset).errors, [], name);
+    }
+    const quick = embeddingsDemo.presets['quick'] ?? {};
+    assert.equal(batchesPerEpoch(quick), 320);
+    assert.equal(embeddingsDemo.totalSteps(quick), 1280);
+    assert.ok((embeddingsDemo.validate?.({ ...quick, windowWidth: 10 }) ?? []).length > 0);
+  });
+
+  it('chooses every probe and shown word from the vocabulary', async () => {
+    const corpus = await loadCorpus();
+    const words = [...Object.values(PROBE_CATEGORIES).flat(), ...SHOWN_PROBES];
+    assert.deepEqual(
+      words.filter((w) => !corpus.ids.has(w)),
+      [],
+    );
+    assert.equal(new Set(Object.values(PROBE_CATEGORIES).flat()).size, Object.values(PROBE_CATEGORIES).flat().length);
+  });
+
+  it('trains a few batches and reports every output and result', async () => {
+    const ctx = recordingContext(0);
+    const results = await runFlyVec(tiny, ctx);
+    assert.equal(results['batches'], embeddingsDemo.totalSteps(tiny));
+    assert.equal(ctx.lastProgress, results['batches']);
+    assert.equal(ctx.points.length, results['batches']);
+    for (const id of embeddingsDemo.outputs.map((o) => o.id)) assert.ok(ctx.outputs.has(id), id);
+    for (const key of [
+      'categoryShare',
+      'randomShare',
+      'categoryRatio',
+      'energyChange',
+      'contextDistance',
+      'contextFollow',
+    ]) {
+      assert.ok(Number.isFinite(results[key]), key);
+    }
+    for (const claim of embeddingsDemo.claims) assert.notEqual(claim.measure(results).measured, null, claim.id);
+    const saved = ctx.checkpoints.get('hash-codes') as { words: string[]; activeCells: number[][] };
+    assert.equal(saved.activeCells.length, saved.words.length);
+    assert.ok(saved.activeCells.every((cells) => cells.length === tiny.hashLength));
+  });
+
+  it('stops early and returns partial results when aborted', async () => {
+    const ctx = recordingContext(0);
+    ctx.abortAt = 2;
+    const results = await runFlyVec(tiny, ctx);
+    assert.equal(results['batches'], 2);
+    assert.ok(ctx.outputs.has('neighbours'));
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * The learning rule against a step computed by hand, winner selection, the energy computed two
+ * ways, and the inverse-frequency weighting. The training code is plain JavaScript over typed
+ * arrays (no TensorFlow.js), so there are no tensors to leak.
+ */
+import { strict as assert } from 'node:assert';
+import { Rng } from '../../../src/models/engine/rng';
+import {
+  type Corpus,
+  inputIndices,
+  inverseFrequencies,
+  OUT_OF_VOCABULARY,
+  windowBatch,
+  windowCentres,
+} from '../../../src/models/flyvec/data';
+import {
+  activations,
+  compete,
+  energy,
+  type KenyonCells,
+  kenyonCells,
+  learningRate,
+  learningStep,
+  synapseNorms,
+  winnerTakeAll,
+} from '../../../src/models/flyvec/kenyonCells';
+
+function close(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-6): void {
+  assert.equal(actual.length, expected.length);
+  for (let j = 0; j < expected.length; j++) {
+    assert.ok(Math.abs((actual[j] as number) - (expected[j] as number)) < tol, `[${j}] ${actual[j]} vs ${expected[j]}`);
+  }
+}
+
+/** Builds the input-major storage from the rows W_μ of the K × 2V matrix. */
+function fromRows(rows: readonly (readonly number[])[]): KenyonCells {
+  const cells = rows.length;
+  const inputs = (rows[0] as readonly number[]).length;
+  const synapses = new Float32Array(cells * inputs);
+  rows.forEach((row, mu) => row.forEach((w, i) => (synapses[i * cells + mu] = w)));
+  return { cells, inputs, synapses };
+}
+
+function row(net: KenyonCells, mu: number): number[] {
+  return Array.from({ length: net.inputs }, (_, i) => net.synapses[i * net.cells + mu] as number);
+}
+
+/** A two-word corpus: word 0 seen once, word 1 three times. */
+const counts = Float64Array.of(1, 3);
+
+describe('flyvec: Kenyon cells', () => {
+  it('weights inputs by inverse word frequency, the same for context and target halves', () => {
+    // p = counts / Σ counts = [1/4, 3/4] → 1/p = [4, 4/3], repeated for both halves.
+    close(inverseFrequencies(counts), [4, 4 / 3, 4, 4 / 3]);
+  });
+
+  it('builds sparse inputs [c ; e_w]: distinct in-vocabulary context words, target at V + w', () => {
+    assert.deepEqual(inputIndices([1, 1, OUT_OF_VOCABULARY, 0], 1, 2), [1, 0, 3]);
+    assert.deepEqual(inputIndices([], 0, 2), [2]);
+  });
+
+  it('cuts windows inside each address, centred on in-vocabulary words', () => {
+    const O = OUT_OF_VOCABULARY;
+    const corpus: Corpus = {
+      words: ['a', 'b', 'c'],
+      counts: Float64Array.of(1, 1, 1),
+      tokens: Uint16Array.of(0, 1, 2, O, 1, /* second address */ 2, 0, 1),
+      documents: [0, 5],
+      ids: new Map([
+        ['a', 0],
+        ['b', 1],
+        ['c', 2],
+      ]),
+    };
+    // Width 3: centres need a neighbour on both sides in the same address and a known word.
+    const centres = windowCentres(corpus, 3);
+    assert.deepEqual(Array.from(centres), [1, 2, 6]);
+    const batch = windowBatch(corpus, centres, 0, 3, 3);
+    assert.deepEqual(Array.from(batch.offsets), [0, 3, 3 + 2, 5 + 3]);
+    // centre 1 (b): context a, c → [0, 2, 3+1]; centre 2 (c): context b, OOV → [1, 3+2]; centre 6 (a): c, b → [2, 1, 3]
+    assert.deepEqual(Array.from(batch.indices), [0, 2, 4, 1, 5, 2, 1, 3]);
+  });
+
+  it('computes activations a_μ = ⟨W_μ, v ⊘ p⟩ from the non-zero inputs only, and picks the winner', () => {
+    const net = fromRows([
+      [0.1, 0.2, 0.3, 0.4],
+      [0.4, 0.1, 0.2, 0.1],
+    ]);
+    const inv = inverseFrequencies(counts);
+    // v ⊘ p = [0, 4/3, 4, 0]: a_0 = 0.2·4/3 + 0.3·4 = 1.46667, a_1 = 0.1·4/3 + 0.2·4 = 0.93333
+    const a = activations(net, Int32Array.of(1, 2), 0, 2, inv, new Float32Array(2));
+    close(a, [1.4666667, 0.9333333]);
+    assert.equal(winnerTakeAll(a), 0);
+    assert.equal(winnerTakeAll(Float32Array.of(0.1, 0.7, -1, 0.7)), 1, 'first of tied maxima');
+  });
+
+  it('takes one scaled learning step as computed by hand', () => {
+    const net = fromRows([
+      [0.1, 0.2, 0.3, 0.4],
+      [0.4, 0.1, 0.2, 0.1],
+    ]);
+    const inv = inverseFrequencies(counts);
+    // Window A: context {1}, target 0 → v ⊘ p = [0, 4/3, 4, 0]; a = (1.46667, 0.93333): cell 0 wins.
+    // Window B: context {0}, target 1 → v ⊘ p = [4, 0, 0, 4/3]; a = (0.93333, 1.73333): cell 1 wins.
+    const batch = { size: 2, offsets: Int32Array.of(0, 2, 4), indices: Int32Array.of(1, 2, 0, 3) };
+    // ΔW_0 = [0, 4/3, 4, 0] − 1.46667·W_0 = [−0.146667, 1.04, 3.56, −0.586667]
+    // ΔW_1 = [4, 0, 0, 4/3] − 1.73333·W_1 = [3.306667, −0.173333, −0.346667, 1.16]
+    // max |ΔW| = 3.56; with ε = 0.1: W ← W + 0.1 ΔW / 3.56.
+    // E = −(1.46667 / ‖W_0‖ + 1.73333 / ‖W_1‖) = −(1.46667/√0.3 + 1.73333/√0.22) = −6.373234
+    const { energy: e, winners } = learningStep(net, batch, inv, 0.1, new Float32Array(8));
+    assert.deepEqual(Array.from(winners), [0, 1]);
+    assert.ok(Math.abs(e - -6.373234) < 1e-5, String(e));
+    close(row(net, 0), [0.0958801, 0.2292135, 0.4, 0.3835206]);
+    close(row(net, 1), [0.4928839, 0.0951311, 0.1902622, 0.1325843]);
+  });
+
+  it('computes the energy from the competition as from its definition with dense inputs', () => {
+    const rng = new Rng(3);
+    const vocabulary = 6;
+    const net = kenyonCells(5, 2 * vocabulary, rng, 1);
+    const inv = inverseFrequencies(Float64Array.of(9, 5, 4, 3, 2, 1));
+    const windows = [
+      inputIndices([1, 2], 0, vocabulary),
+      inputIndices([0, 5, 4], 3, vocabulary),
+      inputIndices([], 5, vocabulary),
+    ];
+    const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
+    const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
+    const fromCompetition = energy(compete(net, batch, inv), synapseNorms(net));
+    // E = −Σ_A max_μ ⟨W_μ, v^A ⊘ p⟩ / ‖W_μ̂‖ with dense vectors v^A of length 2V.
+    let dense = 0;
+    for (const window of windows) {
+      const v = new Array<number>(2 * vocabulary).fill(0);
+      for (const i of window) v[i] = inv[i] as number;
+      const rows = Array.from({ length: net.cells }, (_, mu) => row(net, mu));
+      const dots = rows.map((w) => w.reduce((s, wi, i) => s + wi * (v[i] as number), 0));
+      const winner = dots.indexOf(Math.max(...dots));
+      const norm = Math.sqrt((rows[winner] as number[]).reduce((s, wi) => s + wi * wi, 0));
+      dense -= (dots[winner] as number) / norm;
+    }
+    assert.ok(Math.abs(fromCompetition - dense) < 1e-4 * Math.abs(dense), `${fromCompetition} vs ${dense}`);
+  });
+
+  it('decays the learning rate linearly over the epochs', () => {
+    close(
+      [0, 1, 2, 3].map((e) => learningRate(0.05, e, 4)),
+      [0.05, 0.0375, 0.025, 0.0125],
+      1e-12,
+    );
+  });
+
+  it('lowers the energy of a fixed batch when trained on it', () => {
+    const vocabulary = 20;
+    const rng = new Rng(1);
+    const net = kenyonCells(8, 2 * vocabulary, rng);
+    const inv = inverseFrequencies(Float64Array.from({ length: vocabulary }, (_, w) => 20 - w));
+    const windows = Array.from({ length: 40 }, () =>
+      inputIndices(
+        Array.from({ length: 4 }, () => rng.int(vocabulary)),
+        rng.int(vocabulary),
+        vocabulary,
+      ),
+    );
+    const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
+    const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
+    const delta = new Float32Array(net.synapses.length);
+    const first = learningStep(net, batch, inv, 0.05, delta).energy;
+    let last = first;
+    for (let s = 0; s < 50; s++) last = learningStep(net, batch, inv, 0.05, delta).energy;
+    assert.ok(last < first, `${last} < ${first}`);
+  });
+});
