@@ -10,6 +10,7 @@ import { explanationPath, isPaperId, type PaperId } from '../shared/catalog';
 import { isRecord } from '../shared/messages';
 import { isPanelToHost, toPaperView, type HostToPanel, type PanelToHost } from '../shared/webviewProtocol';
 import { validateConfig } from '../shared/config';
+import type { RunOutput } from '../shared/outputs';
 import { findDemo, getPaper } from '../models/catalog';
 import type { AnnotationIndex } from './annotationIndex';
 import { Disposable } from './lifecycle';
@@ -171,6 +172,9 @@ export class PaperPanel extends Disposable {
         else this.services.log.warn(`Refused to open a link that is not the paper's: ${m.url}`);
         return;
       }
+      case 'query':
+        this.answerQuery(m.runId, m.query, m.input);
+        return;
       case 'validateConfig': {
         const demo = findDemo(this.paper, m.demo);
         const errors = demo ? validateConfig(demo, m.config).errors : [`demo: unknown demo "${m.demo}"`];
@@ -195,6 +199,26 @@ export class PaperPanel extends Disposable {
         const text = error instanceof Error ? error.message : String(error);
         void vscode.window.showErrorMessage(`Paper Lab: could not start the run: ${text}`);
       }
+    }
+  }
+
+  /** Answers a question about a finished run of this paper from the checkpoint it saved. */
+  private answerQuery(runId: string, queryId: string, input: string): void {
+    const reply = (result: { output?: RunOutput; error?: string }): void =>
+      this.post({ type: 'queryResult', runId, query: queryId, input, ...result });
+    const record = this.services.runs.store.readRecord(runId);
+    if (!record || record.paper !== this.paper) return reply({ error: 'That run is not one of this paper.' });
+    const query = findDemo(this.paper, record.demo)?.queries?.find((q) => q.id === queryId);
+    if (!query) return reply({ error: `This demo has no query "${queryId}".` });
+    if (this.services.runs.isLive(runId)) return reply({ error: 'The run is still training; ask again when it ends.' });
+    const checkpoint = this.services.runs.store.readCheckpoint(runId, query.checkpoint);
+    if (checkpoint === undefined) {
+      return reply({ error: `This run saved no "${query.checkpoint}" checkpoint (it may have been stopped early).` });
+    }
+    try {
+      reply({ output: query.answer(checkpoint, input.trim()) });
+    } catch (error) {
+      reply({ error: error instanceof Error ? error.message : String(error) });
     }
   }
 

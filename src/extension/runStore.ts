@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunOutput } from '../shared/outputs';
 import { RUN_ID_PATTERN, type MetricPoint, type RunRecord, type RunStatus, type RunSummary } from '../shared/runs';
 import type { RunListItem } from '../shared/webviewProtocol';
-import { listRuns, readRun, readRunRecord, readSummary, RUN_FILE } from '../models/engine/recorder';
+import { CHECKPOINTS_DIR, listRuns, readRun, readRunRecord, readSummary, RUN_FILE } from '../models/engine/recorder';
 
 export interface StoredRun {
   readonly record: RunRecord;
@@ -74,6 +74,18 @@ export class RunStore {
         outputs: run.outputs,
         ...(run.summary ? { summary: run.summary } : {}),
       };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A JSON checkpoint the run saved (`checkpoints/<name>.json`), or undefined when it has none. */
+  readCheckpoint(runId: string, name: string): unknown {
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(name) || name.startsWith('.')) return undefined;
+    try {
+      return JSON.parse(
+        fs.readFileSync(path.join(this.dirOf(runId), CHECKPOINTS_DIR, `${name}.json`), 'utf8'),
+      ) as unknown;
     } catch {
       return undefined;
     }

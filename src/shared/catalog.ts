@@ -4,6 +4,7 @@
  * Everything here is plain data plus pure functions, readable by the extension host, the
  * webview, the CLI and the worker alike. No vscode, DOM, Node or TensorFlow.js imports.
  */
+import type { RunOutput } from './outputs';
 
 /** Stable paper ids: they appear in commands, annotations, run folders and tests. */
 export const PAPER_IDS = ['rims', 'score-sde', 'genre', 'ance', 'drq', 'fedopt', 'flyvec'] as const;
@@ -127,6 +128,23 @@ export interface ClaimSpec {
   readonly caveat?: string;
 }
 
+/**
+ * A question a finished run can answer from one of its checkpoints, asked from the panel, e.g.
+ * "nearest words to a word the user types" for FlyVec. `answer` is pure (no TensorFlow.js).
+ */
+export interface QuerySpec {
+  readonly id: string;
+  readonly title: string;
+  /** Label of the input box, e.g. "Word". */
+  readonly label: string;
+  readonly placeholder: string;
+  readonly description: string;
+  /** Name of the JSON checkpoint (`checkpoints/<name>.json`) the answer reads. */
+  readonly checkpoint: string;
+  /** Answers from the checkpoint's content; throws an Error whose message is shown when it cannot. */
+  readonly answer: (checkpoint: unknown, input: string) => RunOutput;
+}
+
 export interface DemoDescriptor {
   readonly id: string;
   readonly title: string;
@@ -145,6 +163,8 @@ export interface DemoDescriptor {
   readonly plots: readonly PlotSpec[];
   readonly outputs: readonly OutputSpec[];
   readonly claims: readonly ClaimSpec[];
+  /** Questions a finished run answers in the panel. */
+  readonly queries?: readonly QuerySpec[];
 }
 
 export interface PaperDescriptor {

@@ -19,6 +19,7 @@ import type {
   PaperDescriptor,
   PaperMeta,
   PlotSpec,
+  QuerySpec,
 } from './catalog';
 import { defineMessage, isConfigRecord, isIdentifier, isNonNegativeInt, isString, type MessageOf } from './messages';
 import type { RunOutput } from './outputs';
@@ -39,6 +40,7 @@ export interface CodeLocation {
 }
 
 export type ClaimView = Omit<ClaimSpec, 'measure'>;
+export type QueryView = Omit<QuerySpec, 'answer'>;
 
 export interface DemoView {
   readonly id: string;
@@ -51,6 +53,7 @@ export interface DemoView {
   readonly plots: readonly PlotSpec[];
   readonly outputs: readonly OutputSpec[];
   readonly claims: readonly ClaimView[];
+  readonly queries: readonly QueryView[];
 }
 
 export interface PaperView {
@@ -73,6 +76,7 @@ export function toDemoView(demo: DemoDescriptor): DemoView {
     plots: demo.plots,
     outputs: demo.outputs,
     claims: demo.claims.map(({ measure: _measure, ...rest }) => rest),
+    queries: (demo.queries ?? []).map(({ answer: _answer, ...rest }) => rest),
   };
 }
 
@@ -126,6 +130,11 @@ export const PanelValidateConfig = defineMessage<
   { demo: string; config: Readonly<Record<string, number | string | boolean>> }
 >('validateConfig', (m) => isIdentifier(m['demo']) && isConfigRecord(m['config']));
 
+export const PanelQuery = defineMessage<'query', { runId: string; query: string; input: string }>(
+  'query',
+  (m) => isIdentifier(m['runId']) && isIdentifier(m['query']) && isString(m['input']) && m['input'].length <= 200,
+);
+
 export type PanelToHost =
   | MessageOf<typeof PanelReady>
   | MessageOf<typeof PanelStartRun>
@@ -133,7 +142,8 @@ export type PanelToHost =
   | MessageOf<typeof PanelOpenLocation>
   | MessageOf<typeof PanelOpenRun>
   | MessageOf<typeof PanelOpenLink>
-  | MessageOf<typeof PanelValidateConfig>;
+  | MessageOf<typeof PanelValidateConfig>
+  | MessageOf<typeof PanelQuery>;
 
 const PANEL_MESSAGES = [
   PanelReady,
@@ -232,6 +242,16 @@ export interface HostBackend {
   readonly backend: string;
 }
 
+/** The answer to a `query` from the panel: an output to show, or why there is none. */
+export interface HostQueryResult {
+  readonly type: 'queryResult';
+  readonly runId: string;
+  readonly query: string;
+  readonly input: string;
+  readonly output?: RunOutput;
+  readonly error?: string;
+}
+
 export type HostToPanel =
   | HostInit
   | HostFocusEquation
@@ -244,4 +264,5 @@ export type HostToPanel =
   | HostRunEnded
   | HostRunLoaded
   | HostConfigErrors
-  | HostBackend;
+  | HostBackend
+  | HostQueryResult;

@@ -70,7 +70,7 @@ export function sortErrors(errors: readonly string[], keys: readonly string[]): 
 
 /** Runs the shared validator on a demo view (which carries the fields and presets but no cross-field check). */
 export function validateForm(demo: DemoView, values: Readonly<Record<string, unknown>>): FormErrors {
-  const descriptor: DemoDescriptor = { ...demo, claims: [], totalSteps: () => 0 };
+  const descriptor: DemoDescriptor = { ...demo, claims: [], queries: [], totalSteps: () => 0 };
   const base = demo.presets['quick'] ?? Object.values(demo.presets)[0] ?? {};
   const result = validateConfig(descriptor, values, base);
   return sortErrors(

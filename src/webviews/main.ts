@@ -10,6 +10,7 @@ import type { RunRecord, RunSummary } from '../shared/runs';
 import {
   PanelOpenLink,
   PanelOpenRun,
+  PanelQuery,
   PanelReady,
   PanelStartRun,
   PanelStopRun,
@@ -27,6 +28,7 @@ import { formatDuration, formatProgress } from './format';
 import { readPanelState, type DemoFormState, type PanelState } from './formModel';
 import { renderMarkdown } from './math';
 import { OutputsView } from './outputs';
+import { QueriesView } from './queries';
 import { PlotsView } from './plots';
 import { RunsList } from './runsList';
 import { connect, type HostChannel } from './vscodeApi';
@@ -44,6 +46,7 @@ const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostToPanel['type']>([
   'runLoaded',
   'configErrors',
   'backend',
+  'queryResult',
 ]);
 
 function isHostMessage(value: unknown): value is HostToPanel {
@@ -74,6 +77,9 @@ class PaperPanel {
 
   private readonly plots = new PlotsView();
   private readonly outputs = new OutputsView();
+  private readonly queries = new QueriesView((runId, query, input) =>
+    this.host.post(PanelQuery.create({ runId, query, input })),
+  );
   private readonly claims = new ClaimsTable();
   private readonly runs: RunsList;
   private readonly progressText = h('p', { id: 'progress', class: 'progress', 'aria-live': 'polite' }, 'Not running.');
@@ -160,6 +166,9 @@ class PaperPanel {
         }
         this.runs.setStatus(message.record.runId, message.record.status);
         this.runs.mark(this.shownRun?.runId, this.liveRunId);
+        break;
+      case 'queryResult':
+        this.queries.answer(message);
         break;
       case 'runLoaded':
         if (message.live) this.liveRunId = message.record.runId;
@@ -343,9 +352,11 @@ class PaperPanel {
       this.plots.element,
       h('h3', {}, 'Outputs'),
       this.outputs.element,
+      this.queries.element,
       h('h3', {}, 'Claims'),
       this.claims.element,
     );
+    this.queries.show(undefined, []);
     this.progressText.textContent = this.idleText();
   }
 
@@ -379,6 +390,7 @@ class PaperPanel {
     this.progressText.textContent = parts.join(' ') + (record.error ? `. Error: ${record.error}` : '.');
     this.resultsTitle.textContent = `Run ${record.runId} · preset ${record.preset} · seed ${record.seed} · ${record.status}`;
     if (demo && summary) this.claims.showSummary(demo.claims, summary);
+    this.queries.show(record.status === 'completed' ? record.runId : undefined, demo?.queries ?? []);
   }
 
   private saveForm(demo: string, form: DemoFormState): void {

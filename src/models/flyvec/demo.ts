@@ -4,6 +4,7 @@
  */
 import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } from '../../shared/catalog';
 import { CONTEXT_EXAMPLES, PROBE_CATEGORIES, SHOWN_PROBES } from './probes';
+import { neighboursQuery } from './query';
 
 /** Neighbours per probe word scored by the category claim. */
 export const NEIGHBOURS_SCORED = 5;
@@ -188,6 +189,7 @@ export const embeddingsDemo: DemoDescriptor = {
       series: [{ metric: 'rate', label: 'ε_e' }],
     },
   ],
+  queries: [neighboursQuery],
   outputs: [
     {
       id: 'win-histogram',

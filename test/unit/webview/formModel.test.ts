@@ -44,6 +44,7 @@ const demo: DemoView = {
   plots: [],
   outputs: [],
   claims: [],
+  queries: [],
 };
 
 describe('webview form model', () => {
