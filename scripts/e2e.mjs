@@ -244,6 +244,24 @@ async function runQuickDemo(page, paper, expectOutput) {
   await screenshot(page, `${paper.id}-claims`);
 }
 
+/** Types a word into a finished run's query box and waits for the answer table. */
+async function askQuery(page, query, input) {
+  const frame = webview(page);
+  const box = frame.locator(`#query-${query} input`);
+  await box.waitFor({ state: 'visible', timeout: 30000 });
+  await box.fill(input);
+  await frame.locator(`.query-button[data-query="${query}"]`).click();
+  const rows = frame.locator(`.query[data-query="${query}"] .output table tbody tr`);
+  await poll(async () => (await rows.count()) >= 3, { timeoutMs: 30000, what: `the answer to "${input}"` });
+  const first = (await rows.first().textContent())?.trim();
+  log(`  nearest to "${input}": ${first}`);
+  await frame
+    .locator(`.query[data-query="${query}"]`)
+    .scrollIntoViewIfNeeded()
+    .catch(() => {});
+  await screenshot(page, `query-${query}`);
+}
+
 async function uiSteps(page, catalog, ws) {
   const fedopt = catalog.find((p) => p.id === 'fedopt');
   if (!fedopt) throw new Error('the catalog has no fedopt paper');
@@ -287,6 +305,11 @@ async function uiSteps(page, catalog, ws) {
   for (const [id, output] of DEMO_OUTPUTS) {
     const paper = catalog.find((p) => p.id === id);
     if (paper) await step(page, `run-demo-${id}`, () => runQuickDemo(page, paper, output));
+  }
+  const flyvec = catalog.find((p) => p.id === 'flyvec');
+  if (flyvec) {
+    await step(page, 'run-demo-flyvec', () => runQuickDemo(page, flyvec, 'neighbours'));
+    await step(page, 'flyvec-query', () => askQuery(page, 'neighbours', 'war'));
   }
 
   await step(page, 'codelens', async () => {
