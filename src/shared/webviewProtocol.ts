@@ -153,6 +153,7 @@ const PANEL_MESSAGES = [
   PanelOpenRun,
   PanelOpenLink,
   PanelValidateConfig,
+  PanelQuery,
 ];
 
 export function isPanelToHost(value: unknown): value is PanelToHost {

@@ -5,6 +5,7 @@ import {
   PanelOpenLink,
   PanelOpenLocation,
   PanelStartRun,
+  PanelQuery,
   PanelValidateConfig,
 } from '../../../src/shared/webviewProtocol';
 
@@ -52,6 +53,7 @@ describe('panel message guards', () => {
     assert.ok(isPanelToHost(PanelOpenLocation.create({ uri: 'file:///a.ts', line: 3 })));
     assert.ok(isPanelToHost(PanelOpenLink.create({ url: 'https://openreview.net/forum?id=x' })));
     assert.ok(isPanelToHost(PanelValidateConfig.create({ demo: 'compare', config: {} })));
+    assert.ok(isPanelToHost(PanelQuery.create({ runId: 'flyvec-quick-1-s0', query: 'neighbours', input: 'war' })));
   });
 
   it('reject untrusted input that does not fit', () => {
@@ -61,6 +63,8 @@ describe('panel message guards', () => {
     assert.equal(isPanelToHost({ type: 'openLink', url: 'http://example.com' }), false);
     assert.equal(isPanelToHost({ type: 'openLocation', uri: 'file:///a.ts', line: -1 }), false);
     assert.equal(isPanelToHost({ type: 'runCommand', command: 'rm -rf' }), false);
+    assert.equal(isPanelToHost({ type: 'query', runId: '../x', query: 'neighbours', input: 'war' }), false);
+    assert.equal(isPanelToHost({ type: 'query', runId: 'r', query: 'neighbours', input: 'w'.repeat(201) }), false);
     assert.equal(
       isPanelToHost({ type: 'startRun', demo: 'compare', preset: 'quick', config: { x: 'a'.repeat(1000) }, seed: 1 }),
       false,
