@@ -6,11 +6,15 @@
  * The packages' Node builds are not listed in their `sideEffects`, so bare imports would be
  * dropped by the bundler: the versions are imported (and exported) to keep them.
  */
-import { version_core } from '@tensorflow/tfjs-core';
+import { enableProdMode, version_core } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+
+// Production mode: no debug-only checks, and no console banner suggesting tfjs-node on the cpu
+// backend (the engine already tries tfjs-node first and records why it was skipped).
+enableProdMode();
 
 export const TFJS_VERSIONS: Readonly<Record<string, string>> = {
   'tfjs-core': version_core,
