@@ -2,7 +2,8 @@
  * The FlyVec demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js
  * (the extension host and the CLI read it).
  */
-import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } from '../../shared/catalog';
+import { thresholdClaim } from '../../shared/claims';
+import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec } from '../../shared/catalog';
 import { CONTEXT_EXAMPLES, PROBE_CATEGORIES, SHOWN_PROBES } from './probes';
 import { neighboursQuery } from './query';
 
@@ -141,25 +142,9 @@ function validate(config: DemoConfig): string[] {
 // ---------------------------------------------------------------------------------------------
 // Claims
 
-function atLeast(
-  id: string,
-  text: string,
-  key: string,
-  value: number,
-  unit: string,
-  format: (v: number) => string,
-): ClaimSpec {
-  return {
-    id,
-    text,
-    target: `≥ ${format(value)}`,
-    unit,
-    measure(results: RunResults) {
-      const measured = results[key];
-      if (measured === undefined) return { measured: null, pass: false };
-      return { measured, pass: measured >= value };
-    },
-  };
+/** A claim that a result is at least `value`. */
+function atLeast(id: string, text: string, key: string, value: number, unit: string, format: (v: number) => string) {
+  return thresholdClaim({ id, text, key, comparison: '>=', value, unit, target: `≥ ${format(value)}` });
 }
 
 export const embeddingsDemo: DemoDescriptor = {
