@@ -3,6 +3,7 @@
  * time-to-claim (wall seconds of the whole quick run and whether its claims passed).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { PaperId } from '../shared/catalog';
 import { BACKEND_NAMES, type BackendName } from '../shared/runs';
 import { BENCH_FLAGS, flagBool, flagInt, flagString, flagStrings, parseArgs, parseBackend, UsageError } from './args';
@@ -32,6 +33,11 @@ export interface BenchRow {
   readonly reason: string;
   readonly steps: number;
   readonly trainSeconds: number;
+  /**
+   * CPU seconds the process spent on the whole run (user + system). Training runs on one thread,
+   * so on a busy machine this is closer to what an idle core would take than the wall time.
+   */
+  readonly cpuSeconds: number;
   readonly stepsPerSecond: number | null;
   /** Wall seconds of the complete quick run (null when stopped after --steps). */
   readonly timeToClaimSeconds: number | null;
@@ -70,6 +76,11 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     const controller = new AbortController();
     let steps = 0;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const cpuSeconds = (): number => {
+      const used = process.cpuUsage(cpu0);
+      return (used.user + used.system) / 1e6;
+    };
     try {
       const { summary, record } = await runDemo({
         paper: paperId as PaperId,
@@ -98,6 +109,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         reason: ok ? (record.backend?.attempts.find((a) => a.ok)?.reason ?? '') : (record.error ?? 'failed'),
         steps,
         trainSeconds: summary.trainSeconds,
+        cpuSeconds: cpuSeconds(),
         stepsPerSecond: ok && summary.trainSeconds > 0 ? steps / summary.trainSeconds : null,
         timeToClaimSeconds: complete ? wall : null,
         claimsPassed: complete ? summary.claims.filter((c) => c.pass).length : null,
@@ -110,6 +122,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         reason: e instanceof Error ? e.message : String(e),
         steps: 0,
         trainSeconds: 0,
+        cpuSeconds: cpuSeconds(),
         stepsPerSecond: null,
         timeToClaimSeconds: null,
         claimsPassed: null,
@@ -126,12 +139,13 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   );
   console.log(
     table(
-      ['backend', `${demo.stepLabel}s/s`, 'steps', 'train s', 'time-to-claim', 'claims', 'note'],
+      ['backend', `${demo.stepLabel}s/s`, 'steps', 'train s', 'CPU s', 'time-to-claim', 'claims', 'note'],
       rows.map((r) => [
         r.backend,
         r.ok ? formatNumber(r.stepsPerSecond) : 'skipped',
         r.ok ? String(r.steps) : '',
         r.ok ? r.trainSeconds.toFixed(2) : '',
+        r.ok ? r.cpuSeconds.toFixed(1) : '',
         r.timeToClaimSeconds !== null ? `${r.timeToClaimSeconds.toFixed(1)} s` : '—',
         r.claimsPassed !== null ? `${r.claimsPassed}/${r.claims} pass` : '—',
         r.reason.slice(0, 80),
@@ -142,8 +156,20 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   if (json) {
     fs.writeFileSync(
       json,
-      JSON.stringify({ paper: paperId, demo: demo.id, preset: 'quick', seed, steps: maxSteps ?? null, rows }, null, 2) +
-        '\n',
+      JSON.stringify(
+        {
+          paper: paperId,
+          demo: demo.id,
+          preset: 'quick',
+          seed,
+          steps: maxSteps ?? null,
+          machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg() },
+          date: new Date().toISOString(),
+          rows,
+        },
+        null,
+        2,
+      ) + '\n',
     );
     console.log(`wrote ${json}`);
   }
