@@ -39,6 +39,7 @@ export const equations: readonly Equation[] = [
     ref: 'constrained-distribution',
     label: 'Constrained next-token distribution',
     tex: String.raw`\tilde p_\theta\big(v \mid y_{<i}, x\big) \propto p_\theta\big(v \mid y_{<i}, x\big)\,\mathbb{1}\big[v \in \mathcal{V}(y_{<i})\big]`,
+    note: 'As in the official code, log-probabilities outside V(y_<i) are set to −∞ without renormalising, so a finished name is scored by p_θ(y | x) itself.',
   },
   {
     ref: 'beam-step',

@@ -1,0 +1,168 @@
+import { strict as assert } from 'node:assert';
+import { type Beam, beamSearch, type NextTokenScorer } from '../../../src/models/genre/beamSearch';
+import { PrefixTrie } from '../../../src/models/genre/prefixTrie';
+import { Rng } from '../../../src/models/engine/rng';
+
+const BOS = 1;
+const EOS = 2;
+const VOCABULARY = 7; // 0 pad, 1 BOS, 2 EOS, 3..6 name tokens
+
+/**
+ * A hand-specified model: p(v | prefix) is a fixed random distribution per prefix (drawn from a
+ * seeded generator keyed on the prefix), the same for every example. The scorer tracks each row's prefix.
+ */
+function toyModel(seed: number): {
+  scorer: () => NextTokenScorer;
+  logProb: (prefix: readonly number[], v: number) => number;
+} {
+  const cache = new Map<string, Float64Array>();
+  const dist = (prefix: readonly number[]): Float64Array => {
+    const key = prefix.join(' ');
+    let d = cache.get(key);
+    if (!d) {
+      let h = seed;
+      for (const t of prefix) h = (h * 31 + t) >>> 0;
+      const rng = new Rng(h);
+      const w = Array.from({ length: VOCABULARY }, (_, v) => (v < 2 ? 0 : Math.exp(2 * rng.normal())));
+      const z = w.reduce((a, b) => a + b, 0);
+      d = Float64Array.from(w, (x) => x / z);
+      cache.set(key, d);
+    }
+    return d;
+  };
+  const logProb = (prefix: readonly number[], v: number) => Math.log(dist(prefix)[v] as number);
+  const scorer = (): NextTokenScorer => {
+    let prefixes: number[][] = [];
+    let first = true;
+    return (parents, tokens) => {
+      const next = Array.from(parents, (p, r) => {
+        const base = first ? [] : (prefixes[p] as number[]);
+        const t = tokens[r] as number;
+        return t === BOS ? [...base] : [...base, t];
+      });
+      first = false;
+      prefixes = next;
+      const out = new Float32Array(next.length * VOCABULARY);
+      next.forEach((prefix, r) => {
+        for (let v = 0; v < VOCABULARY; v++) out[r * VOCABULARY + v] = logProb(prefix, v);
+      });
+      return Promise.resolve(out);
+    };
+  };
+  return { scorer, logProb };
+}
+
+function randomNames(rng: Rng, count: number): number[][] {
+  const seen = new Set<string>();
+  const names: number[][] = [];
+  while (names.length < count) {
+    const name = Array.from({ length: 1 + rng.int(3) }, () => 3 + rng.int(4));
+    if (!seen.has(name.join(' '))) {
+      seen.add(name.join(' '));
+      names.push(name);
+    }
+  }
+  return names;
+}
+
+const nameLogProb = (logProb: (p: readonly number[], v: number) => number, name: readonly number[]): number =>
+  name.reduce((s, t, i) => s + logProb(name.slice(0, i), t), 0) + logProb(name, EOS);
+
+describe('genre constrained beam search', () => {
+  for (const seed of [0, 1, 2, 3, 4]) {
+    it(`returns the most probable valid name, as exhaustive enumeration does (seed ${seed})`, async () => {
+      const rng = new Rng(100 + seed);
+      const names = randomNames(rng, 12);
+      const trie = new PrefixTrie(EOS);
+      names.forEach((n, i) => trie.insert(n, i));
+      const { scorer, logProb } = toyModel(seed);
+      // Exhaustive: argmax_e log p(y_e | x) over all names.
+      const best = [...names].sort((a, b) => nameLogProb(logProb, b) - nameLogProb(logProb, a))[0] as number[];
+      // With B ≥ |E| and α = 0 the constrained search is exact.
+      const [beams] = await beamSearch(
+        {
+          examples: 1,
+          vocabulary: VOCABULARY,
+          beamSize: names.length,
+          alpha: 0,
+          maxLength: 5,
+          bos: BOS,
+          eos: EOS,
+          allowedNextTokens: (p) => trie.allowedNextTokens(p),
+        },
+        scorer(),
+      );
+      const top = (beams as Beam[])[0] as Beam;
+      assert.deepEqual(top.tokens, best);
+      assert.ok(Math.abs(top.logProb - nameLogProb(logProb, best)) < 1e-4);
+      // Every beam is a name, scored by its log-likelihood; all names are found, in order.
+      const all = beams as Beam[];
+      assert.equal(all.length, names.length);
+      for (const beam of all) {
+        assert.ok(beam.finished && trie.has(beam.tokens));
+        assert.ok(Math.abs(beam.logProb - nameLogProb(logProb, beam.tokens)) < 1e-4);
+      }
+    });
+  }
+
+  it('never leaves the trie, at any beam size and α, while free decoding may', async () => {
+    let freeInvalid = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const rng = new Rng(seed);
+      const names = randomNames(rng, 6);
+      const trie = new PrefixTrie(EOS);
+      names.forEach((n, i) => trie.insert(n, i));
+      const { scorer } = toyModel(seed);
+      // Wrap the trie to check that every expanded prefix is a prefix of some name.
+      const allowed = (prefix: readonly number[]) => {
+        assert.ok(trie.reachable(prefix) > 0, `left the trie at ${prefix.join(' ')}`);
+        return trie.allowedNextTokens(prefix);
+      };
+      const options = {
+        examples: 3,
+        vocabulary: VOCABULARY,
+        beamSize: 1 + (seed % 4),
+        alpha: seed % 3 === 0 ? 0 : 1,
+        maxLength: 6,
+        bos: BOS,
+        eos: EOS,
+      };
+      const constrained = await beamSearch({ ...options, allowedNextTokens: allowed }, scorer());
+      for (const beams of constrained) for (const b of beams) assert.ok(b.finished && trie.has(b.tokens));
+      const free = await beamSearch({ ...options, neverTokens: [0, BOS] }, scorer());
+      for (const beams of free)
+        if (!((beams[0] as Beam).finished && trie.has((beams[0] as Beam).tokens))) freeInvalid++;
+    }
+    assert.ok(freeInvalid > 0, 'free decoding should sometimes produce a non-name on a random model');
+  });
+
+  it('ranks finished beams by the length-normalised score', async () => {
+    const names = [[3], [4, 5, 6]];
+    const trie = new PrefixTrie(EOS);
+    names.forEach((n, i) => trie.insert(n, i));
+    const { scorer, logProb } = toyModel(7);
+    for (const alpha of [0, 1]) {
+      const [beams] = await beamSearch(
+        {
+          examples: 1,
+          vocabulary: VOCABULARY,
+          beamSize: 2,
+          alpha,
+          maxLength: 5,
+          bos: BOS,
+          eos: EOS,
+          allowedNextTokens: (p) => trie.allowedNextTokens(p),
+        },
+        scorer(),
+      );
+      const expected = names
+        .map((n) => ({ n, s: nameLogProb(logProb, n) / Math.pow(n.length + 1, alpha) }))
+        .sort((a, b) => b.s - a.s)
+        .map((x) => x.n);
+      assert.deepEqual(
+        (beams as Beam[]).map((b) => b.tokens),
+        expected,
+      );
+    }
+  });
+});
