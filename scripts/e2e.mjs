@@ -49,7 +49,10 @@ const WORKBENCH_NOISE =
   /open-vsx\.org|authentication provider|AccountPolicyGate|AgentHost|Creating a socket|connection token|reconnection-grace|Service Worker|workbench contribution|builtin extensions cache|^\s+at /;
 
 /** Further demos run from the palette, each with the output it must draw. */
-const DEMO_OUTPUTS = [['score-sde', 'samples']];
+const DEMO_OUTPUTS = [
+  ['rims', 'activation'],
+  ['score-sde', 'samples'],
+];
 
 const results = [];
 let shotIndex = 0;

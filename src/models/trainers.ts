@@ -5,10 +5,12 @@
 import type { PaperId } from '../shared/catalog';
 import { runFedOpt } from './fedopt/train';
 import { runFlyVec } from './flyvec/train';
+import { runRims } from './rims/train';
 import { runScoreSde } from './score-sde/train';
 import type { DemoRun } from './types';
 
 export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>>> = {
+  rims: { generalize: runRims },
   'score-sde': { '2d-density': runScoreSde },
   fedopt: { compare: runFedOpt },
   flyvec: { embeddings: runFlyVec },

@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import type { DemoConfig } from '../../../src/shared/catalog';
+import { validateConfig } from '../../../src/shared/config';
+import { generalizeDemo } from '../../../src/models/rims/demo';
+import { runRims } from '../../../src/models/rims/train';
+import { recordingContext } from '../../helpers/fakeContext';
+import { useBackend } from '../fedopt/backend';
+
+const small: DemoConfig = {
+  ...generalizeDemo.presets['quick'],
+  trainDormant: 3,
+  steps: 6,
+  batch: 8,
+  evalEvery: 2,
+  evalBatch: 8,
+};
+
+describe('rims training loop', () => {
+  before(() => useBackend('wasm'));
+
+  it('has valid presets', () => {
+    for (const [name, preset] of Object.entries(generalizeDemo.presets)) {
+      const result = validateConfig(generalizeDemo, preset);
+      assert.ok(result.ok, `${name}: ${result.errors.join('; ')}`);
+    }
+    assert.ok(!validateConfig(generalizeDemo, { ...small, active: 5 }).ok);
+  });
+
+  it('reports both models, produces every output and leaks no tensors', async () => {
+    const ctx = recordingContext(0, 'wasm');
+    const counts = new Map<number, number>();
+    const metric = ctx.metric.bind(ctx);
+    ctx.metric = (step, values) => {
+      if ('acc/rim/test' in values) counts.set(step, tf.memory().numTensors);
+      metric(step, values);
+    };
+    const before = tf.memory().numTensors;
+    const results = await runRims(small, ctx);
+    assert.equal(counts.get(2), counts.get(6), 'tensors alive after step 2 vs step 6');
+    assert.equal(tf.memory().numTensors, before, 'tensors alive after the run');
+    for (const key of ['acc.rim.test', 'acc.lstm.test', 'acc.rim.train', 'acc.lstm.train', 'dormantRatio'])
+      assert.ok(Number.isFinite(results[key]), key);
+    assert.ok(
+      Math.abs((results['params.rim'] ?? 0) - (results['params.lstm'] ?? 0)) < 0.02 * (results['params.rim'] ?? 1),
+    );
+    for (const id of ['examples', 'activation', 'phases', 'parameters', 'paper']) assert.ok(ctx.outputs.get(id), id);
+    const heat = ctx.outputs.get('activation');
+    assert.ok(heat?.kind === 'heatmap');
+    // Exactly k_A = 2 modules active at every step.
+    heat.colLabels.forEach((_, t) =>
+      assert.equal(
+        heat.values.reduce((s, row) => s + (row[t] ?? 0), 0),
+        2,
+      ),
+    );
+    assert.equal(ctx.lastProgress, 6);
+  });
+
+  it('stops at the abort signal and returns partial results', async () => {
+    const ctx = recordingContext(1, 'wasm');
+    ctx.abortAt = 3;
+    const before = tf.memory().numTensors;
+    const results = await runRims(small, ctx);
+    assert.equal(results['steps'], 3);
+    assert.ok(Number.isFinite(results['acc.rim.test']));
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
