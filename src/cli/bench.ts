@@ -2,6 +2,7 @@
  * `paper-lab bench <paper>`: training throughput per backend on the demo's quick preset, and
  * time-to-claim (wall seconds of the whole quick run and whether its claims passed).
  */
+import { plural } from '../shared/text';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { PaperId } from '../shared/catalog';
@@ -131,7 +132,9 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     }
     const row = rows[rows.length - 1];
     if (row)
-      console.error(`${backend}: ${row.ok ? `${formatNumber(row.stepsPerSecond)} ${demo.stepLabel}s/s` : row.reason}`);
+      console.error(
+        `${backend}: ${row.ok ? `${formatNumber(row.stepsPerSecond)} ${plural(demo.stepLabel)}/s` : row.reason}`,
+      );
   }
 
   console.log(
@@ -139,7 +142,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   );
   console.log(
     table(
-      ['backend', `${demo.stepLabel}s/s`, 'steps', 'train s', 'CPU s', 'time-to-claim', 'claims', 'note'],
+      ['backend', `${plural(demo.stepLabel)}/s`, 'steps', 'train s', 'CPU s', 'time-to-claim', 'claims', 'note'],
       rows.map((r) => [
         r.backend,
         r.ok ? formatNumber(r.stepsPerSecond) : 'skipped',

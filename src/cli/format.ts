@@ -1,6 +1,7 @@
 /**
  * Text output of the CLI: tables, a progress line (a bar on a terminal, plain lines otherwise).
  */
+import { plural } from '../shared/text';
 import type { ClaimResult } from '../shared/runs';
 
 /** Left-aligned text table with a header rule. */
@@ -64,7 +65,7 @@ export class ProgressLine {
   update(step: number, total: number, stepsPerSecond: number): void {
     const frac = total > 0 ? Math.min(1, step / total) : 0;
     const rate =
-      stepsPerSecond > 0 ? `${stepsPerSecond.toFixed(stepsPerSecond < 10 ? 2 : 1)} ${this.stepLabel}s/s` : '';
+      stepsPerSecond > 0 ? `${stepsPerSecond.toFixed(stepsPerSecond < 10 ? 2 : 1)} ${plural(this.stepLabel)}/s` : '';
     const eta = stepsPerSecond > 0 && total > step ? `ETA ${formatSeconds((total - step) / stepsPerSecond)}` : '';
     const text = `${this.stepLabel} ${step}/${total} ${rate} ${eta}`.trim();
     if (this.out.isTTY) {

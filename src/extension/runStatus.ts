@@ -2,6 +2,7 @@
  * Progress of the live run in the status bar ("$(sync~spin) FedOpt quick · round 40/100 ·
  * 12.3 rounds/s · ETA 5 s"), and a notification when a run ends or fails.
  */
+import { plural } from '../shared/text';
 import * as vscode from 'vscode';
 import { getPaper, findDemo } from '../models/catalog';
 import { Disposable } from './lifecycle';
@@ -36,7 +37,7 @@ export class RunStatus extends Disposable {
         const unit = findDemo(record.paper, record.demo)?.stepLabel ?? 'step';
         const remaining = event.stepsPerSecond > 0 ? (event.total - event.step) / event.stepsPerSecond : NaN;
         const eta = Number.isFinite(remaining) ? ` · ETA ${formatSeconds(remaining)}` : '';
-        this.item.text = `$(sync~spin) ${name} · ${unit} ${event.step}/${event.total} · ${event.stepsPerSecond.toFixed(1)} ${unit}s/s${eta}`;
+        this.item.text = `$(sync~spin) ${name} · ${unit} ${event.step}/${event.total} · ${event.stepsPerSecond.toFixed(1)} ${plural(unit)}/s${eta}`;
         return;
       }
       case 'ended': {

@@ -8,6 +8,7 @@
  *   `s`, `seconds`          a duration ("12.3 s", "2 min 05 s")
  *   anything else           appended after the number ("3.21 nats", "12 rounds")
  */
+import { plural } from '../shared/text';
 
 const EM_DASH = '—';
 
@@ -79,11 +80,8 @@ export function formatDuration(seconds: number): string {
 }
 
 /** "round" → "rounds"; labels that already end in s are left alone. */
-export function plural(label: string): string {
-  return /s$/.test(label) ? label : `${label}s`;
-}
-
 /** Steps per second with the demo's step label: "12.3 rounds/s", or "4.2 s/round" when slower than one a second. */
+
 export function formatRate(stepsPerSecond: number, stepLabel = 'step'): string {
   if (!Number.isFinite(stepsPerSecond) || stepsPerSecond <= 0) return EM_DASH;
   if (stepsPerSecond < 1) return `${formatNumber(1 / stepsPerSecond)} s/${stepLabel}`;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { thresholdClaim } from '../../../src/shared/claims';
+import { plural } from '../../../src/shared/text';
 
 describe('threshold claims', () => {
   it('compares the measured result with the threshold', () => {
@@ -20,5 +21,17 @@ describe('threshold claims', () => {
     assert.deepEqual(c.measure({}), { measured: null, pass: false });
     assert.deepEqual(c.measure({ acc: Number.NaN }), { measured: null, pass: false });
     assert.equal(c.unit, 'nats');
+  });
+});
+
+describe('plural', () => {
+  it('pluralises step labels', () => {
+    assert.deepEqual(['round', 'batch', 'step', 'steps', 'box'].map(plural), [
+      'rounds',
+      'batches',
+      'steps',
+      'steps',
+      'boxes',
+    ]);
   });
 });
