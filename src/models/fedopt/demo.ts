@@ -2,6 +2,7 @@
  * The FedOpt comparison demo: its settings, presets, plots, outputs and claims. Imports no
  * TensorFlow.js (the extension host and the CLI read it).
  */
+import { thresholdClaim } from '../../shared/claims';
 import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } from '../../shared/catalog';
 
 export const SERVER_OPTIMIZERS = ['fedavg', 'fedavgm', 'fedadagrad', 'fedadam', 'fedyogi'] as const;
@@ -311,19 +312,24 @@ function halfTheRounds(opt: ServerOptimizer): ClaimSpec {
   };
 }
 
+/**
+ * The round-20 thresholds come from the quick (synthetic) preset's calibration; on MNIST the
+ * curves are slower, so the panel says how the paper preset measured against them.
+ */
+const ROUND_20_CAVEAT =
+  'Thresholds calibrated on the quick (synthetic) preset. On the MNIST paper preset (seed 0, 150 rounds) FedYogi measured 0.863 and FedAvg 0.758 at round 20; FedYogi and FedAdam reached 0.9 by round 57 while FedAvg had not by round 150.';
+
 function accuracyAt20(opt: ServerOptimizer, bound: 'min' | 'max', value: number): ClaimSpec {
   const label = OPTIMIZER_LABELS[opt];
-  return {
+  return thresholdClaim({
     id: `${opt}-at-20`,
     text: `At round 20 ${label} has test accuracy ${bound === 'min' ? 'at least' : 'at most'} ${value}`,
-    target: `${bound === 'min' ? '≥' : '≤'} ${value}`,
+    key: `accAt20.${opt}`,
+    comparison: bound === 'min' ? '>=' : '<=',
+    value,
     unit: 'accuracy',
-    measure(results) {
-      const acc = results[`accAt20.${opt}`];
-      if (acc === undefined) return { measured: null, pass: false };
-      return { measured: acc, pass: bound === 'min' ? acc >= value : acc <= value };
-    },
-  };
+    caveat: ROUND_20_CAVEAT,
+  });
 }
 
 export const compareDemo: DemoDescriptor = {
