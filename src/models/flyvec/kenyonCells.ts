@@ -13,7 +13,7 @@
  *
  * Storage: W is kept input-major (`synapses[i·K + μ]`), so the K weights leaving one projection
  * neuron are contiguous and a window's activations gather only its ≤ W non-zero rows. This is
- * plain JavaScript over Float32Arrays: the step is a sparse gather plus one dense pass over W,
+ * plain JavaScript over Float32Arrays: the step is a sparse gather plus two dense passes over W,
  * which is faster here than any TensorFlow.js formulation of the same sparse product.
  */
 import type { Rng } from '../engine/rng';
@@ -85,18 +85,56 @@ export interface Competition {
   readonly winningActivations: Float32Array;
 }
 
-/** Every window's activations and winner; the activations themselves are not kept. */
+/**
+ * Every window's winner and its activation; the activations themselves are not kept. The same
+ * sum as `activations`, arranged for speed: the window's synapse rows are added four at a time
+ * into a float64 accumulator (a quarter of the loads and stores of a row-by-row sum), and the
+ * winner is found in one pass over the K sums.
+ */
 export function compete(net: KenyonCells, batch: SparseBatch, inverseFrequency: Float32Array): Competition {
+  const { cells, synapses } = net;
   const winners = new Int32Array(batch.size);
   const winningActivations = new Float32Array(batch.size);
-  const activation = new Float32Array(net.cells);
+  const sum = new Float64Array(cells);
+  const { indices, offsets } = batch;
   for (let b = 0; b < batch.size; b++) {
-    const from = batch.offsets[b] as number;
-    const to = batch.offsets[b + 1] as number;
-    activations(net, batch.indices, from, to, inverseFrequency, activation);
-    const mu = winnerTakeAll(activation);
-    winners[b] = mu;
-    winningActivations[b] = activation[mu] as number;
+    const to = offsets[b + 1] as number;
+    let n = offsets[b] as number;
+    sum.fill(0);
+    // @paper flyvec kc-activation
+    for (; n + 3 < to; n += 4) {
+      const i0 = indices[n] as number;
+      const i1 = indices[n + 1] as number;
+      const i2 = indices[n + 2] as number;
+      const i3 = indices[n + 3] as number;
+      const w0 = inverseFrequency[i0] as number;
+      const w1 = inverseFrequency[i1] as number;
+      const w2 = inverseFrequency[i2] as number;
+      const w3 = inverseFrequency[i3] as number;
+      const r0 = i0 * cells;
+      const r1 = i1 * cells;
+      const r2 = i2 * cells;
+      const r3 = i3 * cells;
+      for (let mu = 0; mu < cells; mu++) {
+        sum[mu] =
+          (sum[mu] as number) +
+          w0 * (synapses[r0 + mu] as number) +
+          w1 * (synapses[r1 + mu] as number) +
+          w2 * (synapses[r2 + mu] as number) +
+          w3 * (synapses[r3 + mu] as number);
+      }
+    }
+    for (; n < to; n++) {
+      const i = indices[n] as number;
+      const w = inverseFrequency[i] as number;
+      const row = i * cells;
+      for (let mu = 0; mu < cells; mu++) sum[mu] = (sum[mu] as number) + w * (synapses[row + mu] as number);
+    }
+    // @paper flyvec winner
+    let best = 0;
+    for (let mu = 1; mu < cells; mu++) if ((sum[mu] as number) > (sum[best] as number)) best = mu;
+    winners[b] = best;
+    winningActivations[b] = sum[best] as number;
   }
   return { winners, winningActivations };
 }
@@ -118,6 +156,7 @@ export function energy(competition: Competition, norms: Float64Array): number {
  * The summed update of a minibatch, ΔW = Σ_A ΔW_μ̂A with ΔW_μ̂ = v ⊘ p − ⟨W_μ̂, v ⊘ p⟩ W_μ̂,
  * written into `delta` (input-major like W). The decay terms of all windows won by μ add up to
  * −(Σ_{A: μ̂A = μ} a^A) W_μ, so the dense part is one pass over W whatever the batch size.
+ * This is the definition as written; `learningStep` takes the same step without storing ΔW.
  */
 export function synapseUpdate(
   net: KenyonCells,
@@ -175,17 +214,89 @@ export function applyScaledStep(net: KenyonCells, delta: Float32Array, rate: num
   return largest;
 }
 
-/** One learning step on a minibatch; returns the batch's energy before the step and each window's winner. */
+/**
+ * One learning step on a minibatch, as `synapseUpdate` then `applyScaledStep` define it; returns
+ * the batch's energy before the step and each window's winner. Written so that ΔW is never
+ * stored: with S the sparse Hebbian part (≤ B·W entries) and d_μ = Σ_{A: μ̂A = μ} a^A,
+ *
+ *   W ← W + ε ΔW / max|ΔW| = (1 − s d_μ) W + s S,   s = ε / max|ΔW|,
+ *
+ * and max|ΔW| is the larger of d_μ |W_{μi}| over the entries S does not touch and |S − d_μ W|
+ * over those it does. So the step is one read of W (norms and the maximum) and one update of W,
+ * instead of writing, scanning and reading back a dense ΔW.
+ */
 export function learningStep(
   net: KenyonCells,
   batch: SparseBatch,
   inverseFrequency: Float32Array,
   rate: number,
-  delta: Float32Array,
+  scratch: StepScratch,
 ): { readonly energy: number; readonly winners: Int32Array } {
+  const { cells, inputs, synapses } = net;
+  const { hebbian, touched } = scratch;
   const competition = compete(net, batch, inverseFrequency);
-  const batchEnergy = energy(competition, synapseNorms(net));
-  synapseUpdate(net, batch, inverseFrequency, competition, delta);
-  applyScaledStep(net, delta, rate);
-  return { energy: batchEnergy, winners: competition.winners };
+  const { winners, winningActivations } = competition;
+
+  const decay = new Float64Array(cells);
+  const entries: number[] = [];
+  for (let b = 0; b < batch.size; b++) {
+    const mu = winners[b] as number;
+    decay[mu] = (decay[mu] as number) + (winningActivations[b] as number);
+    for (let n = batch.offsets[b] as number; n < (batch.offsets[b + 1] as number); n++) {
+      const i = batch.indices[n] as number;
+      const j = i * cells + mu;
+      if (touched[j] === 0) {
+        touched[j] = 1;
+        entries.push(j);
+      }
+      hebbian[j] = (hebbian[j] as number) + (inverseFrequency[i] as number);
+    }
+  }
+
+  // Read W once: ‖W_μ‖² for the energy, and max d_μ |W_{μi}| over the entries S leaves alone.
+  const squaredNorms = new Float64Array(cells);
+  let largest = 0;
+  for (let i = 0; i < inputs; i++) {
+    const row = i * cells;
+    for (let mu = 0; mu < cells; mu++) {
+      const w = synapses[row + mu] as number;
+      squaredNorms[mu] = (squaredNorms[mu] as number) + w * w;
+      if (touched[row + mu] === 0) {
+        const d = (decay[mu] as number) * (w < 0 ? -w : w);
+        if (d > largest) largest = d;
+      }
+    }
+  }
+  for (const j of entries) {
+    const d = Math.abs((hebbian[j] as number) - (decay[j % cells] as number) * (synapses[j] as number));
+    if (d > largest) largest = d;
+  }
+  const batchEnergy = energy(competition, squaredNorms.map(Math.sqrt));
+
+  // @paper flyvec scaled-step
+  const scale = largest === 0 ? 0 : rate / largest;
+  const keep = decay.map((d) => 1 - scale * d);
+  // @paper flyvec synapse-update
+  for (let i = 0; i < inputs; i++) {
+    const row = i * cells;
+    for (let mu = 0; mu < cells; mu++) synapses[row + mu] = (synapses[row + mu] as number) * (keep[mu] as number);
+  }
+  for (const j of entries) {
+    synapses[j] = (synapses[j] as number) + scale * (hebbian[j] as number);
+    hebbian[j] = 0;
+    touched[j] = 0;
+  }
+  return { energy: batchEnergy, winners };
+}
+
+/** Working memory for `learningStep`, the size of W, kept zero between steps. */
+export interface StepScratch {
+  /** S, the summed Hebbian part Σ_A v^A ⊘ p on the winners' entries, input-major like W. */
+  readonly hebbian: Float32Array;
+  /** 1 where S has an entry this step. */
+  readonly touched: Uint8Array;
+}
+
+export function stepScratch(net: KenyonCells): StepScratch {
+  return { hebbian: new Float32Array(net.synapses.length), touched: new Uint8Array(net.synapses.length) };
 }

@@ -36,7 +36,7 @@ import {
   randomCodes,
   staticCodes,
 } from './hashing';
-import { kenyonCells, type KenyonCells, learningRate, learningStep } from './kenyonCells';
+import { kenyonCells, type KenyonCells, learningRate, learningStep, stepScratch } from './kenyonCells';
 import { CONTEXT_EXAMPLES, type ContextExample, FUNCTION_WORDS, PROBE_CATEGORIES, SHOWN_PROBES } from './probes';
 
 /** Random-code draws averaged for the baseline. */
@@ -62,7 +62,7 @@ export const runFlyVec: DemoRun = async (config, ctx) => {
   const centres = windowCentres(corpus, width);
   const net = kenyonCells(Number(config['kenyonCells']), 2 * vocabulary, new Rng(ctx.rng.seed()));
   const orderRng = new Rng(ctx.rng.seed());
-  const delta = new Float32Array(net.synapses.length);
+  const scratch = stepScratch(net);
   const wins = new Float64Array(net.cells);
   const energies: number[] = [];
   const reportEvery = Math.max(1, Math.round((epochs * perEpoch) / 10));
@@ -75,7 +75,7 @@ export const runFlyVec: DemoRun = async (config, ctx) => {
       const from = b * batchSize;
       if (from + batchSize > centres.length) break;
       const batch = windowBatch(corpus, centres, from, from + batchSize, width);
-      const { energy, winners } = learningStep(net, batch, inverseFrequency, rate, delta);
+      const { energy, winners } = learningStep(net, batch, inverseFrequency, rate, scratch);
       for (const mu of winners) wins[mu] = (wins[mu] as number) + 1;
       energies.push(energy / batchSize);
       step++;

@@ -21,7 +21,10 @@ import {
   kenyonCells,
   learningRate,
   learningStep,
+  applyScaledStep,
+  stepScratch,
   synapseNorms,
+  synapseUpdate,
   winnerTakeAll,
 } from '../../../src/models/flyvec/kenyonCells';
 
@@ -107,7 +110,7 @@ describe('flyvec: Kenyon cells', () => {
     // ΔW_1 = [4, 0, 0, 4/3] − 1.73333·W_1 = [3.306667, −0.173333, −0.346667, 1.16]
     // max |ΔW| = 3.56; with ε = 0.1: W ← W + 0.1 ΔW / 3.56.
     // E = −(1.46667 / ‖W_0‖ + 1.73333 / ‖W_1‖) = −(1.46667/√0.3 + 1.73333/√0.22) = −6.373234
-    const { energy: e, winners } = learningStep(net, batch, inv, 0.1, new Float32Array(8));
+    const { energy: e, winners } = learningStep(net, batch, inv, 0.1, stepScratch(net));
     assert.deepEqual(Array.from(winners), [0, 1]);
     assert.ok(Math.abs(e - -6.373234) < 1e-5, String(e));
     close(row(net, 0), [0.0958801, 0.2292135, 0.4, 0.3835206]);
@@ -141,6 +144,54 @@ describe('flyvec: Kenyon cells', () => {
     assert.ok(Math.abs(fromCompetition - dense) < 1e-4 * Math.abs(dense), `${fromCompetition} vs ${dense}`);
   });
 
+  it('finds the same winners with the fast competition as with one activation vector per window', () => {
+    // Window lengths 1 … 13 exercise both the four-row blocks and the remainder of the fast sum.
+    const rng = new Rng(7);
+    const vocabulary = 40;
+    const net = kenyonCells(23, 2 * vocabulary, rng, 1);
+    const inv = inverseFrequencies(Float64Array.from({ length: vocabulary }, () => 1 + rng.int(50)));
+    const windows = Array.from({ length: 13 }, (_, b) => Array.from({ length: b + 1 }, () => rng.int(2 * vocabulary)));
+    const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
+    const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
+    const fast = compete(net, batch, inv);
+    const activation = new Float32Array(net.cells);
+    windows.forEach((_, b) => {
+      activations(net, batch.indices, offsets[b] as number, offsets[b + 1] as number, inv, activation);
+      assert.equal(fast.winners[b], winnerTakeAll(activation), `window ${b}`);
+      const a = activation[winnerTakeAll(activation)] as number;
+      assert.ok(Math.abs((fast.winningActivations[b] as number) - a) < 1e-5 * Math.abs(a), `window ${b}`);
+    });
+  });
+
+  it('takes the same steps without storing ΔW as with the dense ΔW of the definition', () => {
+    const rng = new Rng(5);
+    const vocabulary = 30;
+    const fast = kenyonCells(9, 2 * vocabulary, rng, 1);
+    // Some negative synapses, so that |·| in max|ΔW| matters.
+    fast.synapses.forEach((w, j) => (fast.synapses[j] = j % 7 === 0 ? -w : w));
+    const reference: KenyonCells = { ...fast, synapses: fast.synapses.slice() };
+    const inv = inverseFrequencies(Float64Array.from({ length: vocabulary }, () => 1 + rng.int(20)));
+    const scratch = stepScratch(fast);
+    const delta = new Float32Array(fast.synapses.length);
+    for (let step = 0; step < 5; step++) {
+      // Repeated words inside a window and windows sharing a winner both add up in S.
+      const windows = Array.from({ length: 12 }, () =>
+        Array.from({ length: 1 + rng.int(8) }, () => rng.int(2 * vocabulary)),
+      );
+      const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
+      const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
+      const competition = compete(reference, batch, inv);
+      const expectedEnergy = energy(competition, synapseNorms(reference));
+      synapseUpdate(reference, batch, inv, competition, delta);
+      applyScaledStep(reference, delta, 0.05);
+      const got = learningStep(fast, batch, inv, 0.05, scratch);
+      assert.deepEqual(Array.from(got.winners), Array.from(competition.winners));
+      assert.ok(Math.abs(got.energy - expectedEnergy) < 1e-5 * Math.abs(expectedEnergy));
+      close(fast.synapses, Array.from(reference.synapses), 1e-6);
+    }
+    assert.ok(scratch.hebbian.every((x) => x === 0) && scratch.touched.every((x) => x === 0), 'scratch left zero');
+  });
+
   it('decays the learning rate linearly over the epochs', () => {
     close(
       [0, 1, 2, 3].map((e) => learningRate(0.05, e, 4)),
@@ -163,10 +214,10 @@ describe('flyvec: Kenyon cells', () => {
     );
     const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
     const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
-    const delta = new Float32Array(net.synapses.length);
-    const first = learningStep(net, batch, inv, 0.05, delta).energy;
+    const scratch = stepScratch(net);
+    const first = learningStep(net, batch, inv, 0.05, scratch).energy;
     let last = first;
-    for (let s = 0; s < 50; s++) last = learningStep(net, batch, inv, 0.05, delta).energy;
+    for (let s = 0; s < 50; s++) last = learningStep(net, batch, inv, 0.05, scratch).energy;
     assert.ok(last < first, `${last} < ${first}`);
   });
 });
