@@ -124,6 +124,7 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   out: { kind: 'string' },
   check: { kind: 'boolean' },
   'module-path': { kind: 'string', repeat: true },
+  recalibrate: { kind: 'boolean' },
   help: { kind: 'boolean' },
 };
 

@@ -49,7 +49,11 @@ Options:
   --demo ID          demo to run (default: the paper's first)
   --preset NAME      preset the config starts from (quick, paper, …; default quick)
   --seed N           seed (default 0)
-  --backend B        auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default auto)
+  --backend B        auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default auto). auto
+                     starts every backend it can and, when several start, trains a few steps on
+                     each and keeps the fastest (remembered per machine and model in
+                     $XDG_CACHE_HOME/paper-lab/calibration.json)
+  --recalibrate      auto: measure the backends again instead of using the remembered numbers
   --set key=value    change one config field (repeatable), e.g. --set rounds=50
   --out DIR          run folder (default ./paper-lab-runs/<runId>)
   --module-path DIR  extra folder to resolve optional backend packages from (repeatable)
@@ -102,6 +106,7 @@ async function runCommand(argv: readonly string[]): Promise<number> {
 
   const { runDemo, ConfigError } = await import('../models/engine/runner');
   const { describeReport } = await import('../models/engine/backends');
+  const { defaultCalibrationFile } = await import('../models/engine/calibration');
   const bar = new ProgressLine(process.stdout, demo.stepLabel);
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -123,6 +128,8 @@ async function runCommand(argv: readonly string[]): Promise<number> {
       preset,
       runId,
       modulePaths: flagStrings(args, 'module-path'),
+      calibrationFile: defaultCalibrationFile(),
+      recalibrate: flagBool(args, 'recalibrate'),
       signal: controller.signal,
       sink: {
         backend: (report) => console.log(`backend: ${describeReport(report)}`),

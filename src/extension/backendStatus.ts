@@ -15,7 +15,7 @@ import { backendSetting } from './settings';
 const LAST_REPORT_KEY = 'paperLab.lastBackendReport';
 
 const BACKEND_DETAIL: Readonly<Record<BackendChoice, string>> = {
-  auto: 'Try each backend in order; use the first that works',
+  auto: 'Start every backend that works; when several do, measure a few steps of the model on each and use the fastest',
   'tensorflow-gpu': 'TensorFlow with CUDA (@tensorflow/tfjs-node-gpu; CUDA 11.2 + cuDNN 8.1)',
   tensorflow: 'TensorFlow on the CPU (@tensorflow/tfjs-node)',
   webgpu: 'WebGPU through Dawn (webgpu package; Vulkan driver)',
@@ -72,7 +72,13 @@ export class BackendStatus extends Disposable {
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Paper Lab training backend**: setting \`${backendSetting()}\`\n\n`);
     if (this.report) {
-      tooltip.appendMarkdown(`Last run used **${this.report.chosen}**:\n\n`);
+      const calibration = this.report.calibration;
+      const how = calibration
+        ? calibration.cached
+          ? `, the fastest for this model by the throughput measured ${calibration.measuredAt.slice(0, 10)}`
+          : ', the fastest for this model by measured throughput'
+        : '';
+      tooltip.appendMarkdown(`Last run used **${this.report.chosen}**${how}:\n\n`);
       for (const a of this.report.attempts) {
         tooltip.appendMarkdown(`- ${a.ok ? '$(check)' : '$(close)'} \`${a.name}\`: ${a.reason.replace(/\n/g, ' ')}\n`);
       }

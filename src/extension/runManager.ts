@@ -79,10 +79,13 @@ export class RunManager extends Disposable {
     super();
     this.store = new RunStore(path.join(storagePath, 'runs'));
     this.modulePaths = [path.join(storagePath, 'backends', 'node_modules')];
+    this.calibrationFile = path.join(storagePath, 'calibration.json');
     this.register({ dispose: () => this.stopAll() });
   }
 
   private readonly modulePaths: readonly string[];
+  /** Measured backend throughputs per model, for `auto` (see src/models/engine/calibration.ts). */
+  readonly calibrationFile: string;
 
   get hasLiveRuns(): boolean {
     return this.live.size > 0;
@@ -195,6 +198,7 @@ export class RunManager extends Disposable {
             backend: backendSetting(),
             runDir,
             modulePaths: this.modulePaths,
+            calibrationFile: this.calibrationFile,
           }),
         );
         return;

@@ -25,10 +25,28 @@ export interface BackendAttempt {
   readonly reason: string;
 }
 
+/** One backend's training throughput in an `auto` calibration. */
+export interface BackendMeasurement {
+  readonly name: BackendName;
+  /** Training steps per second of the demo's own step; null when it could not be measured. */
+  readonly stepsPerSecond: number | null;
+  readonly note?: string;
+}
+
+/** How `auto` chose among the backends that started: measured now, or read from the cache. */
+export interface BackendCalibration {
+  readonly signature: string;
+  readonly cached: boolean;
+  readonly measuredAt: string;
+  readonly measurements: readonly BackendMeasurement[];
+}
+
 export interface BackendReport {
   readonly requested: BackendChoice;
   readonly chosen: BackendName;
   readonly attempts: readonly BackendAttempt[];
+  /** Present when `auto` measured (or recalled) the throughput of more than one backend. */
+  readonly calibration?: BackendCalibration;
 }
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';

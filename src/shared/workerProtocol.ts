@@ -36,6 +36,8 @@ export const StartRun = defineMessage<
     runDir: string;
     /** Extra folders where optional backend packages may be installed (global storage). */
     modulePaths: readonly string[];
+    /** `auto`: the file caching measured backend throughputs (global storage). */
+    calibrationFile?: string;
   }
 >(
   'start',
@@ -48,7 +50,8 @@ export const StartRun = defineMessage<
     isNonNegativeInt(m['seed']) &&
     isBackendChoice(m['backend']) &&
     isString(m['runDir']) &&
-    isArrayOf(m['modulePaths'], isString),
+    isArrayOf(m['modulePaths'], isString) &&
+    (m['calibrationFile'] === undefined || isString(m['calibrationFile'])),
 );
 
 export const StopRun = defineMessage<'stop', { reason: string }>('stop', (m) => isString(m['reason']));

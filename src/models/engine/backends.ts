@@ -243,12 +243,15 @@ export class BackendError extends Error {
   }
 }
 
-/** Selects and initialises a backend; returns what was chosen and why the others were skipped. */
-export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<BackendReport> {
+/** Starts each backend of `order` in turn, stopping at the first that works unless `all` is set. */
+async function startInOrder(
+  order: readonly BackendName[],
+  auto: boolean,
+  all: boolean,
+  options: SelectBackendOptions,
+): Promise<BackendAttempt[]> {
   let loader = options.loader;
   const getLoader = (): ModuleLoader => (loader ??= createModuleLoader(options.modulePaths ?? []));
-  const auto = choice === 'auto';
-  const order = auto ? (options.order ?? BACKEND_NAMES) : [choice];
   const attempts: BackendAttempt[] = [];
   let wasmDir = options.wasmDir;
   for (const name of order) {
@@ -265,22 +268,62 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
     try {
       const reason = await init(ctx);
       attempts.push({ name, ok: true, reason });
-      return { requested: choice, chosen: name, attempts };
+      if (!all) return attempts;
     } catch (e) {
       const reason = describeFailure(name, e);
       attempts.push({ name, ok: false, reason });
       if (!auto) throw new BackendError(`backend ${name} cannot start: ${reason}`, attempts);
     }
   }
-  throw new BackendError(
+  return attempts;
+}
+
+function noBackendError(attempts: readonly BackendAttempt[]): BackendError {
+  return new BackendError(
     `no backend could start: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`,
     attempts,
   );
 }
 
+/**
+ * Selects and initialises a backend: the forced one, or for `auto` the first in order that
+ * starts. Returns what was chosen and why the others were skipped.
+ */
+export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<BackendReport> {
+  const auto = choice === 'auto';
+  const attempts = await startInOrder(auto ? (options.order ?? BACKEND_NAMES) : [choice], auto, false, options);
+  const chosen = attempts.find((a) => a.ok);
+  if (!chosen) throw noBackendError(attempts);
+  return { requested: choice, chosen: chosen.name, attempts };
+}
+
+/**
+ * Starts every backend that can start (in `auto` mode: software GPU adapters skipped), leaving
+ * TensorFlow.js on the last one started. Throws when none starts.
+ */
+export async function startAllBackends(options: SelectBackendOptions = {}): Promise<BackendAttempt[]> {
+  const attempts = await startInOrder(options.order ?? BACKEND_NAMES, true, true, options);
+  if (!attempts.some((a) => a.ok)) throw noBackendError(attempts);
+  return attempts;
+}
+
+/** Makes an already started backend the current one. */
+export async function activateBackend(name: BackendName): Promise<void> {
+  await useBackend(name);
+}
+
 /** One line for logs and the status bar, e.g. "wasm (WebAssembly, 1 thread, SIMD); skipped tensorflow-gpu: not installed…". */
 export function describeReport(report: BackendReport): string {
-  const chosen = report.attempts.find((a) => a.ok);
+  const chosen = report.attempts.find((a) => a.ok && a.name === report.chosen);
+  const others = report.attempts.filter((a) => a.ok && a.name !== report.chosen).map((a) => `${a.name}: ${a.reason}`);
   const skipped = report.attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason}`);
-  return `${report.chosen}${chosen ? ` (${chosen.reason})` : ''}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`;
+  const measured = report.calibration
+    ? report.calibration.cached
+      ? ', by remembered throughput'
+      : ', by measured throughput'
+    : '';
+  return (
+    `${report.chosen}${chosen ? ` (${chosen.reason})` : ''}${measured}` +
+    `${others.length ? `; also started ${others.join('; ')}` : ''}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`
+  );
 }

@@ -16,6 +16,7 @@ import {
 } from '../../shared/runs';
 import type { DemoRun } from '../types';
 import { selectBackend } from './backends';
+import { CalibrationCache, selectFastestBackend } from './calibration';
 import { createContext, type RunSink } from './context';
 import { RunRecorder } from './recorder';
 import { Rng } from './rng';
@@ -60,6 +61,10 @@ export interface RunDemoOptions {
   readonly metricsIntervalMs?: number;
   /** Extra entries for run.json's `versions`. */
   readonly versions?: Readonly<Record<string, string>>;
+  /** `auto` only: where measured backend throughputs are cached (none: measure every run). */
+  readonly calibrationFile?: string;
+  /** `auto` only: measure again even when the cache knows this model. */
+  readonly recalibrate?: boolean;
 }
 
 export interface RunOutcome {
@@ -141,6 +146,35 @@ function seedMathRandom(seed: number): () => void {
   };
 }
 
+/** The injected selection, `auto` by measurement, or the forced backend. */
+async function chooseBackend(
+  options: RunDemoOptions,
+  demo: string,
+  config: DemoConfig,
+  trainer: DemoRun,
+  sink: RunSink,
+): Promise<BackendReport> {
+  const modulePaths = options.modulePaths ?? [];
+  if (options.selectBackend) return options.selectBackend(options.backend, modulePaths);
+  if (options.backend !== 'auto') return selectBackend(options.backend, { modulePaths });
+  const restore = seedMathRandom(options.seed);
+  try {
+    return await selectFastestBackend({
+      modulePaths,
+      paper: options.paper,
+      demo,
+      config,
+      trainer,
+      seed: options.seed,
+      cache: options.calibrationFile ? new CalibrationCache(options.calibrationFile) : null,
+      recalibrate: options.recalibrate ?? false,
+      log: (text) => sink.log?.('info', text),
+    });
+  } finally {
+    restore();
+  }
+}
+
 /**
  * Runs a demo to the end (completed), until `signal` aborts (stopped) or until it throws (failed).
  * Throws ConfigError, before anything starts, when the paper, demo or config is invalid; every
@@ -180,12 +214,11 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
   let error: { message: string; stack?: string } | null = null;
   let trainSeconds = 0;
   let lastStep = 0;
-  const restoreRandom = seedMathRandom(options.seed);
+  let restoreRandom = (): void => undefined;
   try {
-    const report = await (options.selectBackend ?? ((c, m) => selectBackend(c, { modulePaths: m })))(
-      options.backend,
-      options.modulePaths ?? [],
-    );
+    const report = await chooseBackend(options, demo.id, config, trainer, sink);
+    // Seeded after any calibration, so a run draws the same numbers whether or not it measured.
+    restoreRandom = seedMathRandom(options.seed);
     update({ backend: report });
     sink.backend?.(report);
     const ctx = createContext({

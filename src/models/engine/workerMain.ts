@@ -77,6 +77,7 @@ function main(): void {
         preset: message.preset,
         runId: message.runId,
         modulePaths: message.modulePaths,
+        ...(message.calibrationFile !== undefined ? { calibrationFile: message.calibrationFile } : {}),
         sink,
         signal: controller.signal,
       }).then(

@@ -25,6 +25,7 @@ describe('worker message guards', () => {
   it('accept well-formed messages and keep the type tag', () => {
     assert.equal(start.type, 'start');
     assert.ok(StartRun.is(start));
+    assert.ok(StartRun.is({ ...start, calibrationFile: '/storage/calibration.json' }));
     assert.ok(isHostToWorker(start));
     assert.ok(isHostToWorker(StopRun.create({ reason: 'user' })));
     assert.ok(isWorkerToHost(WorkerMetrics.create({ points: [{ step: 1, values: { acc: 0.5 } }] })));
@@ -35,6 +36,7 @@ describe('worker message guards', () => {
     assert.equal(StartRun.is({ ...start, seed: -1 }), false);
     assert.equal(StartRun.is({ ...start, seed: 1.5 }), false);
     assert.equal(StartRun.is({ ...start, backend: 'cuda' }), false);
+    assert.equal(StartRun.is({ ...start, calibrationFile: 3 }), false);
     assert.equal(StartRun.is({ ...start, runId: '../../etc' }), false);
     assert.equal(StartRun.is({ ...start, config: { nested: { a: 1 } } }), false);
     assert.equal(isWorkerToHost({ type: 'metrics', points: [{ step: 1, values: { acc: 'high' } }] }), false);

@@ -1,0 +1,197 @@
+/**
+ * `auto` by measurement: the fastest-backend rule, the model signature, the cache, the
+ * throughput measurement (with a fake clock) and the selection over the real cpu and wasm
+ * backends with a trainer whose step cost depends on the backend.
+ */
+import '../../../src/models/engine/tfSetup';
+import * as tf from '@tensorflow/tfjs-core';
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BackendInit } from '../../../src/models/engine/backends';
+import {
+  CALIBRATION_STEPS,
+  CalibrationCache,
+  chooseFastest,
+  machineKey,
+  measureThroughput,
+  modelSignature,
+  selectFastestBackend,
+} from '../../../src/models/engine/calibration';
+import { runDemo } from '../../../src/models/engine/runner';
+import type { DemoRun } from '../../../src/models/types';
+import type { BackendName } from '../../../src/shared/runs';
+import { fakeLookup } from './fakeDemo';
+
+const ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/** A clock the trainer moves forward: each step costs `cost[backend]` seconds. */
+function steppedClock(): { now: () => number; advance: (s: number) => void } {
+  let t = 0;
+  return { now: () => t, advance: (s) => (t += s) };
+}
+
+/** Trains forever (until stopped), one small tensor op per step, `cost(backend)` fake seconds a step. */
+function costlyTrainer(clock: { advance: (s: number) => void }, cost: (backend: string) => number) {
+  const state = { calls: 0, evaluated: 0, steps: 0 };
+  const trainer: DemoRun = async (_config, ctx) => {
+    state.calls++;
+    const weights = tf.variable(tf.zeros([4]));
+    for (let step = 1; step <= 1000 && !ctx.aborted; step++) {
+      const kept = tf.add(weights, 1); // deliberately not disposed: the calibration must clean up
+      weights.assign(kept);
+      clock.advance(cost(tf.getBackend()));
+      state.steps++;
+      ctx.progress(step);
+      await ctx.tick();
+    }
+    state.evaluated++;
+    return {};
+  };
+  return { trainer, state };
+}
+
+const notInstalled: BackendInit = () => Promise.reject(new Error('not installed here'));
+const FAKE_GPU_INITS = { 'tensorflow-gpu': notInstalled, tensorflow: notInstalled, webgpu: notInstalled };
+
+describe('auto backend calibration', function () {
+  this.timeout(60000);
+
+  it('picks the highest throughput, breaking near-ties by the design order', () => {
+    const m = (name: BackendName, stepsPerSecond: number | null) => ({ name, stepsPerSecond });
+    assert.equal(chooseFastest([m('wasm', 10), m('cpu', 30)], ORDER), 'cpu');
+    // Within 5 %: the earlier backend in the order wins.
+    assert.equal(chooseFastest([m('cpu', 10), m('wasm', 9.8)], ORDER), 'wasm');
+    assert.equal(chooseFastest([m('cpu', 10), m('wasm', 9.0)], ORDER), 'cpu');
+    assert.equal(chooseFastest([m('wasm', null), m('cpu', 1)], ORDER), 'cpu');
+    assert.equal(chooseFastest([m('wasm', null)], ORDER), null);
+  });
+
+  it('signs a model by paper, demo and config, whatever the key order', () => {
+    const a = modelSignature('rims', 'generalize', { units: 16, modules: 4 });
+    assert.equal(a, modelSignature('rims', 'generalize', { modules: 4, units: 16 }));
+    assert.notEqual(a, modelSignature('rims', 'generalize', { modules: 4, units: 32 }));
+    assert.notEqual(a, modelSignature('fedopt', 'generalize', { modules: 4, units: 16 }));
+    assert.match(a, /^rims\/generalize#[0-9a-f]{12}$/);
+    assert.match(machineKey(), /×\d+/);
+  });
+
+  it('caches per machine, model and set of backends, and survives a corrupt file', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-cal-')), 'sub', 'calibration.json');
+    const cache = new CalibrationCache(file, 3);
+    const measurements = [
+      { name: 'wasm' as const, stepsPerSecond: 12 },
+      { name: 'cpu' as const, stepsPerSecond: 3 },
+    ];
+    assert.equal(cache.get('m1', 's1', ['wasm', 'cpu']), undefined);
+    cache.put({ machine: 'm1', signature: 's1', measuredAt: 'then', measurements });
+    assert.deepEqual(cache.get('m1', 's1', ['cpu', 'wasm'])?.measurements, measurements);
+    assert.equal(cache.get('m2', 's1', ['wasm', 'cpu']), undefined, 'another machine');
+    assert.equal(cache.get('m1', 's2', ['wasm', 'cpu']), undefined, 'another model');
+    assert.equal(cache.get('m1', 's1', ['webgpu', 'wasm', 'cpu']), undefined, 'a backend more now started');
+    for (const s of ['s2', 's3', 's4']) cache.put({ machine: 'm1', signature: s, measuredAt: 'x', measurements });
+    assert.equal(cache.get('m1', 's1', ['wasm', 'cpu']), undefined, 'oldest entry dropped beyond the limit');
+    assert.ok(cache.get('m1', 's4', ['wasm', 'cpu']));
+    fs.writeFileSync(file, '{ not json');
+    assert.equal(cache.get('m1', 's4', ['wasm', 'cpu']), undefined);
+    cache.put({ machine: 'm1', signature: 's5', measuredAt: 'x', measurements });
+    assert.ok(cache.get('m1', 's5', ['wasm', 'cpu']));
+  });
+
+  it('times the steps after the warm-up, stops the trainer at once and leaves no tensors', async () => {
+    tf.setBackend('cpu');
+    await tf.ready();
+    const clock = steppedClock();
+    const { trainer, state } = costlyTrainer(clock, () => 0.25);
+    const before = tf.memory().numTensors;
+    const m = await measureThroughput(trainer, {}, 'cpu', { seed: 1, clock: clock.now, seconds: 100 });
+    assert.equal(m.stepsPerSecond, 4);
+    assert.equal(state.steps, 1 + CALIBRATION_STEPS, 'warm-up step plus the timed steps');
+    assert.equal(state.evaluated, 0, 'the end-of-run code is skipped');
+    assert.equal(tf.memory().numTensors, before);
+    // A time budget ends the timing after the first timed step past it.
+    const slow = costlyTrainer(clock, () => 2);
+    const s = await measureThroughput(slow.trainer, {}, 'cpu', { seed: 1, clock: clock.now, seconds: 3 });
+    assert.equal(s.stepsPerSecond, 0.5);
+    assert.equal(slow.state.steps, 1 + 2);
+  });
+
+  it('reports a trainer that fails or never finishes a step', async () => {
+    const failing: DemoRun = () => Promise.reject(new Error('out of memory'));
+    const f = await measureThroughput(failing, {}, 'cpu', { seed: 1 });
+    assert.equal(f.stepsPerSecond, null);
+    assert.match(f.note ?? '', /out of memory/);
+    const clock = steppedClock();
+    const stuck: DemoRun = async (_c, ctx) => {
+      for (;;) {
+        clock.advance(10);
+        await ctx.tick();
+      }
+    };
+    const s = await measureThroughput(stuck, {}, 'cpu', { seed: 1, clock: clock.now, timeoutSeconds: 25 });
+    assert.equal(s.stepsPerSecond, null);
+    assert.match(s.note ?? '', /no step finished within 30 s/);
+  });
+
+  it('chooses the faster of the real wasm and cpu backends, then remembers it', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-cal-')), 'calibration.json');
+    const cache = new CalibrationCache(file);
+    for (const [fast, slow] of [
+      ['wasm', 'cpu'],
+      ['cpu', 'wasm'],
+    ] as const) {
+      const clock = steppedClock();
+      const { trainer, state } = costlyTrainer(clock, (b) => (b === fast ? 0.01 : 0.05));
+      const config = { fastest: fast };
+      const options = {
+        inits: FAKE_GPU_INITS,
+        paper: 'rims' as const,
+        demo: 'generalize',
+        config,
+        trainer,
+        seed: 0,
+        cache,
+        measure: { clock: clock.now },
+      };
+      const report = await selectFastestBackend(options);
+      assert.equal(report.chosen, fast);
+      assert.equal(tf.getBackend(), fast, 'the chosen backend is left current');
+      assert.equal(report.calibration?.cached, false);
+      assert.deepEqual(report.calibration?.measurements.map((m) => m.name).sort(), ['cpu', 'wasm']);
+      const slowAttempt = report.attempts.find((a) => a.name === slow);
+      assert.match(slowAttempt?.reason ?? '', new RegExp(`20 steps/s, 5\\.0× slower than ${fast}$`));
+      assert.match(report.attempts.find((a) => a.name === fast)?.reason ?? '', /100 steps\/s, fastest/);
+      assert.ok(report.attempts.find((a) => a.name === 'webgpu' && !a.ok));
+
+      const calls = state.calls;
+      const again = await selectFastestBackend(options);
+      assert.equal(again.chosen, fast);
+      assert.equal(again.calibration?.cached, true);
+      assert.equal(state.calls, calls, 'remembered: no training steps');
+      await selectFastestBackend({ ...options, recalibrate: true });
+      assert.equal(state.calls, calls + 2, 'recalibrated: both backends measured again');
+    }
+  });
+
+  it('keeps a run reproducible: the run draws the same random numbers as without calibration', async () => {
+    const draws: number[] = [];
+    const trainer: DemoRun = async (config, ctx) => {
+      draws.push(Math.random(), ctx.rng.next());
+      for (let step = 1; step <= Number(config['steps']); step++) {
+        Math.random();
+        ctx.progress(step);
+        await ctx.tick();
+      }
+      return { final: 0.1 };
+    };
+    const base = { paper: 'fedopt' as const, demo: 'toy', config: { steps: 8 }, seed: 5, runDir: null };
+    await runDemo({ ...base, backend: 'cpu', lookup: fakeLookup(trainer) });
+    const forced = draws.splice(0);
+    const { record, summary } = await runDemo({ ...base, backend: 'auto', lookup: fakeLookup(trainer) });
+    assert.equal(summary.status, 'completed');
+    const started = record.backend?.attempts.filter((a) => a.ok).length ?? 0;
+    if (started > 1) assert.ok(record.backend?.calibration, 'several backends started: the choice was measured');
+    assert.deepEqual(draws.slice(-2), forced, 'the run itself starts from the same random state');
+  });
+});
