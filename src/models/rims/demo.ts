@@ -275,6 +275,11 @@ export const generalizeDemo: DemoDescriptor = {
       title: 'Parameter counts',
       description: 'Parameters of the RIM and of the matched LSTM (with their readouts).',
     },
+    {
+      id: 'throughput',
+      title: 'Throughput per model',
+      description: 'Training steps per second of the RIM and of the LSTM, each timed alone on the same batches.',
+    },
     { id: 'paper', title: 'Beside the paper', description: 'The paper’s copying result next to this run’s.' },
   ],
   claims,

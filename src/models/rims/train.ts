@@ -8,6 +8,7 @@
  *   loss.<model>.train, loss.<model>.test  copy-position loss at the last evaluation
  *   dormantRatio   RIM mean ‖Δh‖ over the dormant phase / over the input phase (test set)
  *   params.rim, params.lstm, steps
+ *   stepsPerSecond.rim, stepsPerSecond.lstm   training steps per second of each model alone
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DemoConfig, RunResults } from '../../shared/catalog';
@@ -68,11 +69,18 @@ export const runRims: DemoRun = async (config, ctx) => {
 
   const results: Record<string, number> = { 'params.rim': rim.parameterCount, 'params.lstm': lstm.parameterCount };
   let done = 0;
+  // Milliseconds spent in each model's training step (RIM, LSTM).
+  const stepMs = [0, 0];
   try {
     for (let step = 1; step <= steps && !ctx.aborted; step++) {
       const batch = copyingBatch(dataRng, batchSize, dormant);
       const { inputs, targets } = batchTensors(batch);
-      const losses = trainers.map((t) => trainStep(t, inputs, targets, batch));
+      const losses = trainers.map((t, i) => {
+        const t0 = performance.now();
+        const loss = trainStep(t, inputs, targets, batch);
+        stepMs[i] = (stepMs[i] as number) + performance.now() - t0;
+        return loss;
+      });
       tf.dispose([inputs, targets]);
       if (step % LOSS_EVERY === 0 || step === steps) {
         const values = await Promise.all(losses.map((l) => l.data()));
@@ -89,6 +97,10 @@ export const runRims: DemoRun = async (config, ctx) => {
       Object.assign(results, await evaluateAll(ctx, done, trainers, sets));
     results['steps'] = done;
     if (done > 0) {
+      trainers.forEach(
+        ({ model }, i) => (results[`stepsPerSecond.${model.name}`] = (1000 * done) / (stepMs[i] as number)),
+      );
+      ctx.output(throughputTable(ctx, trainers, results, batchSize));
       results['dormantRatio'] = await reportActivation(ctx, rim, sets.test);
       ctx.output(await examplesTable(rim, lstm, sets.test));
     }
@@ -138,6 +150,38 @@ async function evaluateAll(
 
 // ---------------------------------------------------------------------------------------------
 // Outputs
+
+/**
+ * Each model's own training throughput. The step is timed around its dispatch, which on the
+ * synchronous backends (wasm, cpu, tensorflow) is its execution; WebGPU returns before the GPU
+ * has finished, so there the numbers are dispatch rates.
+ */
+function throughputTable(
+  ctx: RunContext,
+  trainers: readonly Trainer[],
+  results: RunResults,
+  batchSize: number,
+): TableOutput {
+  return {
+    kind: 'table',
+    id: 'throughput',
+    title: `Training throughput per model (${ctx.backend} backend)`,
+    columns: ['model', 'parameters', 'training steps/s', 'sequences/s'],
+    rows: trainers.map(({ model }) => {
+      const rate = results[`stepsPerSecond.${model.name}`] ?? NaN;
+      return [
+        model.name.toUpperCase(),
+        model.parameterCount,
+        Number(rate.toPrecision(3)),
+        Number((rate * batchSize).toPrecision(3)),
+      ];
+    }),
+    note:
+      ctx.backend === 'webgpu'
+        ? 'WebGPU runs asynchronously: these are dispatch rates, not GPU throughput.'
+        : 'Each step timed alone (forward, backward, clipping and Adam) on the same batches.',
+  };
+}
 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 

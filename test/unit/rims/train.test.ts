@@ -44,7 +44,13 @@ describe('rims training loop', () => {
     assert.ok(
       Math.abs((results['params.rim'] ?? 0) - (results['params.lstm'] ?? 0)) < 0.02 * (results['params.rim'] ?? 1),
     );
-    for (const id of ['examples', 'activation', 'phases', 'parameters', 'paper']) assert.ok(ctx.outputs.get(id), id);
+    for (const id of ['examples', 'activation', 'phases', 'parameters', 'throughput', 'paper'])
+      assert.ok(ctx.outputs.get(id), id);
+    // Each model's steps/s, and the RIM (more, smaller ops per step) slower than the LSTM.
+    const rimRate = results['stepsPerSecond.rim'] ?? NaN;
+    const lstmRate = results['stepsPerSecond.lstm'] ?? NaN;
+    assert.ok(rimRate > 0 && lstmRate > 0, `${rimRate}, ${lstmRate}`);
+    assert.ok(rimRate < lstmRate, `RIM ${rimRate} steps/s vs LSTM ${lstmRate}`);
     const heat = ctx.outputs.get('activation');
     assert.ok(heat?.kind === 'heatmap');
     // Exactly k_A = 2 modules active at every step.
