@@ -280,8 +280,8 @@ export function runReference(spec: ReferenceSpec, options: RunReferenceOptions):
   if (python === null) return { ok: false, python, reason: options.python.reason ?? 'no python3 found' };
   if (options.root === null) return { ok: false, python, reason: 'bench/reference/run.py not found' };
   const threads = String(spec.threads);
-  const child = spawnSync(python, [path.join(options.root, 'bench', 'reference', 'run.py')], {
-    input: JSON.stringify(spec),
+  // The spec goes as an argument (it is short), so a python that exits early cannot break a pipe.
+  const child = spawnSync(python, [path.join(options.root, 'bench', 'reference', 'run.py'), JSON.stringify(spec)], {
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 600_000,
     maxBuffer: 16 * 1024 * 1024,
