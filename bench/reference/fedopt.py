@@ -102,8 +102,8 @@ def make_trainer(config, seed):
         with torch.no_grad():
             for arm in arms:
                 w, b = arm.x
-                locals_ = [_client_update(w, b, f, y, arm.client_lr) for f, y in zip(features, targets)]
-                deltas = [torch.stack([m[k] for m in locals_]).mean(0) - arm.x[k] for k in range(2)]
+                client_models = [_client_update(w, b, f, y, arm.client_lr) for f, y in zip(features, targets)]
+                deltas = [torch.stack([m[k] for m in client_models]).mean(0) - arm.x[k] for k in range(2)]
                 arm.server_step(deltas)
                 logits = test_x @ arm.x[0] + arm.x[1]  # [T, C]
                 loss = torch.nn.functional.cross_entropy(logits, test_labels)

@@ -88,7 +88,9 @@ def main(argv):
     module = importlib.import_module(PAPERS[spec["paper"]])
     try:
         step = module.make_trainer(spec["config"], seed)
-    except (KeyError, ValueError) as error:
+    except KeyError as error:
+        fail(f"bad config for {spec['paper']}: no value {error}")
+    except ValueError as error:
         fail(f"bad config for {spec['paper']}: {error}")
 
     for _ in range(int(spec["warmup"])):
