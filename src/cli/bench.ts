@@ -5,11 +5,34 @@
 import { plural } from '../shared/text';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { PaperId } from '../shared/catalog';
+import * as path from 'node:path';
+import type { DemoConfig, PaperId } from '../shared/catalog';
 import { BACKEND_NAMES, type BackendName } from '../shared/runs';
-import { BENCH_FLAGS, flagBool, flagInt, flagString, flagStrings, parseArgs, parseBackend, UsageError } from './args';
+import {
+  BENCH_FLAGS,
+  type FlagSpec,
+  flagBool,
+  flagInt,
+  flagString,
+  flagStrings,
+  parseArgs,
+  parseBackend,
+  UsageError,
+} from './args';
 import { findPaper } from './papers';
 import { formatNumber, table } from './format';
+import {
+  findPython,
+  findReferenceRoot,
+  hasReference,
+  type ProgressMark,
+  REFERENCE_STEPS,
+  type ReferenceResult,
+  referenceSpec,
+  runReference,
+  steadyRate,
+  throughputRatio,
+} from './reference';
 
 export const BENCH_HELP = `Usage: paper-lab bench <paper> [options]
 
@@ -23,6 +46,12 @@ Options:
   --seed N           seed (default 0)
   --json FILE        also write the results as JSON
   --module-path DIR  extra folder to resolve optional backend packages from (repeatable)
+  --reference        also time the same training step in PyTorch (bench/reference/) and report
+                     ours ÷ PyTorch; each run then stops after --warmup + --steps steps (defaults
+                     per demo) and both sides are timed after the warm-up
+  --python PATH      python3 with torch for --reference (default: $PAPER_LAB_PYTHON, then python3 on PATH)
+  --threads N        torch threads for --reference (default 1; ours runs on one thread)
+  --warmup N         untimed warm-up steps for --reference
   --help             this text
 
 Also: paper-lab bench host --help`;
@@ -46,8 +75,32 @@ export interface BenchRow {
   readonly claims: number;
 }
 
+/** The bench flags with those of the PyTorch reference. */
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  ...BENCH_FLAGS,
+  reference: { kind: 'boolean' },
+  python: { kind: 'string' },
+  threads: { kind: 'int' },
+  warmup: { kind: 'int' },
+};
+
+/** Our throughput after the warm-up and its ratio to PyTorch's (with --reference). */
+export interface SteadyThroughput {
+  readonly stepsPerSecond: number | null;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  /** Ours ÷ PyTorch steps per second. */
+  readonly ratio: number | null;
+  /**
+   * Ours ÷ PyTorch steps per CPU second: on a busy machine wall time includes waiting for a
+   * core, CPU time does not, so this is the steadier figure there.
+   */
+  readonly ratioCpu: number | null;
+}
+
 export async function benchCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, BENCH_FLAGS);
+  const args = parseArgs(argv, FLAGS);
   if (flagBool(args, 'help')) {
     console.log(BENCH_HELP);
     return 0;
@@ -67,13 +120,26 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         return choice;
       })
     : [...BACKEND_NAMES];
-  const maxSteps = flagInt(args, 'steps');
-  if (maxSteps === 0) throw new UsageError('--steps: must be at least 1');
+  const stepsFlag = flagInt(args, 'steps');
+  if (stepsFlag === 0) throw new UsageError('--steps: must be at least 1');
   const seed = flagInt(args, 'seed') ?? 0;
+  const withReference = flagBool(args, 'reference');
+  for (const flag of ['python', 'threads', 'warmup'])
+    if (!withReference && args.flags.has(flag)) throw new UsageError(`--${flag}: only with --reference`);
+  const threads = flagInt(args, 'threads') ?? 1;
+  if (threads === 0) throw new UsageError('--threads: must be at least 1');
+  const defaults = hasReference(paperId) ? REFERENCE_STEPS[paperId] : { steps: 20, warmup: 2 };
+  const timedSteps = stepsFlag ?? defaults.steps;
+  const warmup = flagInt(args, 'warmup') ?? defaults.warmup;
+  // With the reference, every run stops after the warm-up and the timed steps.
+  const maxSteps = withReference ? warmup + timedSteps : stepsFlag;
 
   const { runDemo } = await import('../models/engine/runner');
   const rows: BenchRow[] = [];
+  const marksByRow: ProgressMark[][] = [];
   for (const backend of backends) {
+    const marks: ProgressMark[] = [];
+    marksByRow.push(marks);
     const controller = new AbortController();
     let steps = 0;
     const t0 = performance.now();
@@ -96,6 +162,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         sink: {
           progress: (step) => {
             steps = step;
+            marks.push({ step, seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds() });
             if (maxSteps !== undefined && step >= maxSteps) controller.abort('bench');
           },
         },
@@ -137,24 +204,64 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
       );
   }
 
+  let reference: ReferenceResult | null = null;
+  let steady: SteadyThroughput[] = [];
+  if (withReference) {
+    reference = await timeReference(paperId, demo.presets['quick'] ?? {}, flagString(args, 'python'), {
+      threads,
+      steps: timedSteps,
+      warmup,
+      seed,
+    });
+    const theirs = reference.ok ? reference.timing.stepsPerSecond : null;
+    const theirsCpu = reference.ok ? perCpuSecond(reference.timing) : null;
+    steady = rows.map((row, i) => {
+      const rate = row.ok ? steadyRate(marksByRow[i] ?? [], warmup) : null;
+      return {
+        stepsPerSecond: rate?.stepsPerSecond ?? null,
+        steps: rate?.steps ?? 0,
+        seconds: rate?.seconds ?? 0,
+        cpuSeconds: rate?.cpuSeconds ?? 0,
+        ratio: throughputRatio(rate?.stepsPerSecond ?? null, theirs),
+        ratioCpu: throughputRatio(perCpuSecond(rate), theirsCpu),
+      };
+    });
+  }
+
   console.log(
     `\n${paper.meta.shortName} / ${demo.title}, quick preset, seed ${seed}${maxSteps ? `, ${maxSteps} steps` : ''}`,
   );
+  const header = ['backend', `${plural(demo.stepLabel)}/s`, 'steps', 'train s', 'CPU s', 'time-to-claim', 'claims'];
+  const referenceHeader = [`after warm-up /s`, 'CPU s', '× PyTorch', '× PyTorch (CPU s)'];
   console.log(
     table(
-      ['backend', `${plural(demo.stepLabel)}/s`, 'steps', 'train s', 'CPU s', 'time-to-claim', 'claims', 'note'],
-      rows.map((r) => [
-        r.backend,
-        r.ok ? formatNumber(r.stepsPerSecond) : 'skipped',
-        r.ok ? String(r.steps) : '',
-        r.ok ? r.trainSeconds.toFixed(2) : '',
-        r.ok ? r.cpuSeconds.toFixed(1) : '',
-        r.timeToClaimSeconds !== null ? `${r.timeToClaimSeconds.toFixed(1)} s` : '—',
-        r.claimsPassed !== null ? `${r.claimsPassed}/${r.claims} pass` : '—',
-        r.reason.slice(0, 80),
-      ]),
+      [...header, ...(withReference ? referenceHeader : []), 'note'],
+      rows.map((r, i) => {
+        const s = steady[i];
+        const ratio = s?.ratio ?? null;
+        const ratioCpu = s?.ratioCpu ?? null;
+        return [
+          r.backend,
+          r.ok ? formatNumber(r.stepsPerSecond) : 'skipped',
+          r.ok ? String(r.steps) : '',
+          r.ok ? r.trainSeconds.toFixed(2) : '',
+          r.ok ? r.cpuSeconds.toFixed(1) : '',
+          r.timeToClaimSeconds !== null ? `${r.timeToClaimSeconds.toFixed(1)} s` : '—',
+          r.claimsPassed !== null ? `${r.claimsPassed}/${r.claims} pass` : '—',
+          ...(withReference
+            ? [
+                formatNumber(s?.stepsPerSecond ?? null),
+                s && s.stepsPerSecond !== null ? s.cpuSeconds.toFixed(1) : '',
+                ratio !== null ? `${ratio.toFixed(2)}×` : '—',
+                ratioCpu !== null ? `${ratioCpu.toFixed(2)}×` : '—',
+              ]
+            : []),
+          r.reason.slice(0, 80),
+        ];
+      }),
     ),
   );
+  if (reference) console.log(referenceLine(reference, threads, plural(demo.stepLabel)));
   const json = flagString(args, 'json');
   if (json) {
     fs.writeFileSync(
@@ -168,7 +275,8 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
           steps: maxSteps ?? null,
           machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg() },
           date: new Date().toISOString(),
-          rows,
+          rows: withReference ? rows.map((r, i) => ({ ...r, afterWarmup: steady[i] })) : rows,
+          ...(reference ? { reference: { ...reference, threads, warmup, steps: timedSteps } } : {}),
         },
         null,
         2,
@@ -177,4 +285,41 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     console.log(`wrote ${json}`);
   }
   return rows.some((r) => r.ok) ? 0 : 1;
+}
+
+/** Steps per CPU second of a timed span; null when no CPU time was measured. */
+function perCpuSecond(span: { steps: number; cpuSeconds: number } | null): number | null {
+  return span && span.cpuSeconds > 0 ? span.steps / span.cpuSeconds : null;
+}
+
+/** Builds the spec from the quick preset and runs the PyTorch reference; every failure becomes a reason. */
+async function timeReference(
+  paperId: string,
+  quick: DemoConfig,
+  pythonFlag: string | undefined,
+  options: { threads: number; steps: number; warmup: number; seed: number },
+): Promise<ReferenceResult> {
+  const python = findPython(pythonFlag);
+  if (!hasReference(paperId)) return { ok: false, python: python.path, reason: `no PyTorch reference for ${paperId}` };
+  const root = findReferenceRoot();
+  try {
+    const spec = await referenceSpec(paperId, quick, { ...options, dataRoot: root ?? path.join(__dirname, '..') });
+    console.error(`PyTorch reference: ${python.path ?? '(no python)'}, ${options.threads} thread(s)…`);
+    return runReference(spec, { python, root });
+  } catch (e) {
+    return { ok: false, python: python.path, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The line under the table naming the reference, or saying why it is unavailable. */
+export function referenceLine(reference: ReferenceResult, threads: number, unit: string): string {
+  if (!reference.ok) return `reference unavailable: ${reference.reason}`;
+  const t = reference.timing;
+  const lines = [
+    `PyTorch reference: ${formatNumber(t.stepsPerSecond)} ${unit}/s (${t.steps} steps after ${t.warmup} warm-up, ` +
+      `${t.seconds.toFixed(2)} s, ${t.cpuSeconds.toFixed(1)} CPU s), torch ${t.torch}, BLAS ${t.blas}, ` +
+      `${t.threads} thread(s), python ${t.python} (${reference.python})`,
+  ];
+  if (threads !== 1) lines.push(`note: ours runs on one thread (the wasm backend here is single-threaded).`);
+  return lines.join('\n');
 }
