@@ -3,8 +3,9 @@
  *
  *   paper-lab list
  *   paper-lab run <paper> [--demo ID] [--preset quick|paper|…] [--seed N] [--backend B]
- *                         [--set key=value …] [--out DIR] [--check]
+ *                         [--set key=value …] [--out DIR] [--check] [--recalibrate]
  *   paper-lab bench <paper> [--demo ID] [--backends wasm,cpu] [--steps N] [--json FILE]
+ *                           [--reference [--python PATH] [--threads N]]
  *   paper-lab bench host [--dist DIR] [--json FILE]
  *
  * Exit status: 0 ok, 1 a run failed (or, with --check, a claim failed), 2 bad usage or config.
