@@ -73,6 +73,18 @@ export interface BenchRow {
   readonly timeToClaimSeconds: number | null;
   readonly claimsPassed: number | null;
   readonly claims: number;
+  /** Steps per second of each model a demo trains side by side, where it times them (results `stepsPerSecond.<model>`). */
+  readonly perModel?: Readonly<Record<string, number>>;
+}
+
+/** The `stepsPerSecond.<model>` results of a run, keyed by model. */
+export function perModelThroughput(results: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(results)) {
+    const m = /^stepsPerSecond\.(.+)$/.exec(key);
+    if (m?.[1] !== undefined && Number.isFinite(value)) out[m[1]] = value;
+  }
+  return out;
 }
 
 /** The bench flags with those of the PyTorch reference. */
@@ -182,6 +194,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         timeToClaimSeconds: complete ? wall : null,
         claimsPassed: complete ? summary.claims.filter((c) => c.pass).length : null,
         claims: summary.claims.length,
+        perModel: perModelThroughput(summary.results),
       });
     } catch (e) {
       rows.push({
@@ -261,6 +274,13 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
       }),
     ),
   );
+  for (const r of rows) {
+    const models = Object.entries(r.perModel ?? {});
+    if (models.length > 0)
+      console.log(
+        `${r.backend}, each model alone: ${models.map(([m, v]) => `${m} ${formatNumber(v)} ${plural(demo.stepLabel)}/s`).join(', ')}`,
+      );
+  }
   if (reference) console.log(referenceLine(reference, threads, plural(demo.stepLabel)));
   const json = flagString(args, 'json');
   if (json) {
