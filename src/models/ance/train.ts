@@ -286,6 +286,8 @@ async function trainOnCorpus(
         values[`loss/${c}/${learner.sampler}`] = loss;
         values[`grad/${c}/${learner.sampler}`] = norm;
       }
+      // The index in use as a staircase: the snapshot step it was built from, at every step once there is one.
+      if (refresher.current) values[`index/${c}`] = refresher.current.snapshotStep;
       ctx.metric(step, values);
       if (refresher.busy) {
         // Let a finished index through (the swap happens in the message handler).
