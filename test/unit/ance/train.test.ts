@@ -40,6 +40,27 @@ describe('ance: corpora and training run', function () {
     assert.equal(wordnet.train.length, 4000);
     assert.equal(wordnet.heldOut.length, 1000);
     assert.ok(countries.docs.length >= 10 * (countries.train.length + countries.heldOut.length));
+    // No WordNet lemma appears verbatim (as whole words) in its own gloss.
+    for (const pair of [...wordnet.train, ...wordnet.heldOut]) {
+      const doc = ` ${(wordnet.docs[pair.positive] ?? '').toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
+      for (const lemma of pair.text.split(', ')) {
+        assert.ok(
+          !doc.includes(
+            ` ${lemma
+              .toLowerCase()
+              .replace(/[^a-z0-9]+/g, ' ')
+              .trim()} `,
+          ),
+          `${lemma} in ${doc}`,
+        );
+      }
+    }
+    // Every country query's true record is among near-duplicates sharing its capital.
+    for (const pair of countries.train.slice(0, 20)) {
+      const capital = (countries.docs[pair.positive] ?? '').split(' | ')[0] ?? '';
+      assert.ok(pair.text.startsWith(`capital ${capital},`));
+      assert.ok(countries.docs.filter((d) => d.startsWith(`${capital} | `)).length >= 10);
+    }
     // Held-out queries are not training queries.
     const trained = new Set(countries.train.map((p) => p.positive));
     assert.ok(countries.heldOut.every((p) => !trained.has(p.positive)));
