@@ -3,31 +3,18 @@
  * worker_threads Worker that receives the corpus once, then for each weight snapshot builds a
  * complete index (`buildIndex`) and posts it back. It holds no state between refreshes besides the
  * corpus, so an index is either posted whole or not at all.
+ *
+ * It runs at normal priority: at the lowest (nice 19) on a machine already short of CPU, the
+ * WordNet index was still not ready 100 steps after it was asked for, leaving ANCE on random
+ * negatives. With a free core the two threads do not compete; without one they share it.
  */
-import { platform, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { buildIndex, type IndexInputs, type NeighbourIndex } from './inferencer';
 import { isToRefreshWorker, type FromRefreshWorker } from './refreshProtocol';
 
-/**
- * The refresh is background work: on Linux, where the nice value belongs to a thread, this thread
- * runs at the lowest priority so that on a busy machine it takes CPU time from other programs'
- * spare cycles rather than from the training thread (with a free core it makes no difference).
- * Elsewhere setpriority would lower the whole process, training included, so it is left alone.
- */
-function lowerPriority(): void {
-  if (platform() !== 'linux') return;
-  try {
-    setPriority(19);
-  } catch {
-    // Not permitted here: run at normal priority.
-  }
-}
-
 function main(): void {
   const port = parentPort;
   if (!port) throw new Error('ance refresh worker: must run as a worker thread');
-  lowerPriority();
   let inputs: IndexInputs | null = null;
   const post = (message: FromRefreshWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
   port.on('message', (message: unknown) => {
