@@ -62,7 +62,7 @@ describe('ance: index refresh', function () {
           if (previous) assert.ok(isComplete(previous, inputs));
           stepsWhileBusy++;
           await yieldToEvents();
-          // Leave the (low-priority) refresh thread some CPU on a busy machine.
+          // Leave the refresh thread some CPU on a busy machine.
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
         assert.equal(refresher.error, null);
