@@ -1,6 +1,7 @@
 /**
- * ANCE claims on the quick preset at seeds 0, 1 and 2 (the asynchronous refresh runs in a second
- * worker thread, so timings depend on a second free core). Run with
+ * ANCE claims on the quick preset at seeds 0, 1 and 2. The asynchronous refresh runs in a second
+ * worker thread: the throughput claim needs a free core, and when each index arrives (hence ANCE's
+ * negatives) depends on the machine, so ANCE's numbers vary a little between runs. Run with
  * `npx mocha --no-config -n import=tsx -t 1800000 test/claims/ance.claims.ts`.
  */
 import '../../src/models/engine/tfSetup';

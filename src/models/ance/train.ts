@@ -3,7 +3,9 @@
  * lockstep on the same query batches and differ only in their negatives (random, BM25, ANCE). The
  * ANCE copy trains with random negatives for a warm start, then asks its refresher for an index
  * every m steps; with the asynchronous refresher a second thread builds it while the three copies
- * keep training, and it is swapped in when complete.
+ * keep training, and it is swapped in when complete. The step at which an index arrives depends on
+ * the machine, so with the asynchronous refresher ANCE's numbers vary a little between runs of the
+ * same seed; the blocking refresher (config `refreshMode`) is deterministic.
  *
  * Results (read by the claims; <c> is `countries` or `wordnet`):
  *   mrr.<c>.<sampler>, recall.<c>.<sampler>   held-out MRR@10 and Recall@k at the end (sampler: random, bm25,
