@@ -1,8 +1,9 @@
-// One build script, four entry points:
+// One build script, four entry points (and a second worker for the ANCE demo's index refresh):
 //   dist/extension.js  extension host (cjs, node; vscode external; no TensorFlow.js inside)
 //   dist/worker.js     training worker (cjs, node; TensorFlow.js inside; native backends external)
 //   dist/webview.js    paper panel (iife, browser)
 //   dist/cli.js        the `paper-lab` command (cjs, node)
+//   dist/ance-refresh.js  ANCE index refresh worker (cjs, node; no TensorFlow.js)
 // plus the extension-host test suite (out/e2e-suite.js) with --tests.
 // Usage: node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
@@ -64,6 +65,15 @@ const builds = [
     platform: 'node',
     target: 'node20',
     external: optionalBackends,
+  },
+  {
+    // The ANCE index refresh worker, started by the training code (dist/worker.js or dist/cli.js) beside itself.
+    ...common,
+    entryPoints: { 'ance-refresh': 'src/models/ance/refreshWorker.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
   },
   {
     ...common,

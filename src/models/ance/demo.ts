@@ -1,0 +1,355 @@
+/**
+ * The ANCE demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js (the
+ * extension host and the CLI read it).
+ */
+import { thresholdClaim } from '../../shared/claims';
+import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, PlotSpec } from '../../shared/catalog';
+import { CORPORA, CORPUS_LABELS, type CorpusId } from './data';
+import { SAMPLER_LABELS, SAMPLERS } from './samplers';
+
+export const REFRESH_MODES = ['async', 'blocking'] as const;
+export type RefreshMode = (typeof REFRESH_MODES)[number];
+
+/** Training batches compared at the final checkpoint for the gradient-norm claim. */
+export const CHECKPOINT_BATCHES = 8;
+/** Held-out queries whose top-5 lists are shown. */
+export const SHOWN_QUERIES = 3;
+
+export function stepsFor(config: DemoConfig, corpus: CorpusId): number {
+  return Number(config[`steps.${corpus}`]);
+}
+
+const fields: readonly FieldSpec[] = [
+  ...CORPORA.map((corpus): FieldSpec => ({
+    key: `steps.${corpus}`,
+    label: `Steps: ${CORPUS_LABELS[corpus]}`,
+    description: `Training steps of each sampler on the ${CORPUS_LABELS[corpus]} (0 skips this corpus).`,
+    kind: 'int',
+    min: 0,
+    max: 20000,
+    unit: 'steps',
+    group: 'Training',
+  })),
+  {
+    key: 'batchSize',
+    label: 'Batch size',
+    description: 'Training queries per step.',
+    kind: 'int',
+    min: 4,
+    max: 256,
+    unit: 'queries',
+    group: 'Training',
+  },
+  {
+    key: 'negatives',
+    label: 'Negatives per query n',
+    description: 'Negatives scored against each positive in the loss.',
+    kind: 'int',
+    min: 1,
+    max: 31,
+    group: 'Training',
+  },
+  {
+    key: 'temperature',
+    label: 'Temperature τ',
+    description: 'Scores are inner products of unit vectors divided by τ.',
+    kind: 'number',
+    min: 0.01,
+    max: 1,
+    log: true,
+    group: 'Training',
+  },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    description: 'Adam step size (lazy Adam on the embedding table: only rows used in a batch move).',
+    kind: 'number',
+    min: 1e-5,
+    max: 0.1,
+    log: true,
+    group: 'Training',
+  },
+  {
+    key: 'dim',
+    label: 'Embedding width',
+    description: 'Width of the hashed sub-word embeddings and of the encoder output.',
+    kind: 'int',
+    min: 8,
+    max: 128,
+    group: 'Encoder',
+  },
+  {
+    key: 'hashBits',
+    label: 'Hash buckets (log₂)',
+    description: 'The embedding table has 2^bits rows; words and character 3–5-grams are hashed into them.',
+    kind: 'int',
+    min: 10,
+    max: 18,
+    group: 'Encoder',
+  },
+  {
+    key: 'warmupSteps',
+    label: 'ANCE warm start',
+    description: 'Steps ANCE trains with random negatives before it asks for its first index.',
+    kind: 'int',
+    min: 0,
+    max: 20000,
+    unit: 'steps',
+    group: 'ANCE',
+  },
+  {
+    key: 'refreshEvery',
+    label: 'Refresh period m',
+    description:
+      'Steps between index refreshes; a refresh that comes due while one is still running starts when that one is done.',
+    kind: 'int',
+    min: 1,
+    max: 20000,
+    unit: 'steps',
+    group: 'ANCE',
+  },
+  {
+    key: 'refreshMode',
+    label: 'Refresh',
+    description:
+      'async: a second worker thread rebuilds the index while training goes on (the paper’s setup); blocking: training waits for each rebuild.',
+    kind: 'enum',
+    options: REFRESH_MODES,
+    group: 'ANCE',
+  },
+  {
+    key: 'topK',
+    label: 'Candidates per query',
+    description: 'Negatives are drawn from the top this many documents of the index (ANCE) or of BM25.',
+    kind: 'int',
+    min: 1,
+    max: 200,
+    group: 'ANCE',
+  },
+  {
+    key: 'evalEvery',
+    label: 'Evaluate every',
+    description: 'Steps between held-out evaluations (MRR@10, Recall@k over the whole corpus).',
+    kind: 'int',
+    min: 1,
+    max: 20000,
+    unit: 'steps',
+    group: 'Evaluation',
+  },
+  {
+    key: 'recallK',
+    label: 'Recall@k: k',
+    description: 'Cut-off of the recall curve.',
+    kind: 'int',
+    min: 1,
+    max: 1000,
+    group: 'Evaluation',
+  },
+];
+
+/**
+ * The calibration's settings (hashed words and 3–5-grams into 2^16 rows, τ = 0.05, one positive and
+ * 7 negatives, Adam 2e-3, top-20 candidates) at a smaller scale, to fit about a minute of one core:
+ * width 32 instead of 64, batches of 32 instead of 64, 200 steps per corpus instead of 1000, a warm
+ * start of 100 steps and a refresh every 50. Evaluations (every 40 steps) mostly fall between refreshes.
+ */
+const quick: DemoConfig = {
+  'steps.countries': 200,
+  'steps.wordnet': 200,
+  batchSize: 32,
+  negatives: 7,
+  temperature: 0.05,
+  learningRate: 2e-3,
+  dim: 32,
+  hashBits: 16,
+  warmupSteps: 100,
+  refreshEvery: 50,
+  refreshMode: 'async',
+  topK: 20,
+  evalEvery: 40,
+  recallK: 20,
+};
+
+/** The calibration's scale: width 64, batches of 64, 1000 steps, warm start 200, refresh every 200. */
+const paper: DemoConfig = {
+  ...quick,
+  'steps.countries': 1000,
+  'steps.wordnet': 1000,
+  batchSize: 64,
+  dim: 64,
+  warmupSteps: 200,
+  refreshEvery: 200,
+  evalEvery: 100,
+};
+
+function validate(config: DemoConfig): string[] {
+  const errors: string[] = [];
+  const num = (key: string): number => Number(config[key]);
+  const active = CORPORA.filter((c) => stepsFor(config, c) > 0);
+  if (active.length === 0) errors.push('steps: train on at least one corpus');
+  for (const corpus of active) {
+    if (num('warmupSteps') >= stepsFor(config, corpus)) {
+      errors.push(`warmupSteps: must be below steps.${corpus}, or ANCE never gets an index`);
+    }
+  }
+  if (num('negatives') > 2 * num('topK')) {
+    errors.push('negatives: at most twice topK (most negatives would otherwise be random)');
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plots: per corpus, MRR@10 and Recall@k per sampler with BM25 as a flat reference, the gradient
+// norm per sampler; across corpora, the index refreshes.
+
+function corpusPlots(corpus: CorpusId): PlotSpec[] {
+  const label = CORPUS_LABELS[corpus];
+  return [
+    {
+      id: `mrr-${corpus}`,
+      title: `Held-out MRR@10: ${label}`,
+      xLabel: 'step',
+      yLabel: 'MRR@10',
+      series: [
+        ...SAMPLERS.map((s) => ({ metric: `mrr/${corpus}/${s}`, label: SAMPLER_LABELS[s] })),
+        { metric: `mrr/${corpus}/bm25-ranking`, label: 'BM25 ranking (no training)' },
+      ],
+    },
+    {
+      id: `recall-${corpus}`,
+      title: `Held-out Recall@k: ${label}`,
+      xLabel: 'step',
+      yLabel: 'Recall@k',
+      series: [
+        ...SAMPLERS.map((s) => ({ metric: `recall/${corpus}/${s}`, label: SAMPLER_LABELS[s] })),
+        { metric: `recall/${corpus}/bm25-ranking`, label: 'BM25 ranking (no training)' },
+      ],
+    },
+    {
+      id: `grad-${corpus}`,
+      title: `Gradient norm ‖∇θ ℓ‖: ${label}`,
+      xLabel: 'step',
+      yLabel: '‖∇θ ℓ‖',
+      logY: true,
+      series: SAMPLERS.map((s) => ({ metric: `grad/${corpus}/${s}`, label: SAMPLER_LABELS[s] })),
+    },
+    {
+      id: `loss-${corpus}`,
+      title: `Training loss: ${label}`,
+      xLabel: 'step',
+      yLabel: 'ℓ',
+      yUnit: 'nats',
+      series: SAMPLERS.map((s) => ({ metric: `loss/${corpus}/${s}`, label: SAMPLER_LABELS[s] })),
+    },
+  ];
+}
+
+const refreshPlot: PlotSpec = {
+  id: 'refresh',
+  title: 'Index refreshes: the step whose weights built the index in use',
+  xLabel: 'step',
+  yLabel: 'snapshot step',
+  series: CORPORA.map((c) => ({ metric: `index/${c}`, label: CORPUS_LABELS[c] })),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Claims
+
+const reportedOnly = (value: number | undefined): { measured: number | null; pass: boolean } =>
+  value === undefined || Number.isNaN(value) ? { measured: null, pass: false } : { measured: value, pass: true };
+
+const claims: readonly ClaimSpec[] = [
+  thresholdClaim({
+    id: 'grad-norm-checkpoint',
+    text: `Gradient norm from ANCE negatives divided by that from random negatives, at the same checkpoint (the final ANCE weights, mean over ${CHECKPOINT_BATCHES} training batches), on the confusable countries`,
+    key: 'gradCheckpointRatio.countries',
+    comparison: '>=',
+    value: 3,
+    unit: 'ratio',
+  }),
+  thresholdClaim({
+    id: 'grad-norm-training',
+    text: 'Mean gradient norm during training, ANCE divided by random negatives, over the steps after ANCE’s first index, on the confusable countries',
+    key: 'gradTrainingRatio.countries',
+    comparison: '>=',
+    value: 1.5,
+    unit: 'ratio',
+  }),
+  {
+    id: 'grad-norm-wordnet',
+    text: 'The same checkpoint gradient-norm ratio (ANCE / random negatives) on the WordNet reverse dictionary',
+    target: 'reported (no target)',
+    unit: 'ratio',
+    caveat:
+      'The calibration saw 6–100× on WordNet after 1000 steps of 64 queries, once the encoder had fit the training pairs. In the quick preset’s 200 steps of 32 it has not, random negatives still give large gradients, and the ratio stayed near 1 (1.29, 1.23, 1.37 at seeds 0–2).',
+    measure: (results) => reportedOnly(results['gradCheckpointRatio.wordnet']),
+  },
+  thresholdClaim({
+    id: 'mrr-confusable',
+    text: 'Held-out MRR@10 of ANCE divided by that of random negatives at equal steps, on the confusable countries',
+    key: 'mrrRatio.countries',
+    comparison: '>=',
+    value: 1.2,
+    unit: 'ratio',
+    caveat:
+      'Not calibrated before this demo. At the quick preset it held at seeds 0–2 (1.93, 1.36, 1.21), at seed 2 only just; the value is shown whether or not it holds.',
+  }),
+  thresholdClaim({
+    id: 'async-throughput',
+    text: 'ANCE training steps per second while an index refresh is in flight, divided by those while none is (warm start and idle steps)',
+    key: 'throughputRatio',
+    comparison: '>=',
+    value: 0.8,
+    unit: 'ratio',
+    caveat:
+      'Needs a free CPU core for the refresh thread. So far measured only on a shared machine where this run had about one core’s worth of CPU: the two threads split it and the ratio was 0.50, 0.47, 0.44 at seeds 0–2. With a free core it should be near 1; not yet measured there.',
+  }),
+  {
+    id: 'mrr-wordnet',
+    text: 'Held-out MRR@10 of ANCE divided by that of random negatives on the WordNet reverse dictionary (all samplers and BM25 in the results table)',
+    target: 'reported (no target)',
+    unit: 'ratio',
+    caveat:
+      'At laptop scale the models memorise the training pairs and the samplers were within seed noise of each other.',
+    measure: (results) => reportedOnly(results['mrrRatio.wordnet']),
+  },
+];
+
+export const negativesDemo: DemoDescriptor = {
+  id: 'negatives',
+  title: 'Random, BM25 and ANCE negatives',
+  description:
+    'Trains the same hashed sub-word dual encoder three times in lockstep, with random negatives, BM25 negatives, and ANCE negatives drawn from a nearest-neighbour index over the whole corpus that a second worker thread rebuilds from a weight snapshot every m steps while training goes on. Two corpora: countries from a real knowledge base, each true record hidden among near-duplicates that differ in one attribute, and a WordNet reverse dictionary (glosses as documents, lemmas as queries). Tracks held-out MRR@10 and Recall@k, gradient norms and index refreshes.',
+  available: true,
+  fields,
+  presets: { quick, paper },
+  validate,
+  totalSteps: (config) => CORPORA.reduce((n, c) => n + stepsFor(config, c), 0),
+  stepLabel: 'step',
+  plots: [...CORPORA.flatMap(corpusPlots), refreshPlot],
+  outputs: [
+    {
+      id: 'retrieval',
+      title: 'Held-out retrieval at the end',
+      description: 'MRR@10 and Recall@k of every sampler, of BM25 and of the untrained encoder, on both corpora.',
+    },
+    ...CORPORA.map((c) => ({
+      id: `top5-${c}`,
+      title: `Top 5 per sampler: ${CORPUS_LABELS[c]}`,
+      description: 'For a few held-out queries, the five documents each trained encoder and BM25 rank first.',
+    })),
+    {
+      id: 'refreshes',
+      title: 'Index refreshes',
+      description:
+        'Each refresh of the ANCE index: the snapshot step, the step it was swapped in, the corpus encoding rate and the build time.',
+    },
+    {
+      id: 'gradients',
+      title: 'Gradient norms',
+      description:
+        'Mean gradient norm per sampler during training, and ANCE against random negatives at the final checkpoint.',
+    },
+  ],
+  claims,
+};
