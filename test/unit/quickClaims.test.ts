@@ -1,7 +1,8 @@
 /**
  * Every landed demo's quick preset, run through the real engine (backend selection, context,
- * claims measured by the runner) at the default seed: each claim must pass. Other seeds and
- * longer presets are in test/claims (`npm run test:claims`).
+ * claims measured by the runner) at the default seed: each claim without a caveat must pass;
+ * those with one are printed when they miss. Other seeds and longer presets are in test/claims
+ * (`npm run test:claims`).
  */
 import { strict as assert } from 'node:assert';
 import { PAPERS } from '../../src/models/catalog';
@@ -41,10 +42,15 @@ describe('quick presets at the default seed (real engine, wasm)', () => {
       });
       assert.equal(summary.status, 'completed', record.error);
       assert.equal(record.backend?.chosen, 'wasm');
+      // A claim with a caveat (not calibrated at this scale, or known not to reproduce) is shown
+      // with its caveat whatever it measures, and may miss its target.
+      const caveated = new Set(demo.claims.filter((c) => c.caveat !== undefined).map((c) => c.id));
       const failed = summary.claims
-        .filter((c) => !c.pass)
+        .filter((c) => !c.pass && !caveated.has(c.id))
         .map((c) => `${c.id}: measured ${c.measured}, target ${c.target}`);
       assert.deepEqual(failed, [], `${paper}: claims that failed`);
+      for (const c of summary.claims.filter((c) => caveated.has(c.id) && !c.pass))
+        console.log(`      ${paper}: ${c.id} measured ${c.measured}, target ${c.target} (shown with its caveat)`);
       assert.ok(summary.claims.length >= 1);
     });
   }
