@@ -52,6 +52,7 @@ const WORKBENCH_NOISE =
 const DEMO_OUTPUTS = [
   ['rims', 'activation'],
   ['score-sde', 'samples'],
+  ['ance', 'retrieval'],
 ];
 
 const results = [];
