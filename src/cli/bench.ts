@@ -6,7 +6,7 @@ import { plural } from '../shared/text';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DemoConfig, PaperId } from '../shared/catalog';
+import type { DemoConfig, PaperId, PerformanceResult } from '../shared/catalog';
 import { BACKEND_NAMES, type BackendName } from '../shared/runs';
 import {
   BENCH_FLAGS,
@@ -73,18 +73,19 @@ export interface BenchRow {
   readonly timeToClaimSeconds: number | null;
   readonly claimsPassed: number | null;
   readonly claims: number;
-  /** Steps per second of each model a demo trains side by side, where it times them (results `stepsPerSecond.<model>`). */
-  readonly perModel?: Readonly<Record<string, number>>;
+  /** The demo's own throughput figures (its descriptor's `performance`), e.g. "RIM alone 3.2 steps/s". */
+  readonly performance?: readonly string[];
 }
 
-/** The `stepsPerSecond.<model>` results of a run, keyed by model. */
-export function perModelThroughput(results: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(results)) {
-    const m = /^stepsPerSecond\.(.+)$/.exec(key);
-    if (m?.[1] !== undefined && Number.isFinite(value)) out[m[1]] = value;
-  }
-  return out;
+/** The demo's own throughput figures found in a run's results, as `label: value unit`. */
+export function performanceFigures(
+  specs: readonly PerformanceResult[] | undefined,
+  results: Readonly<Record<string, number>>,
+): string[] {
+  return (specs ?? []).flatMap(({ key, label, unit }) => {
+    const value = results[key];
+    return value !== undefined && Number.isFinite(value) ? [`${label} ${formatNumber(value)} ${unit}`] : [];
+  });
 }
 
 /** The bench flags with those of the PyTorch reference. */
@@ -194,7 +195,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         timeToClaimSeconds: complete ? wall : null,
         claimsPassed: complete ? summary.claims.filter((c) => c.pass).length : null,
         claims: summary.claims.length,
-        perModel: perModelThroughput(summary.results),
+        performance: performanceFigures(demo.performance, summary.results),
       });
     } catch (e) {
       rows.push({
@@ -275,11 +276,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     ),
   );
   for (const r of rows) {
-    const models = Object.entries(r.perModel ?? {});
-    if (models.length > 0)
-      console.log(
-        `${r.backend}, each model alone: ${models.map(([m, v]) => `${m} ${formatNumber(v)} ${plural(demo.stepLabel)}/s`).join(', ')}`,
-      );
+    if (r.performance && r.performance.length > 0) console.log(`${r.backend}: ${r.performance.join(', ')}`);
   }
   if (reference) console.log(referenceLine(reference, threads, plural(demo.stepLabel)));
   const json = flagString(args, 'json');

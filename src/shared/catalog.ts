@@ -165,6 +165,15 @@ export interface DemoDescriptor {
   readonly claims: readonly ClaimSpec[];
   /** Questions a finished run answers in the panel. */
   readonly queries?: readonly QuerySpec[];
+  /** Throughput figures the run measures itself (result keys), printed by `paper-lab bench`. */
+  readonly performance?: readonly PerformanceResult[];
+}
+
+/** A throughput figure in a run's results, e.g. `{ key: 'docsPerSecond', label: 'corpus encoding', unit: 'docs/s' }`. */
+export interface PerformanceResult {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
 }
 
 export interface PaperDescriptor {

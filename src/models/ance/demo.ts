@@ -352,4 +352,10 @@ export const negativesDemo: DemoDescriptor = {
     },
   ],
   claims,
+  performance: [
+    { key: 'stepsPerSecondIdle', label: 'training, no refresh in flight', unit: 'steps/s' },
+    { key: 'stepsPerSecondBusy', label: 'training during a refresh', unit: 'steps/s' },
+    { key: 'docsPerSecond', label: 'corpus encoding', unit: 'docs/s' },
+    { key: 'indexBuildSeconds', label: 'index build (snapshot to swap)', unit: 's' },
+  ],
 };

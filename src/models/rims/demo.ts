@@ -283,4 +283,8 @@ export const generalizeDemo: DemoDescriptor = {
     { id: 'paper', title: 'Beside the paper', description: 'The paper’s copying result next to this run’s.' },
   ],
   claims,
+  performance: [
+    { key: 'stepsPerSecond.rim', label: 'RIM alone', unit: 'steps/s' },
+    { key: 'stepsPerSecond.lstm', label: 'LSTM alone', unit: 'steps/s' },
+  ],
 };
