@@ -10,7 +10,7 @@ describe('bench: the demo’s own throughput figures', () => {
     ];
     assert.deepEqual(
       performanceFigures(specs, { 'stepsPerSecond.rim': 3.5, 'stepsPerSecond.lstm': Number.NaN, acc: 0.3 }),
-      ['RIM alone 3.5 steps/s'],
+      ['RIM alone 3.500 steps/s'],
     );
     assert.deepEqual(performanceFigures(undefined, { 'stepsPerSecond.rim': 3.5 }), []);
   });
