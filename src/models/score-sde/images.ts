@@ -110,6 +110,7 @@ export async function runDigits(config: DemoConfig, ctx: RunContext): Promise<Ru
     totalSteps: steps,
     clip: 1,
     emaDecay: Number(config['emaDecay']),
+    emaWarmup: true,
   };
   const { params, steps: done } = await fitScoreNetwork(
     {

@@ -21,6 +21,7 @@ import {
   toPixels,
 } from '../../../src/models/score-sde/digits';
 import { fitScoreNetwork } from '../../../src/models/score-sde/fit';
+import { adamStep, disposeAdam, initAdam } from '../../../src/models/score-sde/optim';
 import { knownMask } from '../../../src/models/score-sde/images';
 import { subVpSde } from '../../../src/models/score-sde/sdes';
 import { useRepositoryData } from '../../helpers/data';
@@ -156,6 +157,26 @@ describe('score-sde: 14×14 digits', () => {
     assert.equal(bottom[7 * 14], 0);
     assert.equal(right[13 * 14 + 6], 1);
     assert.equal(right[7], 0);
+  });
+
+  it('warms the EMA up as the official code: decay min(d, (1 + k)/(10 + k)) at update k', () => {
+    // A parameter that Adam moves by exactly lr each step (sign of a constant gradient, no clipping);
+    // the EMA is then replayed by hand with the official decays.
+    const hp = { lr: 0.1, warmup: 0, totalSteps: 1e9, clip: 1e9, emaDecay: 0.999, emaWarmup: true, epsilon: 0 };
+    const state = initAdam([tf.scalar(0)]);
+    let ema = 0;
+    for (let k = 1; k <= 30; k++) {
+      const grad = tf.scalar(1);
+      adamStep(state, [grad], hp);
+      grad.dispose();
+      const param = -0.1 * k * (0.5 * (1 + Math.cos(Math.PI * (k / 1e9))));
+      const decay = Math.min(0.999, (1 + k) / (10 + k));
+      ema = decay * ema + (1 - decay) * param;
+    }
+    assert.ok(Math.abs((state.ema[0]?.dataSync()[0] as number) - ema) < 1e-4);
+    // Without the warm-up the average is still mostly the initial 0 after 30 updates.
+    assert.ok(Math.abs(ema) > 2 * 0.1 * 30 * (1 - 0.999 ** 30));
+    disposeAdam(state);
   });
 
   it('the image training step leaks no tensors', async () => {
