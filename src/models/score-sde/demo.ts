@@ -331,6 +331,9 @@ const ringLong: DemoConfig = {
 /**
  * 14×14 MNIST digits with the sub-VP SDE (the paper's best likelihoods): a wider MLP trained for
  * minutes on a laptop CPU, bits/dim of held-out digits, image samples, inpainting.
+ * Measured at seed 0 (wasm, about 310 CPU seconds): 6.83 ± 0.03 bits/dim on 256 test digits, where
+ * a full-covariance Gaussian fitted to the training digits reaches 6.04 and the paper reports
+ * 2.99 on CIFAR-10; the VP SDE gave 6.84, and adaptive RK45 (tolerance 10⁻⁴) 6.83 on the same model.
  */
 const paper: DemoConfig = {
   ...quick,

@@ -77,6 +77,6 @@ describe('score-sde: the digits preset end to end (tiny)', () => {
       'the paper’s CIFAR-10 number beside ours',
     );
     assert.equal(ctx.lastProgress, densityDemo.totalSteps(tiny));
-    assert.ok(ctx.points.some((p) => p.values['loss/subvp'] !== undefined));
+    assert.ok(ctx.points.some((p) => p.values[`loss/${String(paper['sde'])}`] !== undefined));
   });
 });
