@@ -11,6 +11,13 @@ export interface AdamSettings {
   readonly totalSteps: number;
   readonly clip: number;
   readonly emaDecay: number;
+  /**
+   * Warm the EMA up as the official code's `ExponentialMovingAverage` does with `num_updates`: the
+   * decay at update k is min(emaDecay, (1 + k)/(10 + k)), so that the average forgets the random
+   * initial weights within a few hundred steps. Matters when emaDecay^steps is not negligible
+   * (0.999 over 3000 steps leaves 5% of the initial weights; 0.99 over 2000 steps 2·10⁻⁹).
+   */
+  readonly emaWarmup?: boolean;
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
@@ -52,6 +59,7 @@ export function adamStep(state: AdamState, grads: readonly tf.Tensor[], s: AdamS
   const lr = learningRate(s, k);
   const correction1 = 1 - b1 ** k;
   const correction2 = 1 - b2 ** k;
+  const decay = s.emaWarmup ? Math.min(s.emaDecay, (1 + k) / (10 + k)) : s.emaDecay;
   const next = tf.tidy(() => {
     const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(s.clip, tf.add(norm, 1e-12)));
@@ -61,7 +69,7 @@ export function adamStep(state: AdamState, grads: readonly tf.Tensor[], s: AdamS
       const v = tf.add(tf.mul(state.v[i] as tf.Tensor, b2), tf.mul(tf.square(g), 1 - b2));
       const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), s.epsilon ?? 1e-8));
       const param = tf.sub(p, tf.mul(update, lr));
-      const ema = tf.add(tf.mul(state.ema[i] as tf.Tensor, s.emaDecay), tf.mul(param, 1 - s.emaDecay));
+      const ema = tf.add(tf.mul(state.ema[i] as tf.Tensor, decay), tf.mul(param, 1 - decay));
       return { param, ema, m, v };
     });
   });

@@ -25,7 +25,10 @@ import { Rng } from '../engine/rng';
 import type { DemoRun, RunContext } from '../types';
 import { classifierLoss, guidedScore, labelTensor } from './conditional';
 import { type Dataset2D, DATASET_LABELS, type Density2D, makeDensity, pooledVariance } from './data';
-import { disposeBatch, dsmBatch, dsmLoss } from './loss';
+import { type FieldPanel, fieldGrid, fieldGroups, timeAtNoiseRatio } from './field';
+import { fitScoreNetwork } from './fit';
+import { runDigits } from './images';
+import { disposeBatch, dsmBatch } from './loss';
 import { initMlp, type MlpParams, score, scoreJvp, timeFeatures } from './model';
 import { negativeLogLikelihood, probabilityFlowSample, type ScoreModel } from './ode';
 import { type AdamSettings, adamStep, disposeAdam, initAdam } from './optim';
@@ -36,12 +39,12 @@ const DIMS = 2;
 /** t ∈ [ε, 1] for training (official: 10⁻⁵) and the last sampling time (official: 10⁻³). */
 const TRAIN_EPS = 1e-5;
 const SAMPLE_EPS = 1e-3;
-/** Steps between loss read-backs (the plotted loss is their mean). */
-const LOSS_EVERY = 20;
 /** Points shown per scatter group. */
 const SHOWN = 500;
 /** Times of the reverse-process step-through. */
 const SNAPSHOT_TIMES = [1, 0.5, 0.25, 0.1, 0.03, SAMPLE_EPS];
+/** Noise-to-signal ratios σ_t/m_t (in data standard deviations) of the live score-field panels. */
+const FIELD_NOISE_RATIOS = [1, 0.3, 0.1, 0.03];
 
 /** A trained model of one SDE. */
 interface Trained {
@@ -59,12 +62,15 @@ interface Setup {
   readonly heldOut: Float32Array;
   readonly heldOutLogP: Float64Array;
   readonly embedding: number;
+  /** Half-width of the score-field panels: a little beyond the data. */
+  readonly fieldExtent: number;
   readonly ctx: RunContext;
   /** Progress units done so far. */
   done: number;
 }
 
 export const runScoreSde: DemoRun = async (config, ctx) => {
+  if (config['dataset'] === 'mnist14') return runDigits(config, ctx);
   const density = makeDensity(config['dataset'] as Dataset2D);
   const dataRng = new Rng(ctx.rng.seed());
   const heldOut = density.sample(Number(config['heldOut']), dataRng).points;
@@ -77,6 +83,7 @@ export const runScoreSde: DemoRun = async (config, ctx) => {
       density.logDensity(heldOut[2 * i] as number, heldOut[2 * i + 1] as number),
     ),
     embedding: Number(config['embedding']),
+    fieldExtent: 1.15 * maxAbs(heldOut),
     ctx,
     done: 0,
   };
@@ -146,73 +153,82 @@ function adamSettings(config: DemoConfig, steps: number): AdamSettings {
 async function train(setup: Setup, sde: Sde, rng: Rng): Promise<Trained> {
   const { config, ctx, density } = setup;
   const steps = Number(config['steps']);
-  const batchSize = Number(config['batch']);
-  const previewEvery = Number(config['previewEvery']);
-  const shape = {
-    inputs: DIMS,
-    embedding: setup.embedding,
-    hidden: Number(config['hidden']),
-    layers: Number(config['layers']),
-    outputs: DIMS,
-  };
-  const state = initAdam(initMlp(shape, rng));
-  const hp = adamSettings(config, steps);
-  const batchOptions = { eps: TRAIN_EPS, dataVariance: setup.dataVariance, embedding: setup.embedding };
-  let lossSum: tf.Scalar = tf.scalar(0);
-  let done = 0;
-  try {
-    for (let step = 1; step <= steps && !ctx.aborted; step++) {
-      const batch = dsmBatch(sde, density.sample(batchSize, rng).points, DIMS, rng, batchOptions);
-      const { value, grads } = tf.tidy(() => tf.valueAndGrads((...p: tf.Tensor[]) => dsmLoss(p, batch))(state.params));
-      disposeBatch(batch);
-      adamStep(state, grads, hp);
-      tf.dispose(grads);
-      const sum = tf.add(lossSum, value) as tf.Scalar;
-      tf.dispose([lossSum, value]);
-      lossSum = sum;
-      done = step;
-      if (step % LOSS_EVERY === 0 || step === steps) {
-        const count = step % LOSS_EVERY === 0 ? LOSS_EVERY : step % LOSS_EVERY;
-        const total = (await lossSum.data())[0] ?? NaN;
-        lossSum.dispose();
-        lossSum = tf.scalar(0);
-        ctx.metric(step, { [`loss/${sde.name}`]: total / count });
-      }
-      if (previewEvery > 0 && step % previewEvery === 0) await preview(setup, sde, state.ema, step, rng);
-      ctx.progress(setup.done + step);
-      await ctx.tick();
-    }
-  } finally {
-    lossSum.dispose();
-    const ema = state.ema;
-    state.ema = [];
-    disposeAdam(state);
-    state.ema = ema;
-  }
+  const { params, steps: done } = await fitScoreNetwork(
+    {
+      sde,
+      shape: {
+        inputs: DIMS,
+        embedding: setup.embedding,
+        hidden: Number(config['hidden']),
+        layers: Number(config['layers']),
+        outputs: DIMS,
+      },
+      hp: adamSettings(config, steps),
+      steps,
+      batchSize: Number(config['batch']),
+      draw: (n, r) => density.sample(n, r).points,
+      eps: TRAIN_EPS,
+      dataVariance: setup.dataVariance,
+      ctx,
+      progressOffset: setup.done,
+      previewEvery: Number(config['previewEvery']),
+      preview: (ema, step, r) => preview(setup, sde, ema, step, r),
+    },
+    rng,
+  );
   setup.done += done;
-  const params = state.ema;
   const model = scoreModel(setup, sde, params);
   return { sde, params, model, score: model.score, steps: done };
 }
 
-/** Live predictor-only samples of the EMA model (N = 50). */
+/**
+ * Live view of the EMA model: predictor-only samples (N = 50) beside the data, and the score field
+ * with the same samples at a few times t on their way from the prior. Draws one seed from `rng`.
+ */
 async function preview(setup: Setup, sde: Sde, ema: MlpParams, step: number, rng: Rng): Promise<void> {
   const model = scoreModel(setup, sde, ema);
-  const { samples } = await pcSample(sde, model.score, SHOWN, DIMS, {
+  const fieldTimes = FIELD_NOISE_RATIOS.map((r) =>
+    timeAtNoiseRatio(sde, r * Math.sqrt(setup.dataVariance), SAMPLE_EPS),
+  );
+  const { samples, snapshots } = await pcSample(sde, model.score, SHOWN, DIMS, {
     steps: 50,
     correctorSteps: 0,
     snr: 0,
     eps: SAMPLE_EPS,
     rng: new Rng(rng.seed()),
+    snapshotTimes: fieldTimes,
   });
+  const label = SDE_LABELS[sde.name];
   setup.ctx.output({
     kind: 'scatter',
     id: 'live-samples',
-    title: `Predictor-only samples (N = 50) after ${step} steps, ${SDE_LABELS[sde.name]} SDE`,
+    title: `Predictor-only samples (N = 50) after ${step} steps, ${label} SDE`,
     groups: [
       { label: 'data', points: pairs(setup.heldOut, SHOWN) },
       { label: `samples at step ${step}`, points: pairs(samples, SHOWN) },
     ],
+  });
+  const grid = fieldGrid(setup.fieldExtent);
+  const gridT = tf.tensor2d(grid, [grid.length / 2, DIMS]);
+  const panels: FieldPanel[] = [];
+  try {
+    for (const snapshot of snapshots) {
+      const s = tf.tidy(() => model.score(gridT, snapshot.t));
+      panels.push({ t: snapshot.t, score: (await s.data()) as Float32Array, samples: snapshot.points });
+      s.dispose();
+    }
+  } finally {
+    gridT.dispose();
+  }
+  setup.ctx.output({
+    kind: 'scatter',
+    id: 'live-score-field',
+    title: `Score field s_θ(x, t) and samples x(t) after ${step} steps, ${label} SDE`,
+    groups: fieldGroups(panels, grid, setup.fieldExtent, SHOWN),
+    note:
+      `One panel per t (times where the noise std σ_t/m_t is ${FIELD_NOISE_RATIOS.join(', ')} × the data std); each covers ` +
+      `[−${setup.fieldExtent.toFixed(1)}, ${setup.fieldExtent.toFixed(1)}]². Arrows are dotted segments from a grid point along ` +
+      's_θ, dots crowding at the head, length ∝ √|s_θ| within each panel. Samples outside a panel are not drawn.',
   });
 }
 
@@ -234,6 +250,12 @@ function trueLogDensities(density: Density2D, points: Float32Array): Float64Arra
   return Float64Array.from({ length: points.length / 2 }, (_, i) =>
     density.logDensity(points[2 * i] as number, points[2 * i + 1] as number),
   );
+}
+
+function maxAbs(points: Float32Array): number {
+  let max = 0;
+  for (const v of points) max = Math.max(max, Math.abs(v));
+  return max;
 }
 
 function pairs(points: Float32Array, limit: number): [number, number][] {

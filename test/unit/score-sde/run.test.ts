@@ -52,12 +52,18 @@ describe('score-sde: the demo end to end (small)', () => {
       'reverse-process',
       'conditional',
       'live-samples',
+      'live-score-field',
     ]) {
       assert.ok(ctx.outputs.has(id), id);
     }
     assert.ok(ctx.points.some((p) => p.values['loss/ve'] !== undefined));
     assert.ok(ctx.points.some((p) => p.values['loss/vp'] !== undefined));
     assert.equal(ctx.lastProgress, densityDemo.totalSteps(small));
+    // The live score field: four panels of arrows after the samples, each arrow drawn as dots.
+    const field = ctx.outputs.get('live-score-field');
+    assert.ok(field?.kind === 'scatter');
+    assert.equal(field.groups.length, 5);
+    for (const g of field.groups.slice(1)) assert.equal(g.points.length, 11 * 11 * 7);
     const entropy = results['entropy'] as number;
     assert.ok(entropy > 0 && entropy < 1, `entropy estimate ${entropy}`);
   });

@@ -1,0 +1,77 @@
+/**
+ * The training loop shared by the 2-D and the digit demos: Adam steps on the denoising
+ * score-matching loss (Eq. 7 with λ(t) = σ_t²) of batches drawn from the data, with the loss
+ * streamed as a metric and a preview of the EMA model every few steps. Returns the EMA parameters.
+ *
+ * Random stream, in order: the initial weights, then per step the batch (data, t and z), then
+ * whatever the preview draws; the same seed gives the same model.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../engine/rng';
+import type { RunContext } from '../types';
+import { disposeBatch, dsmBatch, dsmLoss } from './loss';
+import { initMlp, type MlpParams, type MlpShape } from './model';
+import { type AdamSettings, adamStep, disposeAdam, initAdam } from './optim';
+import type { Sde } from './sdes';
+
+/** Steps between loss read-backs (the plotted loss is their mean). */
+export const LOSS_EVERY = 20;
+
+export interface FitOptions {
+  readonly sde: Sde;
+  readonly shape: MlpShape;
+  readonly hp: AdamSettings;
+  readonly steps: number;
+  readonly batchSize: number;
+  /** `n` data points x(0), row-major [n, D] (D = shape.inputs). */
+  readonly draw: (n: number, rng: Rng) => Float32Array;
+  /** t ~ U[eps, T] per example. */
+  readonly eps: number;
+  readonly dataVariance: number;
+  readonly ctx: RunContext;
+  /** Progress units already done before this model (reported as offset + step). */
+  readonly progressOffset: number;
+  /** Called every `previewEvery` steps (0: never) with the current EMA parameters. */
+  readonly previewEvery: number;
+  readonly preview?: (ema: MlpParams, step: number, rng: Rng) => Promise<void>;
+}
+
+/** Trains one score network; returns its EMA parameters (the caller disposes them) and the steps done. */
+export async function fitScoreNetwork(o: FitOptions, rng: Rng): Promise<{ params: MlpParams; steps: number }> {
+  const { sde, ctx, steps } = o;
+  const dims = o.shape.inputs;
+  const state = initAdam(initMlp(o.shape, rng));
+  const batchOptions = { eps: o.eps, dataVariance: o.dataVariance, embedding: o.shape.embedding };
+  let lossSum: tf.Scalar = tf.scalar(0);
+  let done = 0;
+  try {
+    for (let step = 1; step <= steps && !ctx.aborted; step++) {
+      const batch = dsmBatch(sde, o.draw(o.batchSize, rng), dims, rng, batchOptions);
+      const { value, grads } = tf.tidy(() => tf.valueAndGrads((...p: tf.Tensor[]) => dsmLoss(p, batch))(state.params));
+      disposeBatch(batch);
+      adamStep(state, grads, o.hp);
+      tf.dispose(grads);
+      const sum = tf.add(lossSum, value) as tf.Scalar;
+      tf.dispose([lossSum, value]);
+      lossSum = sum;
+      done = step;
+      if (step % LOSS_EVERY === 0 || step === steps) {
+        const count = step % LOSS_EVERY === 0 ? LOSS_EVERY : step % LOSS_EVERY;
+        const total = (await lossSum.data())[0] ?? NaN;
+        lossSum.dispose();
+        lossSum = tf.scalar(0);
+        ctx.metric(step, { [`loss/${sde.name}`]: total / count });
+      }
+      if (o.preview && o.previewEvery > 0 && step % o.previewEvery === 0) await o.preview(state.ema, step, rng);
+      ctx.progress(o.progressOffset + step);
+      await ctx.tick();
+    }
+  } finally {
+    lossSum.dispose();
+    const ema = state.ema;
+    state.ema = [];
+    disposeAdam(state);
+    state.ema = ema;
+  }
+  return { params: state.ema, steps: done };
+}
