@@ -126,6 +126,11 @@ export interface ClaimSpec {
   readonly unit?: string;
   /** Set when the paper's claim is known not to reproduce at this scale; shown in the UI. */
   readonly caveat?: string;
+  /**
+   * Whether the claim is about runs with this config (default: always). A claim that does not
+   * apply, e.g. a 2-D density claim on an image run, is left out of that run's claims.
+   */
+  readonly appliesTo?: (config: DemoConfig) => boolean;
 }
 
 /**

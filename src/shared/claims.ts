@@ -27,6 +27,8 @@ export interface ThresholdClaim {
   readonly caveat?: string;
   /** The target as shown; default e.g. "≥ 0.9". */
   readonly target?: string;
+  /** Whether the claim is about runs with this config (default: always). */
+  readonly appliesTo?: ClaimSpec['appliesTo'];
 }
 
 export function thresholdClaim(spec: ThresholdClaim): ClaimSpec {
@@ -37,6 +39,7 @@ export function thresholdClaim(spec: ThresholdClaim): ClaimSpec {
     target: spec.target ?? `${SYMBOL[comparison]} ${value}`,
     ...(spec.unit !== undefined ? { unit: spec.unit } : {}),
     ...(spec.caveat !== undefined ? { caveat: spec.caveat } : {}),
+    ...(spec.appliesTo !== undefined ? { appliesTo: spec.appliesTo } : {}),
     measure(results: RunResults) {
       const measured = results[key];
       if (measured === undefined || Number.isNaN(measured)) return { measured: null, pass: false };

@@ -107,9 +107,15 @@ export function resolveDemo(
   return { paper, demo, config: result.config, trainer };
 }
 
-/** Measures every claim of a demo from a run's results; a claim that throws fails with measured null. */
-export function measureClaims(demo: DemoDescriptor, results: RunResults): ClaimResult[] {
-  return demo.claims.map((claim) => {
+/**
+ * Measures every claim of a demo that applies to the run's config from its results; a claim
+ * that throws fails with measured null.
+ */
+export function measureClaims(demo: DemoDescriptor, results: RunResults, config?: DemoConfig): ClaimResult[] {
+  const applicable = demo.claims.filter(
+    (c) => config === undefined || c.appliesTo === undefined || c.appliesTo(config),
+  );
+  return applicable.map((claim) => {
     let measured: number | null = null;
     let pass = false;
     try {
@@ -253,7 +259,7 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     runId,
     status,
     results,
-    claims: measureClaims(demo, results),
+    claims: measureClaims(demo, results, config),
     trainSeconds,
     steps: lastStep,
   };

@@ -4,10 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MetricBatcher, makeTicker } from '../../../src/models/engine/context';
 import { readRun } from '../../../src/models/engine/recorder';
-import { ConfigError, runDemo, type RunDemoOptions } from '../../../src/models/engine/runner';
+import { ConfigError, measureClaims, runDemo, type RunDemoOptions } from '../../../src/models/engine/runner';
+import type { DemoConfig } from '../../../src/shared/catalog';
 import type { MetricPoint } from '../../../src/shared/runs';
 import type { DemoRun } from '../../../src/models/types';
-import { countingTrainer, fakeLookup } from './fakeDemo';
+import { countingTrainer, fakeDemo, fakeLookup } from './fakeDemo';
 
 function tmpRunDir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-run-')), 'run-1');
@@ -194,5 +195,32 @@ describe('metric batching', () => {
     }
     // Yielding runs the queued immediates; 100 ms of fake time at one yield per 4 ms.
     assert.ok(immediates >= 20 && immediates <= 100);
+  });
+
+  it("leaves out claims that do not apply to the run's config", () => {
+    const demo = {
+      ...fakeDemo,
+      claims: [
+        ...fakeDemo.claims,
+        {
+          id: 'only-b',
+          text: 'applies to mode b',
+          target: '—',
+          appliesTo: (c: DemoConfig) => c['mode'] === 'b',
+          measure: () => ({ measured: 1, pass: true }),
+        },
+      ],
+    };
+    assert.deepEqual(
+      measureClaims(demo, { final: 0.1 }, { mode: 'a' }).map((c) => c.id),
+      ['final-low'],
+    );
+    assert.deepEqual(
+      measureClaims(demo, { final: 0.1 }, { mode: 'b' }).map((c) => [c.id, c.pass]),
+      [
+        ['final-low', true],
+        ['only-b', true],
+      ],
+    );
   });
 });
