@@ -3,6 +3,7 @@
  * only the worker and the CLI's run command load this file.
  */
 import type { PaperId } from '../shared/catalog';
+import { runDrq } from './drq/train';
 import { runFedOpt } from './fedopt/train';
 import { runFlyVec } from './flyvec/train';
 import { runRims } from './rims/train';
@@ -14,6 +15,7 @@ export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>
   'score-sde': { '2d-density': runScoreSde },
   fedopt: { compare: runFedOpt },
   flyvec: { embeddings: runFlyVec },
+  drq: { 'pixel-sac': runDrq },
 };
 
 export function getTrainer(paper: PaperId, demo: string): DemoRun | undefined {
