@@ -105,10 +105,15 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
   return out;
 }
 
+/** A trainable variable holding `init()` (the initial tensor is released). */
+function param(init: () => tf.Tensor): tf.Variable {
+  return tf.tidy(() => tf.variable(init()));
+}
+
 function linear(inDim: number, outDim: number, rng: Rng): Linear {
   return {
-    w: tf.variable(tf.tensor2d(orthogonal(inDim, outDim, 1, rng), [inDim, outDim])),
-    b: tf.variable(tf.zeros([outDim])),
+    w: param(() => tf.tensor2d(orthogonal(inDim, outDim, 1, rng), [inDim, outDim])),
+    b: param(() => tf.zeros([outDim])),
   };
 }
 
@@ -116,14 +121,14 @@ function deltaOrthogonal(channels: number, filters: number, rng: Rng): tf.Variab
   const centre = orthogonal(channels, filters, Math.SQRT2, rng);
   const w = new Float32Array(9 * channels * filters);
   w.set(centre, 4 * channels * filters);
-  return tf.variable(tf.tensor4d(w, [3, 3, channels, filters]));
+  return param(() => tf.tensor4d(w, [3, 3, channels, filters]));
 }
 
 function featureHead(flatDim: number, featureDim: number, rng: Rng): FeatureHead {
   return {
     fc: linear(flatDim, featureDim, rng),
-    gamma: tf.variable(tf.ones([featureDim])),
-    beta: tf.variable(tf.zeros([featureDim])),
+    gamma: param(() => tf.ones([featureDim])),
+    beta: param(() => tf.zeros([featureDim])),
   };
 }
 
@@ -136,9 +141,9 @@ export function initCritic(geometry: EncoderGeometry, sizes: NetworkSizes, rng: 
   return {
     conv: {
       w1: deltaOrthogonal(OBS_CHANNELS, f, rng),
-      b1: tf.variable(tf.zeros([f])),
+      b1: param(() => tf.zeros([f])),
       w2: deltaOrthogonal(f, f, rng),
-      b2: tf.variable(tf.zeros([f])),
+      b2: param(() => tf.zeros([f])),
     },
     head: featureHead(geometry.flatDim, sizes.featureDim, rng),
     q1: mlp(sizes.featureDim + ACTION_DIM, sizes.hidden, 1, rng),

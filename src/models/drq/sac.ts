@@ -131,7 +131,7 @@ export class SacAgent {
     this.critic = initCritic(this.geometry, hp, initRng);
     this.criticTarget = copyCritic(this.critic);
     this.actor = initActor(this.geometry, hp, initRng);
-    this.logAlpha = tf.variable(tf.scalar(Math.log(hp.initTemperature)));
+    this.logAlpha = tf.tidy(() => tf.variable(tf.scalar(Math.log(hp.initTemperature))));
     this.criticOpt = tf.train.adam(hp.lr);
     this.actorOpt = tf.train.adam(hp.lr);
     this.alphaOpt = tf.train.adam(hp.lr);

@@ -149,6 +149,7 @@ describe('drq soft actor-critic', function () {
 
   it('leaks no tensors across updates and actions', async () => {
     await useBackend('wasm');
+    const start = tf.memory().numTensors;
     const agent = new SacAgent(HP, new Rng(4), new Rng(5));
     const rng = new Rng(6);
     const obs = Float32Array.from({ length: OBS_LENGTH }, () => rng.next());
@@ -163,6 +164,7 @@ describe('drq soft actor-critic', function () {
     const all = tf.memory().numTensors;
     agent.dispose();
     assert.ok(tf.memory().numTensors < all);
+    assert.equal(tf.memory().numTensors, start);
     await useBackend('cpu');
   });
 });
