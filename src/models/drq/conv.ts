@@ -12,8 +12,13 @@
  *
  * `im2col` writes the convolution as patches · w (autodiff gives ∂L/∂w = patchesᵀ · δ) and
  * `kernel` is tf.conv2d with its registered gradients; both are kept so that the paths can be
- * compared (their measured speeds are in the demo's field description). The tests check every
- * path against tf.conv2d's values and gradients on the cpu backend.
+ * compared. The tests check the two own paths against tf.conv2d's values and gradients.
+ *
+ * Measured on wasm (tfjs 4.22, one thread, SIMD), one DrQ update (batch 64, K = M = 2, 16
+ * filters), CPU time per update on a busy 2-core machine, mean of 10:
+ *   correlation 0.14 s,  im2col 0.91 s (wasm's Slice/StridedSlice/Concat/Gather kernels are slow
+ *   on these shapes),  kernel 14.5 s (the borrowed cpu Conv2DBackpropFilter alone: ~98% of it).
+ * So the correlation path is about 100× faster than the borrowed kernel and 6.5× faster than im2col.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -330,9 +330,10 @@ function augmentationStrip(l: Learner, s: Settings): ImagesOutput {
     images.push({ label: `obs ${i + 1}`, pixels: picture(one, 0) });
     for (let v = 0; v < 3; v++) {
       const { images: shifted, offsets } = randomShift(one, 1, SHAPE, s.pad, rng);
-      const dy = (offsets[0] as number) - s.pad;
-      const dx = (offsets[1] as number) - s.pad;
-      images.push({ label: `shift (${dy}, ${dx})`, pixels: picture(shifted, 0) });
+      // The crop offset ν moves the content by p − ν (down and right for positive values).
+      const down = s.pad - (offsets[0] as number);
+      const right = s.pad - (offsets[1] as number);
+      images.push({ label: `moved (${down}, ${right})`, pixels: picture(shifted, 0) });
     }
   }
   return {
@@ -342,7 +343,7 @@ function augmentationStrip(l: Learner, s: Settings): ImagesOutput {
     width: SIZE,
     height: SIZE,
     images,
-    note: `Each observation is replicate-padded by ${s.pad} px and cropped back at a random offset (shown as rows, columns relative to the original). Bright: the mass; dim: where it was one agent step earlier; grey: the target.`,
+    note: `Each observation is replicate-padded by ${s.pad} px and cropped back at a random offset; labels give how far the content moved (rows down, columns right; edges repeat). Bright: the mass; dim: where it was one agent step earlier; grey: the target.`,
   };
 }
 
