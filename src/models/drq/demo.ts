@@ -158,8 +158,8 @@ const bothAgents = 'Needs the DrQ and no-augmentation agents.';
 const QUICK_CAVEAT =
   `Not shown by the quick preset: with one seed and 300 agent steps no agent leaves random level (in calibration runs DrQ starts rising after about 2,000 agent steps). ` +
   `Checked by \`${CLAIM_COMMAND}\` (three seeds per agent, 4,000 agent steps; about 30 minutes of one core on wasm). ` +
-  `Measured so far with one seed per agent and 3,000 agent steps (seed 0): DrQ passed 3× the random return at step 2,750 (return 11.3, then 11.5; random 2.9) while no augmentation stayed between 2.8 and 7.8; ` +
-  `the AUC ratio over that run was 1.12, because both agents sit near random level for the first 2,000 steps. The full three-seed claim run has not been completed yet.`;
+  `Measured so far with one seed per agent and 3,000 agent steps (run seeds 0 and 1, each a separate run): DrQ left random level after about 2,250 steps and reached 11.5 and 9.6 at step 3,000 (3× random: 8.6 and 10.0), while no augmentation ended at 2.8 and 3.5 (never above 7.8); ` +
+  `AUC ratios 1.12 and 1.40 over those runs, because both agents sit near random level for the first 2,000 steps. The full three-seed claim run has not been completed yet.`;
 
 export const pixelSacDemo: DemoDescriptor = {
   id: 'pixel-sac',
