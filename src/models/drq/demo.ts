@@ -158,8 +158,9 @@ const bothAgents = 'Needs the DrQ and no-augmentation agents.';
 const QUICK_CAVEAT =
   `Not shown by the quick preset: with one seed and 300 agent steps no agent leaves random level (in calibration runs DrQ starts rising after about 2,000 agent steps). ` +
   `Checked by \`${CLAIM_COMMAND}\` (three seeds per agent, 4,000 agent steps; about 30 minutes of one core on wasm). ` +
-  `Measured so far with one seed per agent and 3,000 agent steps (run seeds 0 and 1, each a separate run): DrQ left random level after about 2,250 steps and reached 11.5 and 9.6 at step 3,000 (3× random: 8.6 and 10.0), while no augmentation ended at 2.8 and 3.5 (never above 7.8); ` +
-  `AUC ratios 1.12 and 1.40 over those runs, because both agents sit near random level for the first 2,000 steps. The full three-seed claim run has not been completed yet.`;
+  `Measured so far with one seed per agent and 3,000 agent steps, in three separate runs (run seeds 0, 1, 2): DrQ left random level after about 2,250 steps and ended at 11.5, 9.6 and 12.1 (3× random: 8.6, 10.0, 8.8; reached in 2 of 3), ` +
+  `no augmentation ended at 2.8, 3.5 and 5.3 but crossed 3× random once, in a noisy early evaluation (9.2 at step 1,000 of run 2): seeds difference +1. ` +
+  `AUC ratio over the three runs 1.14 (5.31 / 4.65), below 1.5 at this budget because both agents sit near random level for the first 2,000 steps. The full claim preset (4,000 steps) has not been completed yet.`;
 
 export const pixelSacDemo: DemoDescriptor = {
   id: 'pixel-sac',
