@@ -4,6 +4,7 @@
  */
 import type { PaperId } from '../shared/catalog';
 import { runAnce } from './ance/train';
+import { runDrq } from './drq/train';
 import { runFedOpt } from './fedopt/train';
 import { runFlyVec } from './flyvec/train';
 import { runRims } from './rims/train';
@@ -16,6 +17,7 @@ export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>
   fedopt: { compare: runFedOpt },
   flyvec: { embeddings: runFlyVec },
   ance: { negatives: runAnce },
+  drq: { 'pixel-sac': runDrq },
 };
 
 export function getTrainer(paper: PaperId, demo: string): DemoRun | undefined {

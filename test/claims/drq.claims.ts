@@ -1,0 +1,43 @@
+/**
+ * DrQ claims on the `claim` preset: three seeds each of pixel SAC without augmentation and of
+ * DrQ (K = M = 2), trained in lockstep in one run, as `paper-lab run drq --preset claim --check`
+ * does. Long: one seed of both agents over 3,000 agent steps took 460 s of CPU on wasm (about
+ * 0.18 s per pair of gradient updates), so the preset needs roughly 30 minutes of one core. Run with
+ * `npx mocha --no-config -n import=tsx -t 7200000 test/claims/drq.claims.ts`.
+ */
+import { strict as assert } from 'node:assert';
+import { pixelSacDemo } from '../../src/models/drq/demo';
+import { runDrq } from '../../src/models/drq/train';
+import { selectBackend } from '../../src/models/engine/backends';
+import { recordingContext } from '../helpers/fakeContext';
+
+describe('drq claims (claim preset: 3 seeds per agent)', function () {
+  this.timeout(7_200_000);
+
+  before(async () => {
+    assert.equal((await selectBackend('wasm')).chosen, 'wasm');
+  });
+
+  it('DrQ learns where pixel SAC without augmentation does not', async () => {
+    const started = Date.now();
+    const cpu = process.cpuUsage();
+    const ctx = recordingContext(0, 'wasm');
+    const results = await runDrq(pixelSacDemo.presets['claim'] ?? {}, ctx);
+    const used = process.cpuUsage(cpu);
+    const measured = pixelSacDemo.claims.map((claim) => ({ claim, ...claim.measure(results) }));
+    const perSeed = ['none', 'drq']
+      .map((a) =>
+        [0, 1, 2]
+          .map((s) => `${a}[${s}] auc ${results[`auc.${a}.${s}`]?.toFixed(2)} reached ${results[`reached.${a}.${s}`]}`)
+          .join(', '),
+      )
+      .join('\n    ');
+    console.log(
+      `    ${((Date.now() - started) / 1000).toFixed(0)} s wall, ${((used.user + used.system) / 1e6).toFixed(0)} s cpu; ` +
+        `random return ${results['randomReturn']?.toFixed(2)}, threshold ${results['threshold']?.toFixed(2)}\n    ${perSeed}\n    ` +
+        measured.map((m) => `${m.claim.id} = ${m.measured?.toPrecision(3) ?? 'n/a'}`).join(', '),
+    );
+    const failed = measured.filter((m) => !m.pass).map((m) => `${m.claim.id}: ${m.measured}`);
+    assert.deepEqual(failed, []);
+  });
+});

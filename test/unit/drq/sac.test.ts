@@ -1,0 +1,170 @@
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { OBS_LENGTH } from '../../../src/models/drq/env';
+import { actorVariables, criticVariables, orthogonal } from '../../../src/models/drq/networks';
+import {
+  type AugmentedBatch,
+  SacAgent,
+  type SacHyperparameters,
+  sacTarget,
+  softUpdate,
+  squashedSample,
+} from '../../../src/models/drq/sac';
+import { Rng } from '../../../src/models/engine/rng';
+import { assertClose, useBackend } from './helpers';
+
+const HP: SacHyperparameters = {
+  filters: 4,
+  featureDim: 8,
+  hidden: 16,
+  lr: 1e-3,
+  gamma: 0.99,
+  tau: 0.01,
+  initTemperature: 0.1,
+  actorEvery: 2,
+  targetEvery: 2,
+  convGradient: 'correlation',
+};
+
+function randomBatch(n: number, m: number, k: number, rng: Rng): AugmentedBatch {
+  return {
+    n,
+    m,
+    k,
+    obs: Float32Array.from({ length: m * n * OBS_LENGTH }, () => rng.next()),
+    nextObs: Float32Array.from({ length: k * n * OBS_LENGTH }, () => rng.next()),
+    actions: Float32Array.from({ length: 2 * n }, () => rng.next() * 2 - 1),
+    rewards: Float32Array.from({ length: n }, () => rng.next()),
+    notDones: new Float32Array(n).fill(1),
+  };
+}
+
+const values = (vars: readonly tf.Variable[]): Float32Array[] => vars.map((v) => v.dataSync() as Float32Array);
+const changed = (a: readonly Float32Array[], b: readonly Float32Array[]): boolean[] =>
+  a.map((x, i) => x.some((v, j) => v !== (b[i] as Float32Array)[j]));
+
+describe('drq soft actor-critic', function () {
+  this.timeout(120000);
+  before(() => useBackend('cpu'));
+
+  it('averages the soft target over K views (hand-computed)', () => {
+    // N = 2, K = 2, view-major: minQ' = [[1, 2], [3, 4]], log π = [[0.5, −1], [0, 2]], α = 0.1, γ = 0.9.
+    // Soft values: view 1 [1 − 0.05, 2 + 0.1] = [0.95, 2.1]; view 2 [3, 4 − 0.2] = [3, 3.8].
+    // Averages [1.975, 2.95]; y = r + γ·notDone·avg = [1 + 0.9·1.975, 0.5 + 0] = [2.7775, 0.5].
+    const y = tf.tidy(() =>
+      sacTarget(
+        tf.tensor1d([1, 0.5]),
+        tf.tensor1d([1, 0]),
+        tf.tensor1d([1, 2, 3, 4]),
+        tf.tensor1d([0.5, -1, 0, 2]),
+        0.1,
+        0.9,
+        2,
+      ),
+    );
+    assertClose(y.dataSync(), [2.7775, 0.5], 1e-6, 'y');
+    y.dispose();
+  });
+
+  it('computes the squashed-Gaussian log-density of the official code', () => {
+    const mu = [0.3, -1.2];
+    const logStd = [-0.5, 0.4];
+    const eps = [1.1, -0.7];
+    const out = tf.tidy(() => {
+      const s = squashedSample(tf.tensor2d([mu]), tf.tensor2d([logStd]), tf.tensor2d([eps]));
+      return [s.action, s.logProb];
+    });
+    // Plain formula: u = μ + σε, log N(u; μ, σ²) − log(1 − tanh² u), summed over dimensions.
+    let logProb = 0;
+    const action: number[] = [];
+    for (let j = 0; j < 2; j++) {
+      const sigma = Math.exp(logStd[j] as number);
+      const u = (mu[j] as number) + sigma * (eps[j] as number);
+      logProb += -0.5 * (eps[j] as number) ** 2 - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
+      logProb -= Math.log(1 - Math.tanh(u) ** 2);
+      action.push(Math.tanh(u));
+    }
+    assertClose((out[0] as tf.Tensor).dataSync(), action, 1e-6, 'action');
+    assertClose((out[1] as tf.Tensor).dataSync(), [logProb], 1e-4, 'log π');
+    tf.dispose(out);
+  });
+
+  it('soft-updates θ̄ ← τθ + (1 − τ)θ̄', () => {
+    const target = [tf.variable(tf.tensor1d([1, 2])), tf.variable(tf.tensor2d([[0, -4]]))];
+    const source = [tf.variable(tf.tensor1d([3, 0])), tf.variable(tf.tensor2d([[10, 4]]))];
+    softUpdate(target, source, 0.25);
+    assertClose((target[0] as tf.Variable).dataSync(), [1.5, 1.5], 1e-6, 't0');
+    assertClose((target[1] as tf.Variable).dataSync(), [2.5, -2], 1e-6, 't1');
+    assertClose((source[0] as tf.Variable).dataSync(), [3, 0], 0, 'source untouched');
+    tf.dispose([...target, ...source]);
+  });
+
+  it('initialises orthogonally', () => {
+    const q = orthogonal(6, 3, 2, new Rng(1));
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        let dot = 0;
+        for (let r = 0; r < 6; r++) dot += (q[r * 3 + a] as number) * (q[r * 3 + b] as number);
+        assert.ok(Math.abs(dot - (a === b ? 4 : 0)) < 1e-5, `columns ${a}, ${b}: ${dot}`);
+      }
+  });
+
+  it('trains the encoder by the critic only; the actor and α on their own steps; targets every second update', () => {
+    const agent = new SacAgent(HP, new Rng(1), new Rng(2));
+    const rng = new Rng(3);
+    const critic0 = values(criticVariables(agent.critic));
+    const target0 = values(criticVariables(agent.criticTarget));
+    const actor0 = values(actorVariables(agent.actor));
+    const alpha0 = agent.alpha;
+    // The actor's trained variables exclude the conv encoder (it reads detached conv features).
+    const conv = new Set(criticVariables(agent.critic).slice(0, 4));
+    assert.ok(!actorVariables(agent.actor).some((v) => conv.has(v)));
+    agent.update(randomBatch(8, 2, 2, rng)); // update 1: critic only
+    assert.ok(
+      changed(critic0, values(criticVariables(agent.critic))).every((c) => c),
+      'every critic variable moves',
+    );
+    assert.ok(!changed(actor0, values(actorVariables(agent.actor))).some((c) => c), 'actor unchanged');
+    assert.ok(!changed(target0, values(criticVariables(agent.criticTarget))).some((c) => c), 'targets unchanged');
+    assert.equal(agent.alpha, alpha0);
+    const critic1 = values(criticVariables(agent.critic));
+    agent.update(randomBatch(8, 2, 2, rng)); // update 2: critic, then actor and α, then targets
+    assert.ok(
+      changed(actor0, values(actorVariables(agent.actor))).every((c) => c),
+      'every actor variable moves',
+    );
+    assert.notEqual(agent.alpha, alpha0);
+    assert.ok(
+      changed(target0, values(criticVariables(agent.criticTarget))).every((c) => c),
+      'targets move',
+    );
+    // The target moved by τ toward the critic: θ̄ − θ̄₀ = τ (θ − θ̄₀) for the first conv filter.
+    const w = criticVariables(agent.critic)[0] as tf.Variable;
+    const wBar = criticVariables(agent.criticTarget)[0] as tf.Variable;
+    const expected = (target0[0] as Float32Array).map((t, i) => t + HP.tau * ((w.dataSync()[i] as number) - t));
+    assertClose(wBar.dataSync(), expected, 1e-5, 'θ̄');
+    assert.ok(changed(critic1, values(criticVariables(agent.critic))).some((c) => c));
+    agent.dispose();
+  });
+
+  it('leaks no tensors across updates and actions', async () => {
+    await useBackend('wasm');
+    const start = tf.memory().numTensors;
+    const agent = new SacAgent(HP, new Rng(4), new Rng(5));
+    const rng = new Rng(6);
+    const obs = Float32Array.from({ length: OBS_LENGTH }, () => rng.next());
+    for (let i = 0; i < 2; i++) agent.update(randomBatch(8, 2, 2, rng)); // optimizer slots created
+    agent.act(obs, 1, false);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 6; i++) {
+      agent.update(randomBatch(8, i % 2 === 0 ? 1 : 2, i % 2 === 0 ? 1 : 2, rng));
+      agent.act(obs, 1, i % 2 === 0);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    const all = tf.memory().numTensors;
+    agent.dispose();
+    assert.ok(tf.memory().numTensors < all);
+    assert.equal(tf.memory().numTensors, start);
+    await useBackend('cpu');
+  });
+});

@@ -1,0 +1,95 @@
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import type { DemoConfig } from '../../../src/shared/catalog';
+import { validateConfig } from '../../../src/shared/config';
+import { pixelSacDemo } from '../../../src/models/drq/demo';
+import { runDrq } from '../../../src/models/drq/train';
+import { recordingContext } from '../../helpers/fakeContext';
+import { useBackend } from './helpers';
+
+/** A tiny configuration: every code path of the run, in seconds. */
+const tiny: DemoConfig = {
+  ...pixelSacDemo.presets['quick'],
+  seeds: 2,
+  steps: 30,
+  seedSteps: 16,
+  batch: 8,
+  evalEvery: 10,
+  evalEpisodes: 2,
+  filters: 4,
+  featureDim: 8,
+  hidden: 16,
+};
+
+describe('drq training run', function () {
+  this.timeout(600000);
+  before(() => useBackend('wasm'));
+
+  it('reports curves, outputs and the claims’ results, and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = recordingContext(3, 'wasm');
+    const results = await runDrq(tiny, ctx);
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(results['steps'], 30);
+    assert.equal(results['seeds'], 2);
+    for (const agent of ['none', 'rad', 'drq']) {
+      for (const seed of [0, 1]) {
+        assert.ok(Number.isFinite(results[`auc.${agent}.${seed}`]), `auc.${agent}.${seed}`);
+        assert.ok(Number.isFinite(results[`reached.${agent}.${seed}`]));
+      }
+    }
+    // The ratio is the ratio of the means over seeds, as the claim states.
+    const meanAuc = (a: string): number => ((results[`auc.${a}.0`] ?? 0) + (results[`auc.${a}.1`] ?? 0)) / 2;
+    assert.ok(Math.abs((results['aucRatio'] ?? NaN) - meanAuc('drq') / meanAuc('none')) < 1e-9);
+    assert.equal(
+      results['thresholdSeedsDiff'],
+      (results['reachedSeeds.drq'] ?? 0) - (results['reachedSeeds.none'] ?? 0),
+    );
+    assert.ok((results['randomReturn'] ?? 0) > 1 && (results['randomReturn'] ?? 0) < 5);
+    assert.ok((results['updatesPerSec'] ?? 0) > 0 && (results['envStepsPerSec'] ?? 0) > 0);
+    // Evaluations at 0, 10, 20 and the end; training metrics after the seed steps.
+    const evalSteps = ctx.points.filter((p) => 'return/drq' in p.values).map((p) => p.step);
+    assert.deepEqual(evalSteps, [0, 10, 20, 30]);
+    assert.ok(ctx.points.some((p) => Number.isFinite(p.values['criticLoss/drq']) && (p.values['alpha/rad'] ?? 0) > 0));
+    // Every plotted metric is reported.
+    const reported = new Set(ctx.points.flatMap((p) => Object.keys(p.values)));
+    for (const plot of pixelSacDemo.plots) for (const s of plot.series) assert.ok(reported.has(s.metric), s.metric);
+    for (const id of pixelSacDemo.outputs.map((o) => o.id)) assert.ok(ctx.outputs.has(id), id);
+    const strip = ctx.outputs.get('augmentations');
+    assert.ok(strip?.kind === 'images' && strip.images.length === 16 && strip.images[0]?.pixels.length === 24 * 24);
+    const rollout = ctx.outputs.get('rollout');
+    assert.ok(rollout?.kind === 'images' && rollout.images.length === 26);
+    const table = ctx.outputs.get('returns');
+    assert.ok(table?.kind === 'table' && table.rows.length === 6 + 3);
+    for (const claim of pixelSacDemo.claims) assert.notEqual(claim.measure(results).measured, null, claim.id);
+  });
+
+  it('is deterministic given the seed', async () => {
+    const config = { ...tiny, seeds: 1, 'agents.rad': false, steps: 24 };
+    const a = await runDrq(config, recordingContext(5, 'wasm'));
+    const b = await runDrq(config, recordingContext(5, 'wasm'));
+    assert.deepEqual({ ...a, envStepsPerSec: 0, updatesPerSec: 0 }, { ...b, envStepsPerSec: 0, updatesPerSec: 0 });
+  });
+
+  it('stops when asked and reports the steps done', async () => {
+    const ctx = recordingContext(1, 'wasm');
+    ctx.abortAt = 12;
+    const results = await runDrq({ ...tiny, seeds: 1 }, ctx);
+    assert.equal(results['steps'], 12);
+  });
+
+  it('validates its presets and rejects inconsistent settings', () => {
+    for (const [name, preset] of Object.entries(pixelSacDemo.presets)) {
+      const r = validateConfig(pixelSacDemo, preset, {});
+      assert.ok(r.ok, `${name}: ${r.ok ? '' : r.errors.join('; ')}`);
+    }
+    const bad = validateConfig(pixelSacDemo, { ...pixelSacDemo.presets['quick'], seedSteps: 10, batch: 64 }, {});
+    assert.ok(!bad.ok && bad.errors.some((e) => e.startsWith('batch')));
+    const none = validateConfig(
+      pixelSacDemo,
+      { ...pixelSacDemo.presets['quick'], 'agents.none': false, 'agents.rad': false, 'agents.drq': false },
+      {},
+    );
+    assert.ok(!none.ok);
+  });
+});
