@@ -53,6 +53,7 @@ const DEMO_OUTPUTS = [
   ['rims', 'activation'],
   ['score-sde', 'samples'],
   ['ance', 'retrieval'],
+  ['drq', 'returns'],
 ];
 
 const results = [];

@@ -229,6 +229,10 @@ export const pixelSacDemo: DemoDescriptor = {
       description: `Per agent and seed: mean evaluation return (area under the curve), final and best return, and the first step at or above ${THRESHOLD_FACTOR}× the random policy's return.`,
     },
   ],
+  performance: [
+    { key: 'envStepsPerSec', label: 'environment', unit: 'steps/s (all agents and seeds)' },
+    { key: 'updatesPerSec', label: 'SAC', unit: 'gradient updates/s' },
+  ],
   claims: [
     thresholdClaim({
       id: 'auc-ratio',
