@@ -4,12 +4,17 @@
  * hypotheses.
  *
  * At each step every live hypothesis y_<i is extended by the tokens v it may take (𝒱(y_<i) from the
- * trie when constrained, the whole vocabulary when free), scored by log p_θ(y_<i | x) + log p_θ(v | y_<i, x),
- * and the B best candidates of each example are kept. Tokens outside 𝒱(y_<i) get probability 0 (their
- * log-probabilities are masked to −∞, as in the official implementation, so a finished name's score is
- * its likelihood under p_θ). A candidate that takes [EOS] is finished and ranked by the length-normalised
- * score log p_θ(y | x) / |y|^α (|y| counts [EOS]); an example stops once it has B finished names.
- * Hypotheses still open after `maxLength` tokens are returned as unfinished (not a name).
+ * trie when constrained, the whole vocabulary when free), scored by log p_θ(y_<i | x) + log p_θ(v | y_<i, x).
+ * Tokens outside 𝒱(y_<i) get probability 0 (their log-probabilities are masked to −∞, as in the official
+ * implementation, so a finished name's score is its likelihood under p_θ). As in the beam search of the
+ * generation libraries the official code runs on, the 2B best candidates of each example are ranked: a
+ * candidate that takes [EOS] among the first B is finished, and the B best candidates that do not take
+ * [EOS] stay live, so finishing names never shrink the beam. Finished names are ranked by the
+ * length-normalised score log p_θ(y | x) / |y|^α (|y| counts [EOS]), the B best kept. An example stops
+ * when it has B finished names and no live hypothesis can still beat the worst of them: a live
+ * hypothesis's log-probability only falls as it grows, so its best possible score is
+ * log p_θ(y_<i | x) / maxLength^α. Hypotheses still open after `maxLength` tokens are returned as
+ * unfinished (not a name).
  */
 
 /**
@@ -75,6 +80,22 @@ function pushTopK(top: Candidate[], candidate: Candidate, k: number): void {
   top[i] = candidate;
 }
 
+/**
+ * True when an example's search is over: B names are finished (sorted best first) and no live
+ * hypothesis can still reach a score above the worst of them.
+ */
+function searchOver(
+  done: readonly Beam[],
+  live: readonly Hypothesis[],
+  beamSize: number,
+  maxLength: number,
+  alpha: number,
+): boolean {
+  if (done.length < beamSize) return live.length === 0;
+  const worst = (done[done.length - 1] as Beam).score;
+  return live.every((h) => lengthNormalisedScore(h.logProb, maxLength, alpha) <= worst);
+}
+
 /** Beam search for every example; resolves to each example's beams, best first. */
 export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenScorer): Promise<Beam[][]> {
   const { examples, vocabulary, beamSize, alpha, maxLength, bos, eos, allowedNextTokens } = options;
@@ -99,21 +120,24 @@ export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenSc
         const allowed = allowedNextTokens ? allowedNextTokens(parent.tokens) : everyToken;
         // @paper genre beam-step
         for (const v of allowed) {
-          pushTopK(top, { parent, token: v, logProb: parent.logProb + (logProbs[offset + v] as number) }, beamSize);
+          pushTopK(top, { parent, token: v, logProb: parent.logProb + (logProbs[offset + v] as number) }, 2 * beamSize);
         }
       }
+      const done = finished[e] as Beam[];
       const next: Hypothesis[] = [];
-      for (const c of top) {
-        const row = rowOf.get(c.parent) ?? 0;
+      top.forEach((c, rank) => {
         if (c.token === eos) {
-          const length = c.parent.tokens.length + 1;
-          const score = lengthNormalisedScore(c.logProb, length, alpha);
-          (finished[e] as Beam[]).push({ tokens: c.parent.tokens, logProb: c.logProb, score, finished: true });
-        } else {
-          next.push({ tokens: [...c.parent.tokens, c.token], logProb: c.logProb, row });
+          if (rank < beamSize) {
+            const score = lengthNormalisedScore(c.logProb, c.parent.tokens.length + 1, alpha);
+            done.push({ tokens: c.parent.tokens, logProb: c.logProb, score, finished: true });
+          }
+        } else if (next.length < beamSize) {
+          next.push({ tokens: [...c.parent.tokens, c.token], logProb: c.logProb, row: rowOf.get(c.parent) ?? 0 });
         }
-      }
-      live[e] = (finished[e] as Beam[]).length >= beamSize ? [] : next;
+      });
+      done.sort((a, b) => b.score - a.score);
+      done.splice(beamSize);
+      live[e] = searchOver(done, next, beamSize, maxLength, alpha) ? [] : next;
     }
   }
 
