@@ -96,8 +96,33 @@ function searchOver(
   return live.every((h) => lengthNormalisedScore(h.logProb, maxLength, alpha) <= worst);
 }
 
+/** One scorer call the search asks for: row r continues row `parents[r]` of the previous call with `tokens[r]`. */
+export interface ScoreRequest {
+  readonly parents: Int32Array;
+  readonly tokens: Int32Array;
+}
+
 /** Beam search for every example; resolves to each example's beams, best first. */
 export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenScorer): Promise<Beam[][]> {
+  const search = beamSearchSteps(options);
+  let request = search.next();
+  while (!request.done) request = search.next(await scorer(request.value.parents, request.value.tokens));
+  return request.value;
+}
+
+/** The same search with a synchronous scorer (a plain-array model). */
+export function beamSearchSync(
+  options: BeamSearchOptions,
+  scorer: (parents: Int32Array, tokens: Int32Array) => Float32Array,
+): Beam[][] {
+  const search = beamSearchSteps(options);
+  let request = search.next();
+  while (!request.done) request = search.next(scorer(request.value.parents, request.value.tokens));
+  return request.value;
+}
+
+/** The search itself, independent of how scores are computed: yields score requests, receives log-probabilities. */
+function* beamSearchSteps(options: BeamSearchOptions): Generator<ScoreRequest, Beam[][], Float32Array> {
   const { examples, vocabulary, beamSize, alpha, maxLength, bos, eos, allowedNextTokens } = options;
   const never = new Set(options.neverTokens ?? []);
   const everyToken = Array.from({ length: vocabulary }, (_, v) => v).filter((v) => !never.has(v));
@@ -110,7 +135,7 @@ export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenSc
     const rowOf = new Map(rows.map((h, i) => [h, i]));
     const parents = Int32Array.from(rows, (h) => h.row);
     const tokens = Int32Array.from(rows, (h) => h.tokens[h.tokens.length - 1] ?? bos);
-    const logProbs = await scorer(parents, tokens);
+    const logProbs: Float32Array = yield { parents, tokens };
     let r = 0;
     for (let e = 0; e < examples; e++) {
       const top: Candidate[] = [];

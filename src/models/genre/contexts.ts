@@ -103,7 +103,7 @@ function fill(kb: KnowledgeBase, entity: number, templates: readonly string[]): 
 type Entity = KnowledgeBase['entities'][number];
 
 /** Splits a context into words, keeping the mention markers whole. */
-function contextTokens(text: string): string[] {
+export function contextTokens(text: string): string[] {
   return text.split(/(\[START_ENT\]|\[END_ENT\])/).flatMap((part) => (part.startsWith('[') ? [part] : tokenize(part)));
 }
 
