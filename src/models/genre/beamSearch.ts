@@ -6,15 +6,13 @@
  * At each step every live hypothesis y_<i is extended by the tokens v it may take (𝒱(y_<i) from the
  * trie when constrained, the whole vocabulary when free), scored by log p_θ(y_<i | x) + log p_θ(v | y_<i, x).
  * Tokens outside 𝒱(y_<i) get probability 0 (their log-probabilities are masked to −∞, as in the official
- * implementation, so a finished name's score is its likelihood under p_θ). As in the beam search of the
- * generation libraries the official code runs on, the 2B best candidates of each example are ranked: a
- * candidate that takes [EOS] among the first B is finished, and the B best candidates that do not take
- * [EOS] stay live, so finishing names never shrink the beam. Finished names are ranked by the
- * length-normalised score log p_θ(y | x) / |y|^α (|y| counts [EOS]), the B best kept. An example stops
- * when it has B finished names and no live hypothesis can still beat the worst of them: a live
- * hypothesis's log-probability only falls as it grows, so its best possible score is
- * log p_θ(y_<i | x) / maxLength^α. Hypotheses still open after `maxLength` tokens are returned as
- * unfinished (not a name).
+ * implementation, so a finished name's score is its likelihood under p_θ). As in fairseq's beam search,
+ * which the official code runs, the 2B best candidates of each example are ranked: a candidate that
+ * takes [EOS] among the first B is finished, and the B best candidates that do not take [EOS] stay
+ * live, so finishing names never shrink the beam. Finished names are ranked by the length-normalised
+ * score log p_θ(y | x) / |y|^α (|y| counts [EOS]). An example stops once it has B finished names (so a
+ * better name still being written can be lost: a beam is a heuristic). Hypotheses still open after
+ * `maxLength` tokens are returned as unfinished (not a name).
  */
 
 /**
@@ -80,22 +78,6 @@ function pushTopK(top: Candidate[], candidate: Candidate, k: number): void {
   top[i] = candidate;
 }
 
-/**
- * True when an example's search is over: B names are finished (sorted best first) and no live
- * hypothesis can still reach a score above the worst of them.
- */
-function searchOver(
-  done: readonly Beam[],
-  live: readonly Hypothesis[],
-  beamSize: number,
-  maxLength: number,
-  alpha: number,
-): boolean {
-  if (done.length < beamSize) return live.length === 0;
-  const worst = (done[done.length - 1] as Beam).score;
-  return live.every((h) => lengthNormalisedScore(h.logProb, maxLength, alpha) <= worst);
-}
-
 /** One scorer call the search asks for: row r continues row `parents[r]` of the previous call with `tokens[r]`. */
 export interface ScoreRequest {
   readonly parents: Int32Array;
@@ -152,7 +134,7 @@ function* beamSearchSteps(options: BeamSearchOptions): Generator<ScoreRequest, B
       const next: Hypothesis[] = [];
       top.forEach((c, rank) => {
         if (c.token === eos) {
-          if (rank < beamSize) {
+          if (rank < beamSize && done.length < beamSize) {
             const score = lengthNormalisedScore(c.logProb, c.parent.tokens.length + 1, alpha);
             done.push({ tokens: c.parent.tokens, logProb: c.logProb, score, finished: true });
           }
@@ -160,9 +142,7 @@ function* beamSearchSteps(options: BeamSearchOptions): Generator<ScoreRequest, B
           next.push({ tokens: [...c.parent.tokens, c.token], logProb: c.logProb, row: rowOf.get(c.parent) ?? 0 });
         }
       });
-      done.sort((a, b) => b.score - a.score);
-      done.splice(beamSize);
-      live[e] = searchOver(done, next, beamSize, maxLength, alpha) ? [] : next;
+      live[e] = done.length >= beamSize ? [] : next;
     }
   }
 

@@ -54,7 +54,7 @@ describe('genre data, model and training loop', () => {
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 60; step++) tf.dispose(tf.tidy(() => trainingStep(model, optimizer, data.train)));
     const georgia = data.train.filter((e) => e.ambiguous);
-    const beams = await retrieve(model, data, georgia, { beamSize: 2, alpha: 1, maxLength: 6 }, true);
+    const beams = await retrieve(model, data, georgia, { beamSize: 5, alpha: 1, maxLength: 8 }, true);
     georgia.forEach((e, i) => assert.equal(entityOfBeam(kb, data, beams[i]?.[0]), e.entity, e.text));
     assert.ok(new Set(georgia.map((e) => e.entity)).size === 2);
     optimizer.dispose();
