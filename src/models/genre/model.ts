@@ -2,8 +2,8 @@
  * The encoder–decoder p_θ(y | x): a word-level bidirectional GRU encoder and a GRU decoder with
  * dot-product attention over the encoder states (a small stand-in for BART).
  *
- *   encoder   h⃗_t = GRU(E x_t, h⃗_{t−1}),  h⃖_t = GRU(E x_t, h⃖_{t+1}),  m_t = [h⃗_t ; h⃖_t]
- *   decoder   s_i = GRU(E y_{i−1}, s_{i−1}),  s_0 = tanh(W_0 [h⃗_T ; h⃖_1])
+ *   encoder   h⃗_t = GRU(E_s x_t, h⃗_{t−1}),  h⃖_t = GRU(E_s x_t, h⃖_{t+1}),  m_t = [h⃗_t ; h⃖_t]
+ *   decoder   s_i = GRU(E_t y_{i−1}, s_{i−1}),  s_0 = tanh(W_0 [h⃗_T ; h⃖_1])
  *   attention a_i = softmax_t(m_t · s_i),  c_i = Σ_t a_{i,t} m_t
  *   output    p_θ(· | y_<i, x) = softmax(W_o tanh(W_c [s_i ; c_i]) + b_o)
  *
@@ -30,7 +30,10 @@ interface GruWeights {
 export interface Seq2Seq {
   readonly sizes: ModelSizes;
   /** E: one table for the encoder's input, the decoder's input and the output projection. */
+  /** E_s: embeddings of context words read by the encoder. */
   readonly embedding: tf.Variable;
+  /** E_t: embeddings of name tokens fed back to the decoder. */
+  readonly targetEmbedding: tf.Variable;
   readonly forward: GruWeights;
   readonly backward: GruWeights;
   readonly bridge: tf.Variable;
@@ -44,6 +47,7 @@ export function variables(model: Seq2Seq): tf.Variable[] {
   const gru = (g: GruWeights) => [g.w, g.u, g.b];
   return [
     model.embedding,
+    model.targetEmbedding,
     ...gru(model.forward),
     ...gru(model.backward),
     model.bridge,
@@ -78,6 +82,7 @@ export function createSeq2Seq(sizes: ModelSizes, rng: Rng): Seq2Seq {
   return {
     sizes,
     embedding: parameter(rng.normals(vocabulary * e, 0.1), [vocabulary, e]),
+    targetEmbedding: parameter(rng.normals(vocabulary * e, 0.1), [vocabulary, e]),
     forward: gruWeights(rng, e, h),
     backward: gruWeights(rng, e, h),
     bridge: glorot(rng, d, d),
@@ -173,7 +178,7 @@ export function encode(model: Seq2Seq, source: tf.Tensor2D, mask: tf.Tensor2D): 
 
 /** The decoder's input projection E y W + b of a batch of previous tokens: [R, 3D]. */
 function decoderInput(model: Seq2Seq, previous: tf.Tensor1D): tf.Tensor2D {
-  return tf.add(tf.matMul(embed(model.embedding, previous), model.decoder.w), model.decoder.b) as tf.Tensor2D;
+  return tf.add(tf.matMul(embed(model.targetEmbedding, previous), model.decoder.w), model.decoder.b) as tf.Tensor2D;
 }
 
 /** The decoder GRU and attention for one step: the new state and the attentional features tanh(W_c [s_i ; c_i]). */

@@ -13,6 +13,7 @@ import { PrefixTrie } from './prefixTrie';
 /** Weight matrices, row-major as in the model: [in, out]. */
 export const WEIGHT_NAMES = [
   'embedding',
+  'targetEmbedding',
   'forwardW',
   'forwardU',
   'forwardB',
@@ -125,7 +126,13 @@ export class PlainSeq2Seq {
   step(state: Float64Array, previous: number): { state: Float64Array; logProbs: Float32Array } {
     const { weights: p, embedding: e, hidden: h, words } = this.c;
     const d = 2 * h;
-    const next = gru(p.decoderW, p.decoderU, p.decoderB, p.embedding.slice(previous * e, (previous + 1) * e), state);
+    const next = gru(
+      p.decoderW,
+      p.decoderU,
+      p.decoderB,
+      p.targetEmbedding.slice(previous * e, (previous + 1) * e),
+      state,
+    );
     const scores = this.memory.map((m) => m.reduce((s, v, i) => s + v * (next[i] as number), 0));
     const top = Math.max(...scores);
     const weights = scores.map((s) => Math.exp(s - top));

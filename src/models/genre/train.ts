@@ -167,6 +167,7 @@ export function modelCheckpoint(
   const flat = (v: tf.Variable): number[] => Array.from(v.dataSync(), (x) => Number(x.toPrecision(6)));
   const weights: Record<WeightName, number[]> = {
     embedding: flat(model.embedding),
+    targetEmbedding: flat(model.targetEmbedding),
     forwardW: flat(model.forward.w),
     forwardU: flat(model.forward.u),
     forwardB: flat(model.forward.b),

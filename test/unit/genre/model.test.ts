@@ -32,6 +32,7 @@ function referenceNll(model: Seq2Seq, source: number[], target: number[], bos: n
   const m = (v: tf.Variable) => v.arraySync() as Matrix;
   const vec = (v: tf.Variable) => v.arraySync() as number[];
   const E = m(model.embedding);
+  const Et = m(model.targetEmbedding);
   const H = model.sizes.hidden;
   const fwd: number[][] = [];
   const bwd: number[][] = [];
@@ -46,7 +47,7 @@ function referenceNll(model: Seq2Seq, source: number[], target: number[], bos: n
   let nll = 0;
   let previous = bos;
   for (const y of target) {
-    s = gruCell(m(model.decoder.w), m(model.decoder.u), vec(model.decoder.b), E[previous]!, s);
+    s = gruCell(m(model.decoder.w), m(model.decoder.u), vec(model.decoder.b), Et[previous]!, s);
     const scores = memory.map((mt) => mt.reduce((acc, v, i) => acc + v * s[i]!, 0));
     const top = Math.max(...scores);
     const weights = scores.map((a) => Math.exp(a - top));
@@ -99,7 +100,7 @@ describe('genre encoder–decoder', () => {
     disposeSeq2Seq(model);
   });
 
-  it('backpropagates into the embedding table as finite differences do', async () => {
+  it('backpropagates into both embedding tables as finite differences do', async () => {
     const model = createSeq2Seq({ vocabulary: 9, embedding: 3, hidden: 2 }, new Rng(3));
     const source = tf.tensor2d(
       [
@@ -134,33 +135,41 @@ describe('genre encoder–decoder', () => {
       [1, 1, 0],
     ]);
     const loss = () => nameLoss(model, source, sourceMask, targetIn, targetOut, targetMask);
-    const { value, grads } = tf.variableGrads(loss, [model.embedding]);
-    const gradient = (await grads[model.embedding.name]?.array()) as Matrix;
-    const table = (await model.embedding.array()) as Matrix;
-    const lossAt = async (row: number, col: number, delta: number): Promise<number> => {
-      const moved = table.map((r) => [...r]);
-      (moved[row] as number[])[col]! += delta;
-      const t = tf.tensor2d(moved);
-      model.embedding.assign(t);
-      t.dispose();
-      const l = loss();
-      const out = (await l.data())[0] as number;
-      l.dispose();
-      return out;
-    };
-    // Rows used by the encoder only (4, 7), by both (5, 6), by the decoder's input only (2 = [BOS], 8), and never (1).
-    for (const [row, col] of [
-      [4, 0],
-      [7, 2],
-      [5, 1],
-      [6, 1],
-      [2, 0],
-      [8, 2],
-      [1, 0],
+    const { value, grads } = tf.variableGrads(loss, [model.embedding, model.targetEmbedding]);
+    // E_s is read by the encoder (rows 4–7 in the contexts), E_t by the decoder (2 = [BOS], 5, 6, 8); row 1 by neither.
+    for (const [variable, label] of [
+      [model.embedding, 'E_s'],
+      [model.targetEmbedding, 'E_t'],
     ] as const) {
-      const eps = 1e-2;
-      const numeric = ((await lossAt(row, col, eps)) - (await lossAt(row, col, -eps))) / (2 * eps);
-      assert.ok(Math.abs(numeric - (gradient[row] as number[])[col]!) < 2e-4, `E[${row}][${col}]`);
+      const gradient = (await grads[variable.name]?.array()) as Matrix;
+      const table = (await variable.array()) as Matrix;
+      const lossAt = async (row: number, col: number, delta: number): Promise<number> => {
+        const moved = table.map((r) => [...r]);
+        (moved[row] as number[])[col]! += delta;
+        const t = tf.tensor2d(moved);
+        variable.assign(t);
+        t.dispose();
+        const l = loss();
+        const out = (await l.data())[0] as number;
+        l.dispose();
+        return out;
+      };
+      for (const [row, col] of [
+        [4, 0],
+        [7, 2],
+        [5, 1],
+        [6, 1],
+        [2, 0],
+        [8, 2],
+        [1, 0],
+      ] as const) {
+        const eps = 1e-2;
+        const numeric = ((await lossAt(row, col, eps)) - (await lossAt(row, col, -eps))) / (2 * eps);
+        assert.ok(Math.abs(numeric - (gradient[row] as number[])[col]!) < 2e-4, `${label}[${row}][${col}]`);
+      }
+      const restored = tf.tensor2d(table);
+      variable.assign(restored);
+      restored.dispose();
     }
     tf.dispose([value, ...Object.values(grads), source, sourceMask, targetIn, targetOut, targetMask]);
     disposeSeq2Seq(model);
