@@ -7,6 +7,7 @@ import { runAnce } from './ance/train';
 import { runDrq } from './drq/train';
 import { runFedOpt } from './fedopt/train';
 import { runFlyVec } from './flyvec/train';
+import { runGenre } from './genre/train';
 import { runRims } from './rims/train';
 import { runScoreSde } from './score-sde/train';
 import type { DemoRun } from './types';
@@ -14,6 +15,7 @@ import type { DemoRun } from './types';
 export const TRAINERS: Partial<Record<PaperId, Readonly<Record<string, DemoRun>>>> = {
   rims: { generalize: runRims },
   'score-sde': { '2d-density': runScoreSde },
+  genre: { 'constrained-beam': runGenre },
   fedopt: { compare: runFedOpt },
   flyvec: { embeddings: runFlyVec },
   ance: { negatives: runAnce },

@@ -4,12 +4,15 @@
  * hypotheses.
  *
  * At each step every live hypothesis y_<i is extended by the tokens v it may take (𝒱(y_<i) from the
- * trie when constrained, the whole vocabulary when free), scored by log p_θ(y_<i | x) + log p_θ(v | y_<i, x),
- * and the B best candidates of each example are kept. Tokens outside 𝒱(y_<i) get probability 0 (their
- * log-probabilities are masked to −∞, as in the official implementation, so a finished name's score is
- * its likelihood under p_θ). A candidate that takes [EOS] is finished and ranked by the length-normalised
- * score log p_θ(y | x) / |y|^α (|y| counts [EOS]); an example stops once it has B finished names.
- * Hypotheses still open after `maxLength` tokens are returned as unfinished (not a name).
+ * trie when constrained, the whole vocabulary when free), scored by log p_θ(y_<i | x) + log p_θ(v | y_<i, x).
+ * Tokens outside 𝒱(y_<i) get probability 0 (their log-probabilities are masked to −∞, as in the official
+ * implementation, so a finished name's score is its likelihood under p_θ). As in fairseq's beam search,
+ * which the official code runs, the 2B best candidates of each example are ranked: a candidate that
+ * takes [EOS] among the first B is finished, and the B best candidates that do not take [EOS] stay
+ * live, so finishing names never shrink the beam. Finished names are ranked by the length-normalised
+ * score log p_θ(y | x) / |y|^α (|y| counts [EOS]). An example stops once it has B finished names (so a
+ * better name still being written can be lost: a beam is a heuristic). Hypotheses still open after
+ * `maxLength` tokens are returned as unfinished (not a name).
  */
 
 /**
@@ -75,8 +78,33 @@ function pushTopK(top: Candidate[], candidate: Candidate, k: number): void {
   top[i] = candidate;
 }
 
+/** One scorer call the search asks for: row r continues row `parents[r]` of the previous call with `tokens[r]`. */
+export interface ScoreRequest {
+  readonly parents: Int32Array;
+  readonly tokens: Int32Array;
+}
+
 /** Beam search for every example; resolves to each example's beams, best first. */
 export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenScorer): Promise<Beam[][]> {
+  const search = beamSearchSteps(options);
+  let request = search.next();
+  while (!request.done) request = search.next(await scorer(request.value.parents, request.value.tokens));
+  return request.value;
+}
+
+/** The same search with a synchronous scorer (a plain-array model). */
+export function beamSearchSync(
+  options: BeamSearchOptions,
+  scorer: (parents: Int32Array, tokens: Int32Array) => Float32Array,
+): Beam[][] {
+  const search = beamSearchSteps(options);
+  let request = search.next();
+  while (!request.done) request = search.next(scorer(request.value.parents, request.value.tokens));
+  return request.value;
+}
+
+/** The search itself, independent of how scores are computed: yields score requests, receives log-probabilities. */
+function* beamSearchSteps(options: BeamSearchOptions): Generator<ScoreRequest, Beam[][], Float32Array> {
   const { examples, vocabulary, beamSize, alpha, maxLength, bos, eos, allowedNextTokens } = options;
   const never = new Set(options.neverTokens ?? []);
   const everyToken = Array.from({ length: vocabulary }, (_, v) => v).filter((v) => !never.has(v));
@@ -89,7 +117,7 @@ export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenSc
     const rowOf = new Map(rows.map((h, i) => [h, i]));
     const parents = Int32Array.from(rows, (h) => h.row);
     const tokens = Int32Array.from(rows, (h) => h.tokens[h.tokens.length - 1] ?? bos);
-    const logProbs = await scorer(parents, tokens);
+    const logProbs: Float32Array = yield { parents, tokens };
     let r = 0;
     for (let e = 0; e < examples; e++) {
       const top: Candidate[] = [];
@@ -99,21 +127,22 @@ export async function beamSearch(options: BeamSearchOptions, scorer: NextTokenSc
         const allowed = allowedNextTokens ? allowedNextTokens(parent.tokens) : everyToken;
         // @paper genre beam-step
         for (const v of allowed) {
-          pushTopK(top, { parent, token: v, logProb: parent.logProb + (logProbs[offset + v] as number) }, beamSize);
+          pushTopK(top, { parent, token: v, logProb: parent.logProb + (logProbs[offset + v] as number) }, 2 * beamSize);
         }
       }
+      const done = finished[e] as Beam[];
       const next: Hypothesis[] = [];
-      for (const c of top) {
-        const row = rowOf.get(c.parent) ?? 0;
+      top.forEach((c, rank) => {
         if (c.token === eos) {
-          const length = c.parent.tokens.length + 1;
-          const score = lengthNormalisedScore(c.logProb, length, alpha);
-          (finished[e] as Beam[]).push({ tokens: c.parent.tokens, logProb: c.logProb, score, finished: true });
-        } else {
-          next.push({ tokens: [...c.parent.tokens, c.token], logProb: c.logProb, row });
+          if (rank < beamSize && done.length < beamSize) {
+            const score = lengthNormalisedScore(c.logProb, c.parent.tokens.length + 1, alpha);
+            done.push({ tokens: c.parent.tokens, logProb: c.logProb, score, finished: true });
+          }
+        } else if (next.length < beamSize) {
+          next.push({ tokens: [...c.parent.tokens, c.token], logProb: c.logProb, row: rowOf.get(c.parent) ?? 0 });
         }
-      }
-      live[e] = (finished[e] as Beam[]).length >= beamSize ? [] : next;
+      });
+      live[e] = done.length >= beamSize ? [] : next;
     }
   }
 

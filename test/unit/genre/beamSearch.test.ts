@@ -166,3 +166,84 @@ describe('genre constrained beam search', () => {
     }
   });
 });
+
+describe('genre beam search termination', () => {
+  /**
+   * A hand-written model over tokens 3..9 that mirrors "Georgia" in a U.S.-state context: names
+   * "ohio" [3], "georgia ( country )" [4, 5, 6, 7] and "georgia ( u.s. state )" [4, 5, 8, 9, 7]; the
+   * model is sure of the state. Listed next-token probabilities per prefix; everything else is 0.
+   */
+  const table: Record<string, Record<number, number>> = {
+    '': { 4: 0.9, 3: 0.1 },
+    '3': { [EOS]: 1 },
+    '4': { 5: 1 },
+    '4 5': { 8: 0.99, 6: 0.01 },
+    '4 5 6': { 7: 1 },
+    '4 5 6 7': { [EOS]: 1 },
+    '4 5 8': { 9: 1 },
+    '4 5 8 9': { 7: 1 },
+    '4 5 8 9 7': { [EOS]: 1 },
+  };
+  const vocabulary = 10;
+  const logProb = (prefix: readonly number[], v: number): number => {
+    const p = table[prefix.join(' ')]?.[v] ?? 0;
+    return p > 0 ? Math.log(p) : -1e9;
+  };
+  const scorer = (): NextTokenScorer => {
+    let prefixes: number[][] = [];
+    let first = true;
+    return (parents, tokens) => {
+      const next = Array.from(parents, (p, r) => {
+        const base = first ? [] : (prefixes[p] as number[]);
+        const t = tokens[r] as number;
+        return t === BOS ? [...base] : [...base, t];
+      });
+      first = false;
+      prefixes = next;
+      const out = new Float32Array(next.length * vocabulary);
+      next.forEach((prefix, r) => {
+        for (let v = 0; v < vocabulary; v++) out[r * vocabulary + v] = logProb(prefix, v);
+      });
+      return Promise.resolve(out);
+    };
+  };
+
+  const search = async (beamSize: number): Promise<Beam[]> => {
+    const trie = new PrefixTrie(EOS);
+    [[3], [4, 5, 6, 7], [4, 5, 8, 9, 7]].forEach((n, i) => trie.insert(n, i));
+    const [beams] = await beamSearch(
+      {
+        examples: 1,
+        vocabulary,
+        beamSize,
+        alpha: 1,
+        maxLength: 8,
+        bos: BOS,
+        eos: EOS,
+        allowedNextTokens: (p) => trie.allowedNextTokens(p),
+      },
+      scorer(),
+    );
+    return beams ?? [];
+  };
+
+  it('keeps B live hypotheses while names finish, and stops at B finished names as fairseq does', async () => {
+    // B = 3: "ohio" finishes at step 2 without taking the place of "georgia (", so all three names
+    // finish and the state's, by far the most probable (log p = log 0.9 + log 0.99), wins.
+    const three = await search(3);
+    assert.deepEqual(
+      three.map((b) => b.tokens),
+      [[4, 5, 8, 9, 7], [4, 5, 6, 7], [3]],
+    );
+    const top = three[0] as Beam;
+    assert.ok(Math.abs(top.logProb - (Math.log(0.9) + Math.log(0.99))) < 1e-5);
+    assert.ok(Math.abs(top.score - top.logProb / 6) < 1e-6);
+    // B = 2: "ohio" and "georgia ( country )" are finished before the state's name, and the search
+    // stops there: a beam is a heuristic, and the better of the two finished names is returned.
+    const two = await search(2);
+    assert.deepEqual(
+      two.map((b) => b.tokens),
+      [[4, 5, 6, 7], [3]],
+    );
+  });
+});

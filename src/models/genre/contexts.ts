@@ -1,0 +1,156 @@
+/**
+ * Training and test data: contexts x with a marked mention, each paired with the entity it refers
+ * to. Contexts come from templates, one per entity type; training and held-out contexts use
+ * different templates, so the test measures retrieval from unseen wording. Each template slot is
+ * filled from the entity's facts (its continent, capital, country or state), which is what lets
+ * context resolve an ambiguous mention ("Georgia" near "Tbilisi" or near "Atlanta").
+ *
+ * Vocabulary: one list of word tokens for contexts and names, as BART shares one vocabulary between
+ * its encoder and decoder: special tokens, the tokens of every entity name, and the words of the
+ * training contexts. Words seen only in held-out contexts read as [UNK].
+ * No TensorFlow.js here.
+ */
+import { type EntityType, type KnowledgeBase, tokenize } from './knowledgeBase';
+import { PrefixTrie } from './prefixTrie';
+
+export const MENTION_START = '[START_ENT]';
+export const MENTION_END = '[END_ENT]';
+export const PAD = 0;
+export const UNK = 1;
+/** [BOS] starts every name, [EOS] ends it. */
+export const BOS = 2;
+export const EOS = 3;
+const SPECIAL = ['[PAD]', '[UNK]', '[BOS]', '[EOS]'];
+
+/** `{m}` is the marked mention; other slots name a fact of the entity. */
+const TEMPLATES: Readonly<Record<EntityType, { train: readonly string[]; test: readonly string[] }>> = {
+  country: {
+    train: [
+      '{m} is a country in {continent} .',
+      'the capital of {m} is {capital} .',
+      'we travelled across {m} last year .',
+    ],
+    test: [
+      'officials from {m} met again in {capital} on monday .',
+      'the people of {m} , in {continent} , voted today .',
+    ],
+  },
+  capital: {
+    train: [
+      '{m} is the capital of {country} .',
+      'the government of {country} sits in {m} .',
+      '{m} is a capital city in {continent} .',
+    ],
+    test: ['the mayor of {m} , {country} , spoke on monday .', 'we landed in {m} , a capital in {continent} , today .'],
+  },
+  state: {
+    train: [
+      '{m} is a u.s. state whose capital is {capital} .',
+      'the governor of {m} signed the bill in {capital} .',
+      'she grew up in the state of {m} .',
+    ],
+    test: ['lawmakers of {m} met again in {capital} on monday .', 'the people of {m} , a u.s. state , voted today .'],
+  },
+  'state-capital': {
+    train: [
+      '{m} is the capital of the state of {state} .',
+      'the legislature of {state} meets in {m} .',
+      'the city of {m} lies in {state} .',
+    ],
+    test: ['the mayor of {m} , {state} , spoke on monday .', 'we landed in {m} , the state capital , today .'],
+  },
+};
+
+export interface Example {
+  /** Source token ids of the context, mention marked. */
+  readonly source: readonly number[];
+  /** Target ids of the gold name, ending with [EOS] (without [BOS]). */
+  readonly target: readonly number[];
+  readonly entity: number;
+  readonly text: string;
+  /** The mention refers to more than one entity of the knowledge base. */
+  readonly ambiguous: boolean;
+}
+
+export interface Dataset {
+  /** The one vocabulary of contexts and names (as in BART, source and target share it). */
+  readonly words: readonly string[];
+  /** Target token ids of each entity's name (no [BOS]/[EOS]). */
+  readonly names: readonly (readonly number[])[];
+  readonly trie: PrefixTrie;
+  readonly train: readonly Example[];
+  readonly test: readonly Example[];
+}
+
+/** The contexts of one entity from a set of templates; templates whose slots the entity cannot fill are skipped. */
+function fill(kb: KnowledgeBase, entity: number, templates: readonly string[]): { text: string; mention: string }[] {
+  const e = kb.entities[entity];
+  if (!e) return [];
+  const out: { text: string; mention: string }[] = [];
+  templates.forEach((template, k) => {
+    const mention = e.mentions[k % e.mentions.length] ?? e.name;
+    let ok = true;
+    const text = template.replace(/\{(\w+)\}/g, (_, slot: string) => {
+      if (slot === 'm') return `${MENTION_START} ${mention} ${MENTION_END}`;
+      const value = e.facts[slot as keyof Entity['facts']];
+      if (value === undefined) ok = false;
+      return value ?? '';
+    });
+    if (ok) out.push({ text, mention });
+  });
+  return out;
+}
+type Entity = KnowledgeBase['entities'][number];
+
+/** Splits a context into words, keeping the mention markers whole. */
+export function contextTokens(text: string): string[] {
+  return text.split(/(\[START_ENT\]|\[END_ENT\])/).flatMap((part) => (part.startsWith('[') ? [part] : tokenize(part)));
+}
+
+export function buildDataset(kb: KnowledgeBase): Dataset {
+  const raw = (split: 'train' | 'test') =>
+    kb.entities.flatMap((e, entity) =>
+      fill(kb, entity, TEMPLATES[e.type][split]).map(({ text, mention }) => ({
+        words: contextTokens(text),
+        entity,
+        text,
+        ambiguous: kb.ambiguousMentions.has(mention.toLowerCase()),
+      })),
+    );
+  const trainRaw = raw('train');
+  // One vocabulary: the special tokens, the tokens of every name, then the words of the training contexts.
+  const words = [...SPECIAL];
+  const ids = new Map(words.map((w, i) => [w, i]));
+  const idOf = (w: string): number => {
+    let id = ids.get(w);
+    if (id === undefined) {
+      id = words.length;
+      words.push(w);
+      ids.set(w, id);
+    }
+    return id;
+  };
+  const names = kb.entities.map((e) => tokenize(e.name).map(idOf));
+  for (const { words: context } of trainRaw) context.forEach(idOf);
+  const trie = new PrefixTrie(EOS);
+  names.forEach((tokens, e) => trie.insert(tokens, e));
+
+  const toExample = (r: (typeof trainRaw)[number]): Example => ({
+    source: r.words.map((w) => ids.get(w) ?? UNK),
+    target: [...(names[r.entity] ?? []), EOS],
+    entity: r.entity,
+    text: r.text,
+    ambiguous: r.ambiguous,
+  });
+  return { words, names, trie, train: trainRaw.map(toExample), test: raw('test').map(toExample) };
+}
+
+/** The words of a target id sequence joined back into a name ("kingston , jamaica" → "kingston, jamaica"). */
+export function detokenize(words: readonly string[], ids: readonly number[]): string {
+  return ids
+    .filter((id) => id !== EOS && id !== BOS && id !== PAD)
+    .map((id) => words[id] ?? '?')
+    .join(' ')
+    .replace(/ ([,)])/g, '$1')
+    .replace(/\( /g, '(');
+}

@@ -1,0 +1,244 @@
+/**
+ * The GENRE demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js (the
+ * extension host and the CLI read it).
+ */
+import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } from '../../shared/catalog';
+import { beamsQuery } from './query';
+
+const fields: readonly FieldSpec[] = [
+  {
+    key: 'steps',
+    label: 'Training steps',
+    description: 'Adam steps on batches of training contexts.',
+    kind: 'int',
+    min: 10,
+    max: 5000,
+    group: 'Training',
+  },
+  {
+    key: 'batchSize',
+    label: 'Batch size',
+    description: 'Contexts per step.',
+    kind: 'int',
+    min: 4,
+    max: 512,
+    unit: 'contexts',
+    group: 'Training',
+  },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    description: 'Adam step size.',
+    kind: 'number',
+    min: 1e-4,
+    max: 0.1,
+    log: true,
+    group: 'Training',
+  },
+  {
+    key: 'embedding',
+    label: 'Embedding size',
+    description: 'Size of the word embeddings (source and target).',
+    kind: 'int',
+    min: 8,
+    max: 256,
+    group: 'Model',
+  },
+  {
+    key: 'hidden',
+    label: 'Encoder GRU size',
+    description: 'Hidden units per encoder direction; the decoder has twice as many.',
+    kind: 'int',
+    min: 8,
+    max: 256,
+    group: 'Model',
+  },
+  {
+    key: 'beamSize',
+    label: 'Beam size B',
+    description: 'Hypotheses kept per step by both decoders.',
+    kind: 'int',
+    min: 1,
+    max: 20,
+    group: 'Decoding',
+  },
+  {
+    key: 'alpha',
+    label: 'Length normalisation α',
+    description: 'Finished names are ranked by log p(y|x) / |y|^α.',
+    kind: 'number',
+    min: 0,
+    max: 2,
+    group: 'Decoding',
+  },
+  {
+    key: 'evalEvery',
+    label: 'Evaluate every',
+    description:
+      'Steps between evaluations of both decoders on a subset of held-out contexts (all of them at the end).',
+    kind: 'int',
+    min: 10,
+    max: 5000,
+    unit: 'steps',
+    group: 'Decoding',
+  },
+  {
+    key: 'evalContexts',
+    label: 'Contexts per evaluation',
+    description: 'Held-out contexts (drawn at random once) used for the evaluations during training.',
+    kind: 'int',
+    min: 10,
+    max: 2000,
+    unit: 'contexts',
+    group: 'Decoding',
+  },
+];
+
+/** The calibration setting: word tokens, embedding 64, bi-GRU 64, decoder 128, Adam 3e-3, batch 64, beam 5, α = 1, about 400 steps. */
+const quick: DemoConfig = {
+  steps: 400,
+  batchSize: 64,
+  learningRate: 3e-3,
+  embedding: 64,
+  hidden: 64,
+  beamSize: 5,
+  alpha: 1,
+  evalEvery: 100,
+  evalContexts: 300,
+};
+
+/** Longer training (the calibration's constrained exact match rose with steps). */
+const paper: DemoConfig = { ...quick, steps: 1200, evalEvery: 200 };
+
+function validate(config: DemoConfig): string[] {
+  const errors: string[] = [];
+  if (Number(config['evalEvery']) > Number(config['steps'])) errors.push('evalEvery: must be at most steps');
+  return errors;
+}
+
+function claim(
+  id: string,
+  text: string,
+  target: string,
+  key: string,
+  unit: string,
+  pass: (v: number) => boolean,
+  caveat?: string,
+): ClaimSpec {
+  return {
+    id,
+    text,
+    target,
+    unit,
+    ...(caveat === undefined ? {} : { caveat }),
+    measure(results: RunResults) {
+      const measured = results[key];
+      if (measured === undefined || Number.isNaN(measured)) return { measured: null, pass: false };
+      return { measured, pass: pass(measured) };
+    },
+  };
+}
+
+export const constrainedBeamDemo: DemoDescriptor = {
+  id: 'constrained-beam',
+  title: 'Entity names by constrained beam search',
+  description:
+    'Trains a small word-level encoder–decoder (bi-GRU encoder, GRU decoder with attention) to generate the name of the entity a marked mention refers to, over a knowledge base of 599 real countries, capitals, US states and state capitals with deliberately ambiguous names. Compares free beam search with beam search constrained by a prefix trie over all entity names on held-out context templates, and shows the trie being followed step by step.',
+  available: true,
+  fields,
+  presets: { quick, paper },
+  validate,
+  totalSteps: (config) => Number(config['steps']),
+  stepLabel: 'step',
+  queries: [beamsQuery],
+  plots: [
+    {
+      id: 'loss',
+      title: 'Training loss',
+      xLabel: 'step',
+      yLabel: '−log p per token',
+      yUnit: 'nats',
+      series: [{ metric: 'loss', label: 'loss' }],
+    },
+    {
+      id: 'exact-match',
+      title: 'Held-out exact match',
+      xLabel: 'step',
+      yLabel: 'share',
+      yRange: [0, 1],
+      series: [
+        { metric: 'em/constrained', label: 'constrained' },
+        { metric: 'em/free', label: 'free' },
+        { metric: 'invalid/free', label: 'free: not a name' },
+      ],
+    },
+  ],
+  outputs: [
+    {
+      id: 'accuracy',
+      title: 'Held-out accuracy',
+      description:
+        'Exact match of both decoders on all held-out contexts, split into ambiguous and unambiguous mentions, and the share of outputs that are not names.',
+    },
+    {
+      id: 'beams',
+      title: 'Beams side by side',
+      description:
+        'For chosen held-out contexts, the beams of the constrained and the free decoder with their log-likelihoods and length-normalised scores.',
+    },
+    {
+      id: 'trie-pruning',
+      title: 'The trie step by step',
+      description:
+        'For one context, each step of the best constrained name: names still reachable, allowed tokens, the probability mass the trie keeps.',
+    },
+    {
+      id: 'memory',
+      title: 'Trie vs dense index',
+      description: 'Bytes of the prefix trie over all names against one float32 vector per entity.',
+    },
+  ],
+  claims: [
+    claim(
+      'constrained-valid',
+      'Share of constrained outputs that are names in the knowledge base',
+      '= 100%',
+      'constrainedValid',
+      'share',
+      (v) => v === 1,
+    ),
+    claim(
+      'constrained-accuracy',
+      'Exact-match accuracy of constrained decoding on held-out contexts',
+      '≥ 0.50',
+      'constrainedAccuracy',
+      'accuracy',
+      (v) => v >= 0.5,
+      'Not reproduced at the quick budget: after 400 steps seeds 0, 1 and 2 measured 0.38, 0.12 and 0.31 (free decoding 0.32, 0.11 and 0.24), below the 0.58–0.59 of the spec’s PyTorch calibration at 400 steps. At 400 steps training is in its steepest phase (held-out exact match rises from near 0 at step 200), so the result swings widely with the seed; the paper preset (1,200 steps) has not been measured yet.',
+    ),
+    claim(
+      'constrained-ge-free',
+      'Constrained exact match minus free exact match',
+      '≥ 0',
+      'accuracyGap',
+      'accuracy',
+      (v) => v >= 0,
+    ),
+    claim(
+      'free-invalid',
+      'Share of free-decoding outputs that are not entity names',
+      'measured and shown (> 0 at the quick budget)',
+      'freeInvalid',
+      'share',
+      (v) => v > 0,
+    ),
+    claim(
+      'ambiguous-accuracy',
+      'Exact-match accuracy on the ambiguous mentions (Georgia, Congo, Kingston, …)',
+      'reported separately',
+      'ambiguousAccuracy',
+      'accuracy',
+      () => true,
+    ),
+  ],
+};

@@ -1,0 +1,172 @@
+/**
+ * Entity retrieval with the trained model: ê = argmax_e log p_θ(y_e | x), approximated by beam search
+ * (constrained by the trie, or free), and its evaluation on held-out contexts.
+ *
+ * A decoded name is valid when it is exactly the name of an entity of the knowledge base (checked
+ * against the knowledge base's own name list, not assumed from the trie), and correct when it is the
+ * gold entity's name.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { type Beam, beamSearch, type NextTokenScorer } from './beamSearch';
+import { BOS, type Dataset, detokenize, EOS, type Example, PAD } from './contexts';
+import type { KnowledgeBase } from './knowledgeBase';
+import { decodeStep, encode, type Seq2Seq } from './model';
+
+/** Pads id sequences into a [B, T] int32 tensor and its [B, T] float mask. */
+export function padBatch(sequences: readonly (readonly number[])[]): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
+  const length = Math.max(1, ...sequences.map((s) => s.length));
+  const ids = new Int32Array(sequences.length * length);
+  const mask = new Float32Array(sequences.length * length);
+  sequences.forEach((s, b) =>
+    s.forEach((id, t) => {
+      ids[b * length + t] = id;
+      mask[b * length + t] = 1;
+    }),
+  );
+  return {
+    ids: tf.tensor2d(ids, [sequences.length, length], 'int32'),
+    mask: tf.tensor2d(mask, [sequences.length, length]),
+  };
+}
+
+/**
+ * A scorer over the model for a batch of contexts: keeps the decoder states of the previous call and
+ * which example each row belongs to, so the search only passes parent rows and tokens. `dispose` frees
+ * the encoder output and the last states.
+ */
+export function modelScorer(
+  model: Seq2Seq,
+  sources: readonly (readonly number[])[],
+): { scorer: NextTokenScorer; dispose: () => void } {
+  const { ids, mask } = padBatch(sources);
+  const [memory, maskBias, initial] = tf.tidy(() => {
+    const encoded = encode(model, ids, mask);
+    return [encoded.memory, encoded.maskBias, encoded.initial];
+  }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
+  const encoded = { memory, maskBias, initial };
+  tf.dispose([ids, mask]);
+  let state: tf.Tensor2D = encoded.initial;
+  let exampleOf: Int32Array = Int32Array.from(sources, (_, e) => e);
+  let first = true;
+  const scorer: NextTokenScorer = async (parents, tokens) => {
+    const rowsExample: Int32Array = first ? parents : Int32Array.from(parents, (p) => exampleOf[p] as number);
+    const out = tf.tidy(() => {
+      const parentIndex = tf.tensor1d(parents, 'int32');
+      const exampleIndex = tf.tensor1d(rowsExample, 'int32');
+      const step = decodeStep(
+        model,
+        tf.tensor1d(tokens, 'int32'),
+        tf.gather(state, parentIndex),
+        tf.gather(encoded.memory, exampleIndex),
+        tf.gather(encoded.maskBias, exampleIndex),
+      );
+      // @paper genre autoregressive-score
+      return { logProbs: tf.logSoftmax(step.logits), state: step.state };
+    });
+    if (state !== encoded.initial) state.dispose();
+    state = out.state;
+    exampleOf = rowsExample;
+    first = false;
+    const values = (await out.logProbs.data()) as Float32Array;
+    out.logProbs.dispose();
+    return values;
+  };
+  const dispose = () => {
+    tf.dispose([encoded.memory, encoded.maskBias, encoded.initial]);
+    if (state !== encoded.initial) state.dispose();
+  };
+  return { scorer, dispose };
+}
+
+export interface DecodeSettings {
+  readonly beamSize: number;
+  readonly alpha: number;
+  readonly maxLength: number;
+}
+
+/** Beams of every example for one decoder, in chunks of `chunk` contexts. */
+export async function retrieve(
+  model: Seq2Seq,
+  data: Dataset,
+  examples: readonly Example[],
+  settings: DecodeSettings,
+  constrained: boolean,
+  chunk = 256,
+): Promise<Beam[][]> {
+  const beams: Beam[][] = [];
+  for (let start = 0; start < examples.length; start += chunk) {
+    const part = examples.slice(start, start + chunk);
+    const { scorer, dispose } = modelScorer(
+      model,
+      part.map((e) => e.source),
+    );
+    try {
+      // @paper genre retrieval
+      const found = await beamSearch(
+        {
+          examples: part.length,
+          vocabulary: data.words.length,
+          beamSize: settings.beamSize,
+          alpha: settings.alpha,
+          maxLength: settings.maxLength,
+          bos: BOS,
+          eos: EOS,
+          allowedNextTokens: constrained ? (prefix) => data.trie.allowedNextTokens(prefix) : undefined,
+          neverTokens: [PAD, BOS],
+        },
+        scorer,
+      );
+      beams.push(...found);
+    } finally {
+      dispose();
+    }
+  }
+  return beams;
+}
+
+export interface Scores {
+  /** Exact-match accuracy of the top beam. */
+  readonly accuracy: number;
+  /** Share of top beams that are not a name in the knowledge base. */
+  readonly invalid: number;
+  readonly ambiguousAccuracy: number;
+  readonly unambiguousAccuracy: number;
+}
+
+/** The entity a decoded beam names, by its detokenised string looked up in the knowledge base; −1 if none. */
+export function entityOfBeam(kb: KnowledgeBase, data: Dataset, beam: Beam | undefined): number {
+  if (!beam || !beam.finished) return -1;
+  const name = detokenize(data.words, beam.tokens);
+  for (const [known, index] of kb.byName) if (known.toLowerCase() === name) return index;
+  return -1;
+}
+
+export function score(
+  kb: KnowledgeBase,
+  data: Dataset,
+  examples: readonly Example[],
+  beams: readonly Beam[][],
+): Scores {
+  let correct = 0;
+  let invalid = 0;
+  let ambiguous = 0;
+  let ambiguousCorrect = 0;
+  examples.forEach((example, i) => {
+    const entity = entityOfBeam(kb, data, beams[i]?.[0]);
+    const hit = entity === example.entity;
+    if (entity === -1) invalid++;
+    if (hit) correct++;
+    if (example.ambiguous) {
+      ambiguous++;
+      if (hit) ambiguousCorrect++;
+    }
+  });
+  const n = Math.max(1, examples.length);
+  const other = Math.max(1, examples.length - ambiguous);
+  return {
+    accuracy: correct / n,
+    invalid: invalid / n,
+    ambiguousAccuracy: ambiguous > 0 ? ambiguousCorrect / ambiguous : NaN,
+    unambiguousAccuracy: (correct - ambiguousCorrect) / other,
+  };
+}
