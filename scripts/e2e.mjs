@@ -54,6 +54,7 @@ const DEMO_OUTPUTS = [
   ['score-sde', 'samples'],
   ['ance', 'retrieval'],
   ['drq', 'returns'],
+  ['genre', 'beams'],
 ];
 
 const results = [];
