@@ -214,7 +214,7 @@ export const constrainedBeamDemo: DemoDescriptor = {
       'constrainedAccuracy',
       'accuracy',
       (v) => v >= 0.5,
-      'Not reproduced at the quick budget: after 400 steps seeds 0, 1 and 2 measured 0.38, 0.12 and 0.31 (free decoding 0.32, 0.11 and 0.24), below the 0.58–0.59 of the spec’s PyTorch calibration at 400 steps. At 400 steps training is in its steepest phase (held-out exact match rises from near 0 at step 200), so the result swings widely with the seed; the paper preset (1,200 steps) has not been measured yet.',
+      'Not reproduced at the quick budget: after 400 steps seeds 0, 1 and 2 measured 0.38, 0.12 and 0.31 (free decoding 0.32, 0.11 and 0.24), below the 0.58–0.59 that a PyTorch calibration run of the same setup reached at 400 steps. At 400 steps training is in its steepest phase (held-out exact match rises from near 0 at step 200), so the result swings widely with the seed; the paper preset (1,200 steps) has not been measured yet.',
     ),
     claim(
       'constrained-ge-free',

@@ -190,7 +190,7 @@ const claims: ClaimSpec[] = [
     value: 0.2,
     target: '≥ 0.20',
     unit: 'accuracy',
-    caveat: `The paper's RIMs copy almost perfectly at 4× the training length after far longer training than this demo runs. The spec's target for the paper preset (${PAPER_STEPS} steps or more, trained at T = 50, tested at T = 200) is ≥ 0.35; that longer run has not been measured yet.`,
+    caveat: `The paper's RIMs copy almost perfectly at 4× the training length after far longer training than this demo runs. This demo's target for the paper preset (${PAPER_STEPS} steps or more, trained at T = 50, tested at T = 200) is ≥ 0.35; that longer run has not been measured yet.`,
   }),
   {
     id: 'rim-beats-lstm',
