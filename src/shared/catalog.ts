@@ -170,6 +170,11 @@ export interface DemoDescriptor {
   readonly claims: readonly ClaimSpec[];
   /** Questions a finished run answers in the panel. */
   readonly queries?: readonly QuerySpec[];
+  /**
+   * Steps `auto` calibration lets pass before it times any (default 1, the warm-up step): for a
+   * demo whose first steps are not its training step, e.g. DrQ's random-action seed steps.
+   */
+  readonly calibrationWarmup?: (config: DemoConfig) => number;
   /** Throughput figures the run measures itself (result keys), printed by `paper-lab bench`. */
   readonly performance?: readonly PerformanceResult[];
 }

@@ -229,6 +229,8 @@ export const pixelSacDemo: DemoDescriptor = {
       description: `Per agent and seed: mean evaluation return (area under the curve), final and best return, and the first step at or above ${THRESHOLD_FACTOR}× the random policy's return.`,
     },
   ],
+  // Time training steps, not the random-action seed steps (no updates) that come first.
+  calibrationWarmup: (config) => Number(config['seedSteps']) + 2,
   performance: [
     { key: 'envStepsPerSec', label: 'environment', unit: 'steps/s (all agents and seeds)' },
     { key: 'updatesPerSec', label: 'SAC', unit: 'gradient updates/s' },

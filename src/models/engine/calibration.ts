@@ -138,6 +138,8 @@ function isCachedCalibration(value: unknown): value is CachedCalibration {
 
 export interface MeasureOptions {
   readonly seed: number;
+  /** Steps before the timing starts (default 1): the warm-up, plus any steps unlike training ones. */
+  readonly warmupSteps?: number;
   readonly steps?: number;
   readonly seconds?: number;
   readonly timeoutSeconds?: number;
@@ -158,6 +160,7 @@ export async function measureThroughput(
   const steps = options.steps ?? CALIBRATION_STEPS;
   const seconds = options.seconds ?? CALIBRATION_SECONDS;
   const timeout = options.timeoutSeconds ?? CALIBRATION_TIMEOUT_SECONDS;
+  const warmupSteps = Math.max(1, options.warmupSteps ?? 1);
   const clock = options.clock ?? (() => performance.now() / 1000);
   const started = clock();
   let lastStep = 0;
@@ -180,8 +183,9 @@ export async function measureThroughput(
       if (step <= lastStep) return;
       lastStep = step;
       const now = clock();
-      if (warmedAt === null) warmedAt = now;
-      else timed++;
+      if (warmedAt === null) {
+        if (step >= warmupSteps) warmedAt = now;
+      } else timed++;
       lastAt = now;
     },
     aborted: false,
@@ -206,7 +210,7 @@ export async function measureThroughput(
   if (failure !== null) return { name: backend, stepsPerSecond: null, note: `failed during calibration: ${failure}` };
   if (warmedAt === null) {
     const waited = clock() - started;
-    return { name: backend, stepsPerSecond: null, note: `no step finished within ${waited.toFixed(0)} s` };
+    return { name: backend, stepsPerSecond: null, note: `warm-up not finished within ${waited.toFixed(0)} s` };
   }
   if (timed === 0) {
     // The run ended after its first step: rate it by that step alone.

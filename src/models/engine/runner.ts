@@ -155,7 +155,7 @@ function seedMathRandom(seed: number): () => void {
 /** The injected selection, `auto` by measurement, or the forced backend. */
 async function chooseBackend(
   options: RunDemoOptions,
-  demo: string,
+  demo: DemoDescriptor,
   config: DemoConfig,
   trainer: DemoRun,
   sink: RunSink,
@@ -168,10 +168,11 @@ async function chooseBackend(
     return await selectFastestBackend({
       modulePaths,
       paper: options.paper,
-      demo,
+      demo: demo.id,
       config,
       trainer,
       seed: options.seed,
+      measure: { warmupSteps: demo.calibrationWarmup?.(config) ?? 1 },
       cache: options.calibrationFile ? new CalibrationCache(options.calibrationFile) : null,
       recalibrate: options.recalibrate ?? false,
       log: (text) => sink.log?.('info', text),
@@ -222,7 +223,7 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
   let lastStep = 0;
   let restoreRandom = (): void => undefined;
   try {
-    const report = await chooseBackend(options, demo.id, config, trainer, sink);
+    const report = await chooseBackend(options, demo, config, trainer, sink);
     // Seeded after any calibration, so a run draws the same numbers whether or not it measured.
     restoreRandom = seedMathRandom(options.seed);
     update({ backend: report });
