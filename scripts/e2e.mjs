@@ -159,7 +159,20 @@ async function pick(page, label, { timeoutMs = 15000 } = {}) {
     const shown = await rows.allTextContents().catch(() => []);
     throw new Error(`${e.message}; items shown: ${JSON.stringify(shown.slice(0, 12))}`);
   });
-  await row.click();
+  await clickRow(row);
+}
+
+/**
+ * Clicks a quick-pick row. The list can keep re-laying out while the workbench is busy (a
+ * panel still drawing, the extension host answering), and Playwright then waits for a "stable"
+ * box that never comes; the row is already the right one, so click it without that check.
+ */
+async function clickRow(row) {
+  try {
+    await row.click({ timeout: 5000 });
+  } catch {
+    await row.click({ force: true, timeout: 10000 });
+  }
 }
 
 async function runCommand(page, title) {
@@ -197,11 +210,9 @@ async function runQuickDemo(page, paper, expectOutput) {
     what: 'the demo or preset quick pick',
   });
   if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
-    await page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ visible: true })
-      .first()
-      .click();
+    await clickRow(
+      page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true }).first(),
+    );
   }
   await pick(page, 'quick');
   const frame = webview(page);
