@@ -200,7 +200,7 @@ function validate(config: DemoConfig): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Plots: per corpus, MRR@10 and Recall@k per sampler with BM25 as a flat reference, the gradient
-// norm per sampler; across corpora, the index refreshes.
+// norm per sampler, the rank of the sampled negatives; across corpora, the index refreshes.
 
 function corpusPlots(corpus: CorpusId): PlotSpec[] {
   const label = CORPUS_LABELS[corpus];
@@ -232,6 +232,14 @@ function corpusPlots(corpus: CorpusId): PlotSpec[] {
       yLabel: '‖∇θ ℓ‖',
       logY: true,
       series: SAMPLERS.map((s) => ({ metric: `grad/${corpus}/${s}`, label: SAMPLER_LABELS[s] })),
+    },
+    {
+      id: `negrank-${corpus}`,
+      title: `How hard the sampled negatives are: ${label}`,
+      xLabel: 'step',
+      yLabel: 'median rank under the current encoder',
+      logY: true,
+      series: SAMPLERS.map((s) => ({ metric: `negRank/${corpus}/${s}`, label: SAMPLER_LABELS[s] })),
     },
     {
       id: `loss-${corpus}`,

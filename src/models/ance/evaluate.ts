@@ -40,10 +40,20 @@ export async function evaluateEncoder(
   shownQueries: number,
   shownK: number,
 ): Promise<Evaluation> {
-  const docs = encodeAll(w, docGrams);
-  const queries = encodeAll(w, queryGrams);
-  const nd = docs.length / w.dim;
-  const scores = await scoreMatrix(queries, docs, w.dim);
+  return evaluateEncoded(encodeAll(w, docGrams), encodeAll(w, queryGrams), w.dim, positives, shownQueries, shownK);
+}
+
+/** The same from encodings already computed (`docs` and `queries` row-major, width `dim`). */
+export async function evaluateEncoded(
+  docs: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  positives: readonly number[],
+  shownQueries: number,
+  shownK: number,
+): Promise<Evaluation> {
+  const nd = docs.length / dim;
+  const scores = await scoreMatrix(queries, docs, dim);
   const ranks = new Int32Array(positives.length);
   const shown: number[][] = [];
   positives.forEach((p, q) => {

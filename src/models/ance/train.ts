@@ -14,6 +14,8 @@
  *   gradTrainingRatio.<c>                     mean ‖∇ℓ‖ of ANCE / of random over the steps after ANCE's first index
  *   gradCheckpointRatio.<c>                   at the final ANCE weights, mean ‖∇ℓ‖ with ANCE negatives / with random
  *                                             negatives over the same training batches
+ *   negRank.<c>.<sampler>                     median rank of the sampler's negatives under its own final
+ *                                             encoder, among all documents but the positive (a probe batch)
  *   throughputRatio                           ANCE steps/s with a refresh in flight / without (both corpora)
  *   docsPerSecond, indexBuildSeconds          mean corpus encoding rate and snapshot-to-ready time of the refreshes
  *   refreshes                                 indices swapped in
@@ -25,10 +27,11 @@ import type { DemoRun, RunContext } from '../types';
 import { Bm25 } from './bm25';
 import { CORPORA, CORPUS_LABELS, loadCorpus, type CorpusId, type RetrievalCorpus } from './data';
 import { CHECKPOINT_BATCHES, SHOWN_QUERIES, stepsFor, type RefreshMode } from './demo';
-import { copyWeights, initEncoder, type EncoderWeights } from './encoder';
-import { evaluateBm25, evaluateEncoder, type Evaluation } from './evaluate';
+import { copyWeights, encodeAll, initEncoder, type EncoderWeights } from './encoder';
+import { evaluateBm25, evaluateEncoded, evaluateEncoder, type Evaluation } from './evaluate';
 import type { NeighbourIndex } from './inferencer';
 import { batchLoss, Gradient } from './loss';
+import { encodeRows, median, negativeRanks } from './negativeRanks';
 import { Adam } from './optim';
 import { BlockingRefresher, startAsyncRefresher, yieldToEvents, type IndexRefresher } from './refresher';
 import { negativesFromList, randomNegatives, SAMPLER_LABELS, SAMPLERS, type SamplerId } from './samplers';
@@ -250,6 +253,23 @@ async function trainOnCorpus(
     }
     return batch;
   };
+  // A fixed probe batch, and its own random stream, for the ranks of sampled negatives: drawing them
+  // must not move the training streams.
+  const probeRng = new Rng((Math.imul(ctx.seed + 1, 0x9e3779b1) + offset) >>> 0);
+  const probe = probeRng.sample(corpus.train.length, Math.min(PROBE_QUERIES, corpus.train.length));
+  const probePositives = probe.map((q) => trainPositives[q] as number);
+  const negativeRank = (l: Learner, docs: Float32Array): number => {
+    const sampler: Learner = { ...l, rng: probeRng };
+    const index = l === ance ? refresher.current : null;
+    const negatives = probe.map((q, i) =>
+      negativesFor(sampler, q, probePositives[i] as number, corpusSize, settings, bm25Lists, index),
+    );
+    const queries = encodeRows(l.weights, trainGrams, probe);
+    // @paper ance ance-negatives
+    return median(negativeRanks(queries, docs, dim, probePositives, negatives));
+  };
+  const negativeRanksAt: Partial<Record<SamplerId, number>> = {};
+
   const candidatesFor = (learner: Learner, batch: readonly number[], index: NeighbourIndex | null): number[][] =>
     batch.map((q) => {
       const positive = trainPositives[q] as number;
@@ -298,11 +318,17 @@ async function trainOnCorpus(
         log.throughput.addBusyTime(performance.now() - t0);
       }
       if (step % settings.evalEvery === 0 || step === steps) {
+        const ranks: Record<string, number> = {};
         for (const l of learners) {
-          const evaluation = await evaluateEncoder(l.weights, docGrams, heldGrams, heldPositives, SHOWN_QUERIES, 5);
+          const docs = encodeAll(l.weights, docGrams);
+          const queries = encodeAll(l.weights, heldGrams);
+          const evaluation = await evaluateEncoded(docs, queries, dim, heldPositives, SHOWN_QUERIES, 5);
           evaluations.set(l.sampler, evaluation);
           report(step, l.sampler, evaluation);
+          negativeRanksAt[l.sampler] = negativeRank(l, docs);
+          ranks[`negRank/${c}/${l.sampler}`] = negativeRanksAt[l.sampler] as number;
         }
+        ctx.metric(step, ranks);
         report(step, 'bm25-ranking', bm25Eval);
       }
       ctx.progress(offset + step);
@@ -337,6 +363,7 @@ async function trainOnCorpus(
   results[`mrrRatio.${c}`] = (results[`mrr.${c}.ance`] as number) / (results[`mrr.${c}.random`] as number);
   results[`gradTrainingRatio.${c}`] = trainingNorms.ance / trainingNorms.random;
   results[`gradCheckpointRatio.${c}`] = checkpoint.ance / checkpoint.random;
+  for (const s of SAMPLERS) results[`negRank.${c}.${s}`] = negativeRanksAt[s] ?? Number.NaN;
 
   log.retrievalRows.push(
     ...['random', 'bm25', 'ance', 'bm25-ranking', 'untrained'].map((name) => [
@@ -352,6 +379,7 @@ async function trainOnCorpus(
       SAMPLER_LABELS[s],
       round(trainingNorms[s]),
       s === 'bm25' ? round(checkpoint.bm25) : s === 'ance' ? round(checkpoint.ance) : round(checkpoint.random),
+      round(negativeRanksAt[s] ?? Number.NaN, 1),
     ]),
   );
   reportTop5(ctx, corpus, evaluations);
@@ -393,6 +421,9 @@ function checkpointNorms(
     ance: sums.ance / CHECKPOINT_BATCHES,
   };
 }
+
+/** Training queries whose sampled negatives are ranked at each evaluation. */
+const PROBE_QUERIES = 64;
 
 function mean(values: readonly number[]): number {
   return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
@@ -474,8 +505,14 @@ function reportTables(ctx: RunContext, settings: Settings, log: RunLog): void {
     kind: 'table',
     id: 'gradients',
     title: 'Gradient norms ‖∇θ ℓ‖',
-    columns: ['corpus', 'negatives', 'mean during training (after ANCE’s first index)', 'at the final ANCE checkpoint'],
+    columns: [
+      'corpus',
+      'negatives',
+      'mean during training (after ANCE’s first index)',
+      'at the final ANCE checkpoint',
+      'median rank of its negatives',
+    ],
     rows: log.gradientRows,
-    note: `The checkpoint column scores the final ANCE weights on ${CHECKPOINT_BATCHES} training batches with each sampler’s negatives.`,
+    note: `The checkpoint column scores the final ANCE weights on ${CHECKPOINT_BATCHES} training batches with each sampler’s negatives. The rank column places each sampler’s negatives for ${PROBE_QUERIES} training queries among all documents but the relevant one, under that sampler’s own final encoder (1 = the most confusable document).`,
   });
 }

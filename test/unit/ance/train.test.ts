@@ -116,6 +116,15 @@ describe('ance: corpora and training run', function () {
     const steps = (name: string): number[] => ctx.points.filter((p) => name in p.values).map((p) => p.step);
     assert.deepEqual(steps('mrr/countries/ance'), [0, 20, 40]);
     assert.equal(steps('grad/countries/random').length, 40);
+    assert.deepEqual(steps('negRank/countries/ance'), [20, 40]);
+    // Ranks of sampled negatives are ranks among the other documents; once ANCE has an index, its
+    // negatives (taken from the top of a recent ranking) rank above the random ones.
+    const size = (await loadCorpus('countries')).docs.length;
+    for (const s of ['random', 'bm25', 'ance']) {
+      const r = results[`negRank.countries.${s}`] ?? Number.NaN;
+      assert.ok(r >= 1 && r <= size - 1, `negRank.countries.${s} = ${r}`);
+    }
+    assert.ok((results['negRank.countries.ance'] as number) < (results['negRank.countries.random'] as number));
     const inUse = ctx.points.filter((p) => 'index/countries' in p.values);
     assert.ok(inUse.length >= 1);
     // The index in use was always built from weights of an earlier (or the same) step, and never goes back.
