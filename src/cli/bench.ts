@@ -19,7 +19,7 @@ import {
   parseBackend,
   UsageError,
 } from './args';
-import { findPaper } from './papers';
+import { findDemo } from './papers';
 import { formatNumber, table } from './format';
 import {
   findPython,
@@ -121,10 +121,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   const [paperId, ...rest] = args.positionals;
   if (paperId === undefined) throw new UsageError('bench: missing <paper> (or "host")');
   if (rest.length > 0) throw new UsageError(`bench: unexpected arguments ${rest.join(' ')}`);
-  const paper = await findPaper(paperId);
-  const demoId = flagString(args, 'demo');
-  const demo = demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
-  if (!demo) throw new UsageError(`--demo: ${paperId} has no demo "${demoId ?? ''}"`);
+  const { paper, demo } = await findDemo(paperId, flagString(args, 'demo'));
   const backendsFlag = flagString(args, 'backends');
   const backends: BackendName[] = backendsFlag
     ? backendsFlag.split(',').map((b) => {

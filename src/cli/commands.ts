@@ -28,7 +28,7 @@ import {
 import { benchCommand, BENCH_HELP } from './bench';
 import { benchHostCommand, BENCH_HOST_HELP } from './benchHost';
 import { claimsTable, formatSeconds, ProgressLine } from './format';
-import { findPaper, loadPapers } from './papers';
+import { findDemo, loadPapers } from './papers';
 
 const HELP = `paper-lab — run the ICLR 2021 paper demos headless
 
@@ -87,13 +87,7 @@ async function runCommand(argv: readonly string[]): Promise<number> {
   const [paperId, ...rest] = args.positionals;
   if (paperId === undefined) throw new UsageError('run: missing <paper> (see paper-lab list)');
   if (rest.length > 0) throw new UsageError(`run: unexpected arguments ${rest.join(' ')}`);
-  const paper = await findPaper(paperId);
-  const demoId = flagString(args, 'demo');
-  const demo = demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
-  if (!demo)
-    throw new UsageError(
-      `--demo: ${paperId} has no demo "${demoId ?? ''}" (demos: ${paper.demos.map((d) => d.id).join(', ')})`,
-    );
+  const { paper, demo } = await findDemo(paperId, flagString(args, 'demo'));
   const preset = flagString(args, 'preset') ?? 'quick';
   if (!demo.presets[preset])
     throw new UsageError(

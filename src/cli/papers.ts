@@ -1,7 +1,7 @@
 /**
  * The catalog as the CLI reads it (descriptors only; no training code).
  */
-import { isPaperId, type PaperDescriptor } from '../shared/catalog';
+import { isPaperId, type DemoDescriptor, type PaperDescriptor } from '../shared/catalog';
 import { UsageError } from './args';
 
 export async function loadPapers(): Promise<readonly PaperDescriptor[]> {
@@ -14,4 +14,18 @@ export async function findPaper(id: string): Promise<PaperDescriptor> {
   const paper = (await loadPapers()).find((p) => p.meta.id === id);
   if (!paper) throw new UsageError(`unknown paper "${id}"`);
   return paper;
+}
+
+/** The paper named `paperId` and its demo `demoId` (the paper's first when not given). */
+export async function findDemo(
+  paperId: string,
+  demoId: string | undefined,
+): Promise<{ readonly paper: PaperDescriptor; readonly demo: DemoDescriptor }> {
+  const paper = await findPaper(paperId);
+  const demo = demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
+  if (!demo)
+    throw new UsageError(
+      `--demo: ${paperId} has no demo "${demoId ?? ''}" (demos: ${paper.demos.map((d) => d.id).join(', ')})`,
+    );
+  return { paper, demo };
 }
