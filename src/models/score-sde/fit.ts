@@ -7,6 +7,7 @@
  * whatever the preview draws; the same seed gives the same model.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { DemoConfig } from '../../shared/catalog';
 import type { Rng } from '../engine/rng';
 import type { RunContext } from '../types';
 import { disposeBatch, dsmBatch, dsmLoss } from './loss';
@@ -34,6 +35,28 @@ export interface FitOptions {
   /** Called every `previewEvery` steps (0: never) with the current EMA parameters. */
   readonly previewEvery: number;
   readonly preview?: (ema: MlpParams, step: number, rng: Rng) => Promise<void>;
+}
+
+/** The score network of a demo config (fields `embedding`, `hidden`, `layers`) on `dims`-dimensional data. */
+export function scoreNetShape(config: DemoConfig, dims: number): MlpShape {
+  return {
+    inputs: dims,
+    embedding: Number(config['embedding']),
+    hidden: Number(config['hidden']),
+    layers: Number(config['layers']),
+    outputs: dims,
+  };
+}
+
+/** Adam as a demo config sets it (fields `lr`, `warmup`, `emaDecay`), over `steps` steps, gradients clipped at norm 1. */
+export function adamSettings(config: DemoConfig, steps: number): AdamSettings {
+  return {
+    lr: Number(config['lr']),
+    warmup: Number(config['warmup']),
+    totalSteps: steps,
+    clip: 1,
+    emaDecay: Number(config['emaDecay']),
+  };
 }
 
 /** Trains one score network; returns its EMA parameters (the caller disposes them) and the steps done. */

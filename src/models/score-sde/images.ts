@@ -34,7 +34,7 @@ import {
   pixelRange,
   toPixels,
 } from './digits';
-import { fitScoreNetwork } from './fit';
+import { adamSettings, fitScoreNetwork, scoreNetShape } from './fit';
 import { fitGaussian, gaussianNll } from './gaussian';
 import { type MlpParams, score, scoreJvp, timeFeatures } from './model';
 import { negativeLogLikelihood, probabilityFlowSample, type ScoreModel } from './ode';
@@ -104,24 +104,11 @@ export async function runDigits(config: DemoConfig, ctx: RunContext): Promise<Ru
   const trainSeed = ctx.rng.seed();
   const evalSeed = ctx.rng.seed();
   const steps = Number(config['steps']);
-  const hp: AdamSettings = {
-    lr: Number(config['lr']),
-    warmup: Number(config['warmup']),
-    totalSteps: steps,
-    clip: 1,
-    emaDecay: Number(config['emaDecay']),
-    emaWarmup: true,
-  };
+  const hp: AdamSettings = { ...adamSettings(config, steps), emaWarmup: true };
   const { params, steps: done } = await fitScoreNetwork(
     {
       sde,
-      shape: {
-        inputs: dims,
-        embedding: setup.embedding,
-        hidden: Number(config['hidden']),
-        layers: Number(config['layers']),
-        outputs: dims,
-      },
+      shape: scoreNetShape(config, dims),
       hp,
       steps,
       batchSize: Number(config['batch']),

@@ -26,7 +26,7 @@ import type { DemoRun, RunContext } from '../types';
 import { classifierLoss, guidedScore, labelTensor } from './conditional';
 import { type Dataset2D, DATASET_LABELS, type Density2D, makeDensity, pooledVariance } from './data';
 import { type FieldPanel, fieldGrid, fieldGroups, timeAtNoiseRatio } from './field';
-import { fitScoreNetwork } from './fit';
+import { adamSettings, fitScoreNetwork, scoreNetShape } from './fit';
 import { runDigits } from './images';
 import { disposeBatch, dsmBatch } from './loss';
 import { initMlp, type MlpParams, score, scoreJvp, timeFeatures } from './model';
@@ -139,16 +139,6 @@ function scoreModel(setup: Setup, sde: Sde, params: MlpParams): ScoreModel {
 // ---------------------------------------------------------------------------------------------
 // Training
 
-function adamSettings(config: DemoConfig, steps: number): AdamSettings {
-  return {
-    lr: Number(config['lr']),
-    warmup: Number(config['warmup']),
-    totalSteps: steps,
-    clip: 1,
-    emaDecay: Number(config['emaDecay']),
-  };
-}
-
 /** Trains one score network by denoising score matching; returns its EMA parameters. */
 async function train(setup: Setup, sde: Sde, rng: Rng): Promise<Trained> {
   const { config, ctx, density } = setup;
@@ -156,13 +146,7 @@ async function train(setup: Setup, sde: Sde, rng: Rng): Promise<Trained> {
   const { params, steps: done } = await fitScoreNetwork(
     {
       sde,
-      shape: {
-        inputs: DIMS,
-        embedding: setup.embedding,
-        hidden: Number(config['hidden']),
-        layers: Number(config['layers']),
-        outputs: DIMS,
-      },
+      shape: scoreNetShape(config, DIMS),
       hp: adamSettings(config, steps),
       steps,
       batchSize: Number(config['batch']),
