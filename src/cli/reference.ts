@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { DemoConfig } from '../shared/catalog';
 
 /** Demos with a PyTorch reference of their training step. */
-export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec'] as const;
+export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec', 'ance'] as const;
 export type ReferencePaper = (typeof REFERENCE_PAPERS)[number];
 
 export function hasReference(paper: string): paper is ReferencePaper {
@@ -31,6 +31,8 @@ export const REFERENCE_STEPS: Readonly<Record<ReferencePaper, { readonly steps: 
   rims: { steps: 12, warmup: 2 },
   'score-sde': { steps: 400, warmup: 50 },
   flyvec: { steps: 40, warmup: 4 },
+  // ANCE evaluates every 40 steps of the quick preset; its index refresh runs in another thread.
+  ance: { steps: 30, warmup: 5 },
 };
 
 /** What `bench/reference/run.py` reads. */
@@ -144,6 +146,20 @@ async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Recor
   };
 }
 
+/** ANCE: the encoder, the batch and the optimiser, on the first corpus the preset trains on. */
+async function anceConfig(config: DemoConfig, dataRoot: string): Promise<Record<string, unknown>> {
+  const [{ CORPORA, CORPUS_FILES }, { stepsFor }] = await Promise.all([
+    import('../models/ance/data'),
+    import('../models/ance/demo'),
+  ]);
+  const corpus = CORPORA.find((c) => stepsFor(config, c) > 0);
+  if (corpus === undefined) throw new Error('reference spec: the ANCE preset trains on no corpus');
+  const out: Record<string, unknown> = { corpus, corpusFile: path.join(dataRoot, CORPUS_FILES[corpus]) };
+  for (const key of ['hashBits', 'dim', 'batchSize', 'negatives', 'temperature', 'learningRate'])
+    out[key] = num(config, key);
+  return out;
+}
+
 /** The spec of one reference run: the values of `config` (a complete demo config) that shape the training step. */
 export async function referenceSpec(
   paper: ReferencePaper,
@@ -163,6 +179,9 @@ export async function referenceSpec(
       break;
     case 'flyvec':
       values = await flyvecConfig(config, options.dataRoot);
+      break;
+    case 'ance':
+      values = await anceConfig(config, options.dataRoot);
       break;
   }
   const { threads, steps, warmup, seed } = options;

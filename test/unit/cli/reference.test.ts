@@ -136,6 +136,18 @@ describe('bench --reference', () => {
       assert.equal(c['vocabularyFile'], path.join('/data/root', 'media/data/flyvec-sotu-vocab.json'));
     });
 
+    it('ANCE: the encoder, batch and optimiser, and the first corpus the preset trains on', async () => {
+      const c = (await referenceSpec('ance', quick('ance'), options)).config;
+      assert.deepEqual(
+        [c['hashBits'], c['dim'], c['batchSize'], c['negatives'], c['temperature'], c['learningRate']],
+        [16, 32, 32, 7, 0.05, 2e-3],
+      );
+      assert.equal(c['corpus'], 'countries');
+      assert.equal(c['corpusFile'], path.join('/data/root', 'media/data/ance-countries.json'));
+      const wordnetOnly = await referenceSpec('ance', { ...quick('ance'), 'steps.countries': 0 }, options);
+      assert.equal(wordnetOnly.config['corpus'], 'wordnet');
+    });
+
     it('a preset missing a value is an error that names it', async () => {
       const config: Record<string, unknown> = { ...quick('score-sde') };
       delete config['hidden'];
