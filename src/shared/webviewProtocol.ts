@@ -39,7 +39,8 @@ export interface CodeLocation {
   readonly shipped: boolean;
 }
 
-export type ClaimView = Omit<ClaimSpec, 'measure'>;
+/** A claim as the panel sees it: no functions; `presets` names the presets it applies to when not all. */
+export type ClaimView = Omit<ClaimSpec, 'measure' | 'appliesTo'> & { readonly presets?: readonly string[] };
 export type QueryView = Omit<QuerySpec, 'answer'>;
 
 export interface DemoView {
@@ -75,7 +76,11 @@ export function toDemoView(demo: DemoDescriptor): DemoView {
     stepLabel: demo.stepLabel,
     plots: demo.plots,
     outputs: demo.outputs,
-    claims: demo.claims.map(({ measure: _measure, ...rest }) => rest),
+    claims: demo.claims.map(({ measure: _measure, appliesTo, ...rest }) =>
+      appliesTo === undefined
+        ? rest
+        : { ...rest, presets: Object.keys(demo.presets).filter((p) => appliesTo(demo.presets[p] ?? {})) },
+    ),
     queries: (demo.queries ?? []).map(({ answer: _answer, ...rest }) => rest),
   };
 }

@@ -372,7 +372,10 @@ class PaperPanel {
     this.shownRun = record;
     this.showEmpty(demo);
     this.resultsTitle.textContent = `${live ? 'Live run' : 'Run'} ${record.runId} · preset ${record.preset} · seed ${record.seed}`;
-    this.claims.showPending(demo.claims, live ? 'Measured when the run ends.' : 'This run has no summary.');
+    this.claims.showPending(
+      demo.claims.filter((c) => c.presets === undefined || c.presets.includes(record.preset)),
+      live ? 'Measured when the run ends.' : 'This run has no summary.',
+    );
     this.progressBar.hidden = !live;
     this.runs.mark(record.runId, this.liveRunId);
     this.saveState({ shownRun: record.runId });

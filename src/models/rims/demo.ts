@@ -8,6 +8,10 @@ import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } fro
 /** Runs at least this long are held to the paper-preset claim. */
 export const PAPER_STEPS = 2000;
 
+/** What the paper preset measured here, beside the paper's near-perfect copying. */
+const PAPER_CAVEAT =
+  "The paper's RIMs copy almost perfectly at 4× the training length after far longer training than this demo runs. The paper preset has not been measured yet.";
+
 const fields: readonly FieldSpec[] = [
   {
     key: 'trainDormant',
@@ -181,6 +185,9 @@ const read = (key: string) => (results: RunResults) => {
   return v === undefined || Number.isNaN(v) ? null : v;
 };
 
+/** Runs this long are held to the paper preset's accuracy target instead of the quick one. */
+const isLongRun = (config: DemoConfig): boolean => Number(config['steps']) >= PAPER_STEPS;
+
 const claims: ClaimSpec[] = [
   thresholdClaim({
     id: 'rim-long-accuracy',
@@ -190,7 +197,19 @@ const claims: ClaimSpec[] = [
     value: 0.2,
     target: '≥ 0.20',
     unit: 'accuracy',
-    caveat: `The paper's RIMs copy almost perfectly at 4× the training length after far longer training than this demo runs. This demo's target for the paper preset (${PAPER_STEPS} steps or more, trained at T = 50, tested at T = 200) is ≥ 0.35; that longer run has not been measured yet.`,
+    appliesTo: (config) => !isLongRun(config),
+    caveat: `The paper's RIMs copy almost perfectly at 4× the training length after far longer training than this demo runs; the paper preset (${PAPER_STEPS} steps or more) is held to ≥ 0.35.`,
+  }),
+  thresholdClaim({
+    id: 'rim-long-accuracy-paper',
+    text: `RIM per-symbol accuracy on the copy positions at 4× the training dormant length after ${PAPER_STEPS} steps or more (T = 200 after training at T = 50 in the paper preset)`,
+    key: 'acc.rim.test',
+    comparison: '>=',
+    value: 0.35,
+    target: '≥ 0.35',
+    unit: 'accuracy',
+    appliesTo: isLongRun,
+    caveat: PAPER_CAVEAT,
   }),
   {
     id: 'rim-beats-lstm',
