@@ -5,7 +5,7 @@ Usage:
     python3 bench/reference/run.py < spec.json
 
 The spec (built by src/cli/reference.ts from the demo's preset) is
-    {"paper": "fedopt" | "rims" | "score-sde" | "flyvec",
+    {"paper": "fedopt" | "rims" | "score-sde" | "flyvec" | "genre",
      "config": {...the values that shape the training step...},
      "threads": N, "steps": S, "warmup": W, "seed": 0}
 
@@ -34,6 +34,7 @@ PAPERS = {
     "rims": "rims",
     "score-sde": "score_sde",
     "flyvec": "flyvec",
+    "genre": "genre",
 }
 
 

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { DemoConfig } from '../shared/catalog';
 
 /** Demos with a PyTorch reference of their training step. */
-export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec'] as const;
+export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec', 'genre'] as const;
 export type ReferencePaper = (typeof REFERENCE_PAPERS)[number];
 
 export function hasReference(paper: string): paper is ReferencePaper {
@@ -31,6 +31,7 @@ export const REFERENCE_STEPS: Readonly<Record<ReferencePaper, { readonly steps: 
   rims: { steps: 12, warmup: 2 },
   'score-sde': { steps: 400, warmup: 50 },
   flyvec: { steps: 40, warmup: 4 },
+  genre: { steps: 40, warmup: 4 },
 };
 
 /** What `bench/reference/run.py` reads. */
@@ -144,6 +145,34 @@ async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Recor
   };
 }
 
+/**
+ * GENRE: the model sizes, batch and learning rate, and the demo's own contexts: the data set built
+ * from the knowledge base under the data root (vocabulary, name token ids, training and held-out
+ * pairs) is written to a JSON file in the temporary folder, whose path the reference reads.
+ */
+async function genreConfig(config: DemoConfig, dataRoot: string): Promise<Record<string, unknown>> {
+  const [{ KB_FILE, decodeKnowledgeBase }, { buildDataset }, os] = await Promise.all([
+    import('../models/genre/knowledgeBase'),
+    import('../models/genre/contexts'),
+    import('node:os'),
+  ]);
+  const data = buildDataset(decodeKnowledgeBase(fs.readFileSync(path.join(dataRoot, KB_FILE))));
+  const pairs = (examples: typeof data.train) =>
+    examples.map((e) => ({ source: e.source, target: e.target, entity: e.entity, ambiguous: e.ambiguous }));
+  const dataFile = path.join(os.tmpdir(), 'paper-lab-genre-reference.json');
+  fs.writeFileSync(
+    dataFile,
+    JSON.stringify({ words: data.words, names: data.names, train: pairs(data.train), test: pairs(data.test) }),
+  );
+  return {
+    embedding: num(config, 'embedding'),
+    hidden: num(config, 'hidden'),
+    batchSize: num(config, 'batchSize'),
+    learningRate: num(config, 'learningRate'),
+    dataFile,
+  };
+}
+
 /** The spec of one reference run: the values of `config` (a complete demo config) that shape the training step. */
 export async function referenceSpec(
   paper: ReferencePaper,
@@ -163,6 +192,9 @@ export async function referenceSpec(
       break;
     case 'flyvec':
       values = await flyvecConfig(config, options.dataRoot);
+      break;
+    case 'genre':
+      values = await genreConfig(config, options.dataRoot);
       break;
   }
   const { threads, steps, warmup, seed } = options;
