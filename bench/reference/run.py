@@ -5,7 +5,7 @@ Usage:
     python3 bench/reference/run.py < spec.json
 
 The spec (built by src/cli/reference.ts from the demo's preset) is
-    {"paper": "fedopt" | "rims" | "score-sde" | "flyvec" | "ance",
+    {"paper": "fedopt" | "rims" | "score-sde" | "flyvec" | "ance" | "genre",
      "config": {...the values that shape the training step...},
      "threads": N, "steps": S, "warmup": W, "seed": 0}
 
@@ -35,6 +35,7 @@ PAPERS = {
     "score-sde": "score_sde",
     "flyvec": "flyvec",
     "ance": "ance",
+    "genre": "genre",
 }
 
 

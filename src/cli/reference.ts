@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { DemoConfig } from '../shared/catalog';
 
 /** Demos with a PyTorch reference of their training step. */
-export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec', 'ance'] as const;
+export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec', 'ance', 'genre'] as const;
 export type ReferencePaper = (typeof REFERENCE_PAPERS)[number];
 
 export function hasReference(paper: string): paper is ReferencePaper {
@@ -33,6 +33,7 @@ export const REFERENCE_STEPS: Readonly<Record<ReferencePaper, { readonly steps: 
   flyvec: { steps: 40, warmup: 4 },
   // ANCE evaluates every 40 steps of the quick preset; its index refresh runs in another thread.
   ance: { steps: 30, warmup: 5 },
+  genre: { steps: 40, warmup: 4 },
 };
 
 /** What `bench/reference/run.py` reads. */
@@ -160,6 +161,34 @@ async function anceConfig(config: DemoConfig, dataRoot: string): Promise<Record<
   return out;
 }
 
+/**
+ * GENRE: the model sizes, batch and learning rate, and the demo's own contexts: the data set built
+ * from the knowledge base under the data root (vocabulary, name token ids, training and held-out
+ * pairs) is written to a JSON file in the temporary folder, whose path the reference reads.
+ */
+async function genreConfig(config: DemoConfig, dataRoot: string): Promise<Record<string, unknown>> {
+  const [{ KB_FILE, decodeKnowledgeBase }, { buildDataset }, os] = await Promise.all([
+    import('../models/genre/knowledgeBase'),
+    import('../models/genre/contexts'),
+    import('node:os'),
+  ]);
+  const data = buildDataset(decodeKnowledgeBase(fs.readFileSync(path.join(dataRoot, KB_FILE))));
+  const pairs = (examples: typeof data.train) =>
+    examples.map((e) => ({ source: e.source, target: e.target, entity: e.entity, ambiguous: e.ambiguous }));
+  const dataFile = path.join(os.tmpdir(), 'paper-lab-genre-reference.json');
+  fs.writeFileSync(
+    dataFile,
+    JSON.stringify({ words: data.words, names: data.names, train: pairs(data.train), test: pairs(data.test) }),
+  );
+  return {
+    embedding: num(config, 'embedding'),
+    hidden: num(config, 'hidden'),
+    batchSize: num(config, 'batchSize'),
+    learningRate: num(config, 'learningRate'),
+    dataFile,
+  };
+}
+
 /** The spec of one reference run: the values of `config` (a complete demo config) that shape the training step. */
 export async function referenceSpec(
   paper: ReferencePaper,
@@ -182,6 +211,9 @@ export async function referenceSpec(
       break;
     case 'ance':
       values = await anceConfig(config, options.dataRoot);
+      break;
+    case 'genre':
+      values = await genreConfig(config, options.dataRoot);
       break;
   }
   const { threads, steps, warmup, seed } = options;

@@ -127,7 +127,10 @@ function* beamSearchSteps(options: BeamSearchOptions): Generator<ScoreRequest, B
         const allowed = allowedNextTokens ? allowedNextTokens(parent.tokens) : everyToken;
         // @paper genre beam-step
         for (const v of allowed) {
-          pushTopK(top, { parent, token: v, logProb: parent.logProb + (logProbs[offset + v] as number) }, 2 * beamSize);
+          const logProb = parent.logProb + (logProbs[offset + v] as number);
+          // Most tokens cannot enter a full list: skip them before building a candidate.
+          if (top.length === 2 * beamSize && (top[top.length - 1] as Candidate).logProb >= logProb) continue;
+          pushTopK(top, { parent, token: v, logProb }, 2 * beamSize);
         }
       }
       const done = finished[e] as Beam[];

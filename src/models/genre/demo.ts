@@ -214,7 +214,7 @@ export const constrainedBeamDemo: DemoDescriptor = {
       'constrainedAccuracy',
       'accuracy',
       (v) => v >= 0.5,
-      'Not reproduced at the quick budget: after 400 steps seeds 0, 1 and 2 measured 0.38, 0.12 and 0.31 (free decoding 0.32, 0.11 and 0.24), below the 0.58–0.59 that a PyTorch calibration run of the same setup reached at 400 steps. At 400 steps training is in its steepest phase (held-out exact match rises from near 0 at step 200), so the result swings widely with the seed; the paper preset (1,200 steps) has not been measured yet.',
+      'Not reproduced: after 400 steps seeds 0, 1 and 2 measured 0.38, 0.12 and 0.31 (free decoding 0.32, 0.11 and 0.24), and the paper preset (1,200 steps) 0.42 at seed 0 (free 0.37), below the 0.58–0.59 that a PyTorch calibration run reached at 400 steps. A PyTorch implementation of this model and training step (bench/reference/genre.py) gives the same losses from the same weights and reaches 0.14 on these contexts after 400 steps (seed 0), so the gap lies in the contexts, not in the training: at 400 steps 98% of the training contexts are answered correctly, while on the held-out templates most errors name an entity of the wrong type (for a capital, most often its country). Capitals and state capitals are found in 0–20% of their held-out contexts, countries and states in 14–96%, depending on the template.',
     ),
     claim(
       'constrained-ge-free',

@@ -133,12 +133,20 @@ export interface Scores {
   readonly unambiguousAccuracy: number;
 }
 
+/** Lower-cased names of each knowledge base (detokenised beams are lower case), built once. */
+const lowerCaseNames = new WeakMap<KnowledgeBase, ReadonlyMap<string, number>>();
+
 /** The entity a decoded beam names, by its detokenised string looked up in the knowledge base; −1 if none. */
 export function entityOfBeam(kb: KnowledgeBase, data: Dataset, beam: Beam | undefined): number {
   if (!beam || !beam.finished) return -1;
-  const name = detokenize(data.words, beam.tokens);
-  for (const [known, index] of kb.byName) if (known.toLowerCase() === name) return index;
-  return -1;
+  let names = lowerCaseNames.get(kb);
+  if (!names) {
+    const map = new Map<string, number>();
+    // The first entity wins a lower-case clash, as the scan in name order did.
+    for (const [known, index] of kb.byName) if (!map.has(known.toLowerCase())) map.set(known.toLowerCase(), index);
+    lowerCaseNames.set(kb, (names = map));
+  }
+  return names.get(detokenize(data.words, beam.tokens)) ?? -1;
 }
 
 export function score(
