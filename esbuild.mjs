@@ -1,9 +1,10 @@
-// One build script, four entry points (and a second worker for the ANCE demo's index refresh):
+// One build script, four entry points (and secondary workers: the ANCE demo's index refresh, DrQ's learners):
 //   dist/extension.js  extension host (cjs, node; vscode external; no TensorFlow.js inside)
 //   dist/worker.js     training worker (cjs, node; TensorFlow.js inside; native backends external)
 //   dist/webview.js    paper panel (iife, browser)
 //   dist/cli.js        the `paper-lab` command (cjs, node)
 //   dist/ance-refresh.js  ANCE index refresh worker (cjs, node; no TensorFlow.js)
+//   dist/drq-learners.js  DrQ learner worker (cjs, node; TensorFlow.js inside; native backends external)
 // plus the extension-host test suite (out/e2e-suite.js) with --tests.
 // Usage: node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
@@ -74,6 +75,16 @@ const builds = [
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+  },
+  {
+    // A DrQ learner worker, started by the training code (dist/worker.js or dist/cli.js) beside itself.
+    ...common,
+    entryPoints: { 'drq-learners': 'src/models/drq/learnerWorker.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: optionalBackends,
   },
   {
     ...common,

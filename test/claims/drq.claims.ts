@@ -1,8 +1,10 @@
 /**
  * DrQ claims on the `claim` preset: three seeds each of pixel SAC without augmentation and of
- * DrQ (K = M = 2), trained in lockstep in one run, as `paper-lab run drq --preset claim --check`
- * does. Long: one seed of both agents over 3,000 agent steps took 460 s of CPU on wasm (about
- * 0.18 s per pair of gradient updates), so the preset needs roughly 30 minutes of one core. Run with
+ * DrQ (K = M = 2), as `paper-lab run drq --preset claim --check` does: the six learners in two
+ * learner worker threads (started from the TypeScript sources under tsx), each training its share
+ * in lockstep. Long: at run seeds 0 and 1 the busier worker used about 870 s of CPU on wasm (the
+ * whole process 1,737 and 1,684 s), so about 15 minutes of each of two cores (the CPU time printed
+ * is the whole process's, both workers included). Run with
  * `npx mocha --no-config -n import=tsx -t 7200000 test/claims/drq.claims.ts`.
  */
 import { strict as assert } from 'node:assert';

@@ -14,7 +14,11 @@ export const drq: PaperDescriptor = {
     'src/models/drq/conv.ts',
     'src/models/drq/env.ts',
     'src/models/drq/replay.ts',
+    'src/models/drq/learner.ts',
+    'src/models/drq/shard.ts',
     'src/models/drq/train.ts',
+    'src/models/drq/pool.ts',
+    'src/models/drq/learnerWorker.ts',
     'src/models/drq/demo.ts',
   ],
 };
