@@ -14,6 +14,11 @@ export interface RunContext {
   /** Seeded random numbers: every random choice in a run comes from here (or from seeds drawn from it). */
   readonly rng: Rng;
   readonly backend: BackendName;
+  /**
+   * Extra folders the backend's optional packages resolve from (e.g. an installed tfjs-node), for
+   * training code that starts workers of its own on the same backend.
+   */
+  readonly modulePaths: readonly string[];
   /** Records metric values at a step (e.g. `{ 'acc/fedyogi': 0.91 }`); streamed to plots, appended to metrics.jsonl. */
   metric(step: number, values: Readonly<Record<string, number>>): void;
   /** Records an output (table, bars, heatmap, …); a later output with the same id replaces it. */

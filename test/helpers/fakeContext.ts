@@ -22,6 +22,7 @@ export function recordingContext(seed: number, backend: BackendName = 'cpu'): Re
     seed,
     rng: new Rng(seed),
     backend,
+    modulePaths: [],
     points: [],
     outputs: new Map(),
     logs: [],

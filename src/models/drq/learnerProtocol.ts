@@ -12,6 +12,8 @@ import type { LearnerStats, ShardCounters, ShardRoles } from './shard';
 export interface StartShard {
   readonly type: 'start';
   readonly backend: BackendName;
+  /** Where the backend's optional packages resolve from (the run's module paths). */
+  readonly modulePaths: readonly string[];
   readonly settings: Settings;
   readonly learners: readonly LearnerSpec[];
   readonly roles: ShardRoles;
@@ -39,6 +41,8 @@ export function isStartShard(value: unknown): value is StartShard {
     isRecord(value) &&
     value['type'] === 'start' &&
     typeof value['backend'] === 'string' &&
+    Array.isArray(value['modulePaths']) &&
+    value['modulePaths'].every((p) => typeof p === 'string') &&
     isRecord(value['settings']) &&
     Array.isArray(value['learners']) &&
     isRecord(value['roles'])

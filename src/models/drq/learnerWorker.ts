@@ -12,7 +12,7 @@ import { type FromLearnerWorker, isStartShard, type StartShard } from './learner
 import { trainShard } from './shard';
 
 async function train(message: StartShard, post: (m: FromLearnerWorker) => void): Promise<void> {
-  await selectBackend(message.backend);
+  await selectBackend(message.backend, { modulePaths: message.modulePaths });
   const s = message.settings;
   const learners = message.learners.map((spec) => makeLearner(spec, s));
   try {

@@ -120,7 +120,7 @@ export class LearnerPool {
 
   /** Starts one worker per shard and sends each its shard. */
   static async start(
-    backend: BackendName,
+    backend: { readonly name: BackendName; readonly modulePaths: readonly string[] },
     s: Settings,
     shards: readonly (readonly LearnerSpec[])[],
     roles: ShardRoles,
@@ -141,7 +141,14 @@ export class LearnerPool {
         stripId: roles.stripId !== null && ids.has(roles.stripId) ? roles.stripId : null,
         rolloutId: roles.rolloutId !== null && ids.has(roles.rolloutId) ? roles.rolloutId : null,
       };
-      const start: StartShard = { type: 'start', backend, settings: s, learners, roles: mine };
+      const start: StartShard = {
+        type: 'start',
+        backend: backend.name,
+        modulePaths: backend.modulePaths,
+        settings: s,
+        learners,
+        roles: mine,
+      };
       ports[w]?.postMessage(start);
     });
     return pool;

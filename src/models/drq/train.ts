@@ -196,13 +196,19 @@ async function trainInWorkers(
         .join('; '),
   );
   const latest: (ShardCounters | null)[] = shards.map(() => null);
-  const pool = await LearnerPool.start(ctx.backend, s, shards, roles, (w, message) => {
-    if (message.type === 'evaluated') record.evaluated(message.step, message.returns);
-    else if (message.type === 'trained') {
-      latest[w] = message.counters;
-      record.trained(w, message.step, message.stats, message.counters);
-    } else if (message.type === 'output') ctx.output(message.output);
-  });
+  const pool = await LearnerPool.start(
+    { name: ctx.backend, modulePaths: ctx.modulePaths },
+    s,
+    shards,
+    roles,
+    (w, message) => {
+      if (message.type === 'evaluated') record.evaluated(message.step, message.returns);
+      else if (message.type === 'trained') {
+        latest[w] = message.counters;
+        record.trained(w, message.step, message.stats, message.counters);
+      } else if (message.type === 'output') ctx.output(message.output);
+    },
+  );
   let reported = 0;
   try {
     while (!pool.allDone && !ctx.aborted) {

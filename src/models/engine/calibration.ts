@@ -138,6 +138,8 @@ function isCachedCalibration(value: unknown): value is CachedCalibration {
 
 export interface MeasureOptions {
   readonly seed: number;
+  /** Passed on to the trainer's context (see `RunContext.modulePaths`). */
+  readonly modulePaths?: readonly string[];
   /** Steps before the timing starts (default 1): the warm-up, plus any steps unlike training ones. */
   readonly warmupSteps?: number;
   readonly steps?: number;
@@ -176,6 +178,7 @@ export async function measureThroughput(
     seed: options.seed,
     rng: new Rng(options.seed),
     backend,
+    modulePaths: options.modulePaths ?? [],
     metric: () => undefined,
     output: () => undefined,
     log: () => undefined,
@@ -265,7 +268,11 @@ export async function selectFastestBackend(options: MeasuredSelectionOptions): P
     for (const name of started) {
       await activate(name);
       measured.push(
-        await measureThroughput(options.trainer, options.config, name, { seed: options.seed, ...options.measure }),
+        await measureThroughput(options.trainer, options.config, name, {
+          seed: options.seed,
+          ...(options.modulePaths !== undefined ? { modulePaths: options.modulePaths } : {}),
+          ...options.measure,
+        }),
       );
     }
     measurements = measured;

@@ -115,6 +115,7 @@ export function makeTicker(everyMs = 4, clock: Clock = defaultClock): () => Prom
 export interface ContextOptions {
   readonly seed: number;
   readonly backend: BackendName;
+  readonly modulePaths?: readonly string[];
   readonly totalSteps: number;
   readonly sink: RunSink;
   readonly recorder: RunRecorder | null;
@@ -148,6 +149,7 @@ export function createContext(options: ContextOptions): EngineContext {
     seed: options.seed,
     rng: new Rng(options.seed),
     backend: options.backend,
+    modulePaths: options.modulePaths ?? [],
     metric(step, values) {
       const clean: Record<string, number> = {};
       for (const [k, v] of Object.entries(values)) if (typeof v === 'number') clean[k] = v;

@@ -231,6 +231,7 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     const ctx = createContext({
       seed: options.seed,
       backend: report.chosen,
+      modulePaths: options.modulePaths ?? [],
       totalSteps: demo.totalSteps(config),
       sink,
       recorder,

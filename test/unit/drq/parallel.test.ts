@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DemoConfig } from '../../../src/shared/catalog';
 import { pixelSacDemo } from '../../../src/models/drq/demo';
 import { learnerSpecs, type SeedStreams, settings } from '../../../src/models/drq/learner';
-import type { StartShard } from '../../../src/models/drq/learnerProtocol';
+import { isStartShard, type StartShard } from '../../../src/models/drq/learnerProtocol';
 import {
   assignShards,
   learnerCost,
@@ -158,7 +158,7 @@ describe('drq learner pool', () => {
     const ports: FakePort[] = [];
     const heard: number[] = [];
     const pool = await LearnerPool.start(
-      'wasm',
+      { name: 'wasm', modulePaths: ['/opt/backends'] },
       s,
       assignShards(specs, 2),
       { stripId: 0, rolloutId: 1 },
@@ -182,6 +182,9 @@ describe('drq learner pool', () => {
     const holds = (m: StartShard, id: number): boolean => m.learners.some((l) => l.id === id);
     for (const m of sent) {
       assert.equal(m.backend, 'wasm');
+      assert.deepEqual(m.modulePaths, ['/opt/backends']);
+      assert.equal(isStartShard(m), true);
+      assert.equal(isStartShard({ ...m, modulePaths: undefined }), false);
       assert.equal(m.roles.stripId, holds(m, 0) ? 0 : null);
       assert.equal(m.roles.rolloutId, holds(m, 1) ? 1 : null);
     }

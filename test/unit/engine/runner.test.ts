@@ -54,6 +54,18 @@ describe('runner', function () {
     assert.equal(typeof data.record.trainSeconds, 'number');
   });
 
+  it("hands the run's module paths to the trainer, for workers it starts on the same backend", async () => {
+    let seen: readonly string[] | undefined;
+    const trainer: DemoRun = async (config, ctx) => {
+      seen = ctx.modulePaths;
+      return countingTrainer(config, ctx);
+    };
+    await runDemo(options(trainer, { config: { steps: 2 }, runDir: null, modulePaths: ['/opt/backends'] }));
+    assert.deepEqual(seen, ['/opt/backends']);
+    await runDemo(options(trainer, { config: { steps: 2 }, runDir: null }));
+    assert.deepEqual(seen, []);
+  });
+
   it('rejects an invalid config before the trainer is called or anything is written', async () => {
     const o = options(countingTrainer, { config: { steps: 0.5, mode: 'c', typo: 1 } });
     await assert.rejects(runDemo(o), (e: unknown) => {
