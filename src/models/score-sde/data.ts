@@ -171,3 +171,14 @@ export function pooledVariance(points: Float32Array): number {
   const mean = sum / points.length;
   return sq / points.length - mean * mean;
 }
+
+/** Mean and standard error of the mean. */
+export function meanSe(values: ArrayLike<number>): { mean: number; se: number } {
+  const n = values.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i] as number;
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += ((values[i] as number) - mean) ** 2;
+  return { mean, se: Math.sqrt(sq / Math.max(1, n - 1) / n) };
+}

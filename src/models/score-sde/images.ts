@@ -23,7 +23,7 @@ import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { ImagesOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
 import type { RunContext } from '../types';
-import { pooledVariance } from './data';
+import { meanSe, pooledVariance } from './data';
 import {
   bitsPerDim,
   type Digits,
@@ -191,16 +191,6 @@ async function preview(setup: ImageSetup, ema: MlpParams, step: number, rng: Rng
       ],
     ),
   );
-}
-
-function meanSe(values: ArrayLike<number>): { mean: number; se: number } {
-  const n = values.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i] as number;
-  const mean = sum / n;
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += ((values[i] as number) - mean) ** 2;
-  return { mean, se: Math.sqrt(sq / Math.max(1, n - 1) / n) };
 }
 
 async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise<Record<string, number>> {

@@ -24,7 +24,7 @@ import type { ScatterOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
 import type { DemoRun, RunContext } from '../types';
 import { classifierLoss, guidedScore, labelTensor } from './conditional';
-import { type Dataset2D, DATASET_LABELS, type Density2D, makeDensity, pooledVariance } from './data';
+import { type Dataset2D, DATASET_LABELS, type Density2D, makeDensity, meanSe, pooledVariance } from './data';
 import { type FieldPanel, fieldGrid, fieldGroups, timeAtNoiseRatio } from './field';
 import { adamSettings, fitScoreNetwork, scoreNetShape } from './fit';
 import { runDigits } from './images';
@@ -218,17 +218,6 @@ async function preview(setup: Setup, sde: Sde, ema: MlpParams, step: number, rng
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
-
-/** Mean and standard error. */
-function meanSe(values: ArrayLike<number>): { mean: number; se: number } {
-  const n = values.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i] as number;
-  const mean = sum / n;
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += ((values[i] as number) - mean) ** 2;
-  return { mean, se: Math.sqrt(sq / Math.max(1, n - 1) / n) };
-}
 
 function trueLogDensities(density: Density2D, points: Float32Array): Float64Array {
   return Float64Array.from({ length: points.length / 2 }, (_, i) =>
