@@ -1,7 +1,23 @@
-/** Helpers for the DrQ tests: backend selection through the engine and a tolerance comparison. */
+/** Helpers for the DrQ tests: a tiny config, backend selection through the engine and a tolerance comparison. */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
+import { pixelSacDemo } from '../../../src/models/drq/demo';
 import { selectBackend } from '../../../src/models/engine/backends';
+import type { DemoConfig } from '../../../src/shared/catalog';
+
+/** A tiny configuration: every code path of the run, in seconds. */
+export const TINY: DemoConfig = {
+  ...pixelSacDemo.presets['quick'],
+  seeds: 2,
+  steps: 30,
+  seedSteps: 16,
+  batch: 8,
+  evalEvery: 10,
+  evalEpisodes: 2,
+  filters: 4,
+  featureDim: 8,
+  hidden: 16,
+};
 
 /** Selects a backend the way the engine does (wasm with its kernel fixes installed). */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {

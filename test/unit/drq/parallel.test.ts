@@ -14,22 +14,10 @@ import {
 } from '../../../src/models/drq/pool';
 import { runDrq } from '../../../src/models/drq/train';
 import { recordingContext } from '../../helpers/fakeContext';
-import { useBackend } from './helpers';
+import { TINY, useBackend } from './helpers';
 
-/** A tiny configuration: two seeds of two agents, a few updates each. */
-const tiny: DemoConfig = {
-  ...pixelSacDemo.presets['quick'],
-  'agents.rad': false,
-  seeds: 2,
-  steps: 30,
-  seedSteps: 16,
-  batch: 8,
-  evalEvery: 10,
-  evalEpisodes: 2,
-  filters: 4,
-  featureDim: 8,
-  hidden: 16,
-};
+/** Two seeds of two agents, a few updates each. */
+const tiny: DemoConfig = { ...TINY, 'agents.rad': false };
 
 const streams = (n: number): SeedStreams[] =>
   Array.from({ length: n }, (_, i) => ({ init: i, env: i, explore: i, sampling: i, augment: i, noise: i, eval: i }));

@@ -1,25 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig } from '../../../src/shared/catalog';
 import { validateConfig } from '../../../src/shared/config';
 import { pixelSacDemo } from '../../../src/models/drq/demo';
 import { runDrq } from '../../../src/models/drq/train';
 import { recordingContext } from '../../helpers/fakeContext';
-import { useBackend } from './helpers';
-
-/** A tiny configuration: every code path of the run, in seconds. */
-const tiny: DemoConfig = {
-  ...pixelSacDemo.presets['quick'],
-  seeds: 2,
-  steps: 30,
-  seedSteps: 16,
-  batch: 8,
-  evalEvery: 10,
-  evalEpisodes: 2,
-  filters: 4,
-  featureDim: 8,
-  hidden: 16,
-};
+import { TINY as tiny, useBackend } from './helpers';
 
 describe('drq training run', function () {
   this.timeout(600000);
