@@ -11,6 +11,29 @@ const VOCABULARY = 7; // 0 pad, 1 BOS, 2 EOS, 3..6 name tokens
  * A hand-specified model: p(v | prefix) is a fixed random distribution per prefix (drawn from a
  * seeded generator keyed on the prefix), the same for every example. The scorer tracks each row's prefix.
  */
+/**
+ * A beam-search scorer over a toy model given as log p(v | prefix): it follows each row's prefix
+ * from the parents and tokens the search hands it (the first call starts from [BOS]).
+ */
+function prefixScorer(vocabulary: number, logProb: (prefix: readonly number[], v: number) => number): NextTokenScorer {
+  let prefixes: number[][] = [];
+  let first = true;
+  return (parents, tokens) => {
+    const next = Array.from(parents, (p, r) => {
+      const base = first ? [] : (prefixes[p] as number[]);
+      const t = tokens[r] as number;
+      return t === BOS ? [...base] : [...base, t];
+    });
+    first = false;
+    prefixes = next;
+    const out = new Float32Array(next.length * vocabulary);
+    next.forEach((prefix, r) => {
+      for (let v = 0; v < vocabulary; v++) out[r * vocabulary + v] = logProb(prefix, v);
+    });
+    return Promise.resolve(out);
+  };
+}
+
 function toyModel(seed: number): {
   scorer: () => NextTokenScorer;
   logProb: (prefix: readonly number[], v: number) => number;
@@ -31,24 +54,7 @@ function toyModel(seed: number): {
     return d;
   };
   const logProb = (prefix: readonly number[], v: number) => Math.log(dist(prefix)[v] as number);
-  const scorer = (): NextTokenScorer => {
-    let prefixes: number[][] = [];
-    let first = true;
-    return (parents, tokens) => {
-      const next = Array.from(parents, (p, r) => {
-        const base = first ? [] : (prefixes[p] as number[]);
-        const t = tokens[r] as number;
-        return t === BOS ? [...base] : [...base, t];
-      });
-      first = false;
-      prefixes = next;
-      const out = new Float32Array(next.length * VOCABULARY);
-      next.forEach((prefix, r) => {
-        for (let v = 0; v < VOCABULARY; v++) out[r * VOCABULARY + v] = logProb(prefix, v);
-      });
-      return Promise.resolve(out);
-    };
-  };
+  const scorer = (): NextTokenScorer => prefixScorer(VOCABULARY, logProb);
   return { scorer, logProb };
 }
 
@@ -189,24 +195,7 @@ describe('genre beam search termination', () => {
     const p = table[prefix.join(' ')]?.[v] ?? 0;
     return p > 0 ? Math.log(p) : -1e9;
   };
-  const scorer = (): NextTokenScorer => {
-    let prefixes: number[][] = [];
-    let first = true;
-    return (parents, tokens) => {
-      const next = Array.from(parents, (p, r) => {
-        const base = first ? [] : (prefixes[p] as number[]);
-        const t = tokens[r] as number;
-        return t === BOS ? [...base] : [...base, t];
-      });
-      first = false;
-      prefixes = next;
-      const out = new Float32Array(next.length * vocabulary);
-      next.forEach((prefix, r) => {
-        for (let v = 0; v < vocabulary; v++) out[r * vocabulary + v] = logProb(prefix, v);
-      });
-      return Promise.resolve(out);
-    };
-  };
+  const scorer = (): NextTokenScorer => prefixScorer(vocabulary, logProb);
 
   const search = async (beamSize: number): Promise<Beam[]> => {
     const trie = new PrefixTrie(EOS);
