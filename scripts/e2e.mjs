@@ -138,41 +138,53 @@ async function openQuickInput(page, prefix, text) {
   await input.fill(prefix + text);
 }
 
-/** Picks the visible quick-input row whose label is `label` (exact, then substring). */
+/**
+ * Picks the quick-input row whose label is `label` (exact, then substring) with the keyboard:
+ * the label is typed into the filter unless the input already holds it, the focus is moved onto
+ * the matching row, and Enter accepts it. Clicking a row instead depends on the list holding still
+ * under the pointer, which it does not while the workbench is busy laying out a panel.
+ */
 async function pick(page, label, { timeoutMs = 15000 } = {}) {
+  const input = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  if (!(await input.inputValue()).toLowerCase().includes(label.toLowerCase())) await input.fill(label);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const exact = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escaped}\\s*$`, 'i') }) });
-  const loose = rows.filter({ hasText: label });
-  const row = await poll(
+  const exactName = page.locator('.label-name', { hasText: new RegExp(`^\\s*${escaped}\\s*$`, 'i') });
+  const matches = async (row) => (await row.filter({ has: exactName }).count()) > 0;
+  const loose = async (row) =>
+    ((await row.textContent().catch(() => '')) ?? '').toLowerCase().includes(label.toLowerCase());
+  let moves = 0;
+  await poll(
     async () => {
-      if ((await exact.count()) > 0) return exact.first();
-      if ((await loose.count()) > 0) return loose.first();
+      const focused = rows.and(page.locator('.focused')).first();
+      if ((await focused.count()) === 0) return undefined;
+      const hasExact = (await rows.filter({ has: exactName }).count()) > 0;
+      if (hasExact ? await matches(focused) : await loose(focused)) return true;
+      // Another row is ranked first (a recently used command, say): walk the focus down to it.
+      if (moves < 30 && (hasExact || (await rows.filter({ hasText: label }).count()) > 0)) {
+        moves++;
+        await input.press('ArrowDown');
+      }
       return undefined;
     },
-    {
-      timeoutMs,
-      intervalMs: 200,
-      what: `a quick-pick item "${label}" (shown: ${await rows.allTextContents().catch(() => [])})`,
-    },
+    { timeoutMs, intervalMs: 200, what: `the quick-pick item "${label}" focused` },
   ).catch(async (e) => {
     const shown = await rows.allTextContents().catch(() => []);
     throw new Error(`${e.message}; items shown: ${JSON.stringify(shown.slice(0, 12))}`);
   });
-  await clickRow(row);
+  await input.press('Enter');
 }
 
-/**
- * Clicks a quick-pick row. The list can keep re-laying out while the workbench is busy (a
- * panel still drawing, the extension host answering), and Playwright then waits for a "stable"
- * box that never comes; the row is already the right one, so click it without that check.
- */
-async function clickRow(row) {
-  try {
-    await row.click({ timeout: 5000 });
-  } catch {
-    await row.click({ force: true, timeout: 10000 });
-  }
+/** Accepts the first row of the visible quick pick (the one focused when it opens). */
+async function pickFirst(page, { timeoutMs = 15000 } = {}) {
+  const input = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+  const focused = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused')
+    .filter({ visible: true })
+    .first();
+  await focused.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.press('Enter');
 }
 
 async function runCommand(page, title) {
@@ -207,9 +219,7 @@ async function startQuickPreset(page, paper) {
     what: 'the demo or preset quick pick',
   });
   if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
-    await clickRow(
-      page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true }).first(),
-    );
+    await pickFirst(page);
   }
   await pick(page, 'quick');
 }
