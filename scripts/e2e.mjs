@@ -144,9 +144,18 @@ async function openQuickInput(page, prefix, text) {
  * the matching row, and Enter accepts it. Clicking a row instead depends on the list holding still
  * under the pointer, which it does not while the workbench is busy laying out a panel.
  */
-async function pick(page, label, { timeoutMs = 15000 } = {}) {
+async function pick(page, label, { timeoutMs = 15000, placeholder } = {}) {
   const input = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  // The quick pick a command opens replaces the command palette in the same widget: act only once
+  // it is the one expected, or the label is typed into the palette as it closes.
+  if (placeholder) {
+    await poll(async () => placeholder.test((await input.getAttribute('placeholder').catch(() => null)) ?? ''), {
+      timeoutMs,
+      intervalMs: 200,
+      what: `a quick pick whose placeholder matches ${placeholder}`,
+    });
+  }
   if (!(await input.inputValue()).toLowerCase().includes(label.toLowerCase())) await input.fill(label);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -211,7 +220,7 @@ async function closeAllEditors(page) {
 /** Run Demo → the paper → its first demo → quick, from the command palette. */
 async function startQuickPreset(page, paper) {
   await runCommand(page, 'Paper Lab: Run Demo');
-  await pick(page, paper.title);
+  await pick(page, paper.title, { placeholder: /choose a paper/i });
   // A paper with several demos asks for the demo first: take the first one.
   const placeholder = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
   await poll(async () => /preset|demo/i.test((await placeholder.getAttribute('placeholder')) ?? ''), {
@@ -221,7 +230,7 @@ async function startQuickPreset(page, paper) {
   if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
     await pickFirst(page);
   }
-  await pick(page, 'quick');
+  await pick(page, 'quick', { placeholder: /preset/i });
 }
 
 /**
@@ -336,7 +345,7 @@ async function uiSteps(page, catalog, ws) {
   await step(page, 'open-paper', async () => {
     await closeAllEditors(page);
     await runCommand(page, 'Paper Lab: Open Paper');
-    await pick(page, fedopt.title);
+    await pick(page, fedopt.title, { placeholder: /choose a paper/i });
     const eq = webview(page).locator('.equation .katex');
     await eq.first().waitFor({ state: 'visible', timeout: 30000 });
     const n = await eq.count();
