@@ -150,13 +150,18 @@ async function pick(page, label, { timeoutMs = 15000, placeholder } = {}) {
   // The quick pick a command opens replaces the command palette in the same widget: act only once
   // it is the one expected, or the label is typed into the palette as it closes.
   if (placeholder) {
-    await poll(async () => placeholder.test((await input.getAttribute('placeholder').catch(() => null)) ?? ''), {
-      timeoutMs,
-      intervalMs: 200,
-      what: `a quick pick whose placeholder matches ${placeholder}`,
-    });
+    await poll(
+      async () =>
+        placeholder.test((await input.getAttribute('placeholder', { timeout: 2000 }).catch(() => null)) ?? ''),
+      {
+        timeoutMs,
+        intervalMs: 200,
+        what: `a quick pick whose placeholder matches ${placeholder}`,
+      },
+    );
   }
-  if (!(await input.inputValue()).toLowerCase().includes(label.toLowerCase())) await input.fill(label);
+  if (!(await input.inputValue()).toLowerCase().includes(label.toLowerCase()))
+    await input.fill(label, { timeout: 10000 });
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const exactName = page.locator('.label-name', { hasText: new RegExp(`^\\s*${escaped}\\s*$`, 'i') });
@@ -223,10 +228,13 @@ async function startQuickPreset(page, paper) {
   await pick(page, paper.title, { placeholder: /choose a paper/i });
   // A paper with several demos asks for the demo first: take the first one.
   const placeholder = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
-  await poll(async () => /preset|demo/i.test((await placeholder.getAttribute('placeholder')) ?? ''), {
-    timeoutMs: 15000,
-    what: 'the demo or preset quick pick',
-  });
+  await poll(
+    async () => /preset|demo/i.test((await placeholder.getAttribute('placeholder', { timeout: 2000 })) ?? ''),
+    {
+      timeoutMs: 30000,
+      what: 'the demo or preset quick pick',
+    },
+  );
   if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
     await pickFirst(page);
   }
@@ -240,15 +248,18 @@ async function startQuickPreset(page, paper) {
 async function runQuickDemo(page, paper, expectOutput) {
   // Nothing starts until the preset is picked, so a quick pick that closes or re-renders under the
   // pointer (a notification taking focus, the workbench busy) is retried from the command.
+  // Each demo gets the editor area to itself, as a user opening one paper at a time would have it.
+  await closeAllEditors(page);
   for (let attempt = 1; ; attempt++) {
     try {
       await startQuickPreset(page, paper);
       break;
     } catch (e) {
-      if (attempt >= 3) throw e;
-      log(`  picking the quick preset failed (${String(e.message).split('\n')[0]}); again`);
+      if (attempt >= 4) throw e;
+      log(`  picking the quick preset failed (${String(e.message).split('\n').slice(0, 4).join(' | ')}); again`);
+      await screenshot(page, `${paper.id}-pick-attempt-${attempt}`);
       await closeQuickInput(page);
-      await sleep(1000);
+      await sleep(2000);
     }
   }
   const frame = webview(page);
