@@ -13,6 +13,7 @@
  * code keeps no static Node imports): `dist/ance-refresh.js` beside the bundle, or the TypeScript
  * source when running under tsx.
  */
+import { startThread } from '../engine/threads';
 import { copyWeights, type EncoderWeights } from './encoder';
 import { buildIndex, isComplete, type IndexInputs, type NeighbourIndex } from './inferencer';
 import { isFromRefreshWorker, type InitMessage, type RefreshMessage } from './refreshProtocol';
@@ -163,18 +164,11 @@ export class AsyncRefresher extends RefresherBase {
  * (tests under tsx), a small bootstrap registers tsx's require hook in the new thread first.
  */
 export async function startAsyncRefresher(inputs: IndexInputs): Promise<AsyncRefresher> {
-  const [{ Worker }, path, { createRequire }] = await Promise.all([
-    import('node:worker_threads'),
-    import('node:path'),
-    import('node:module'),
-  ]);
-  const worker = __filename.endsWith('.ts')
-    ? new Worker(
-        `require(${JSON.stringify(createRequire(__filename).resolve('tsx/cjs'))});\n` +
-          `require(${JSON.stringify(path.join(__dirname, 'refreshWorker.ts'))});`,
-        { eval: true },
-      )
-    : new Worker(path.join(__dirname, 'ance-refresh.js'));
+  const path = await import('node:path');
+  const worker = await startThread({
+    source: path.join(__dirname, 'refreshWorker.ts'),
+    bundle: path.join(__dirname, 'ance-refresh.js'),
+  });
   worker.unref();
   return new AsyncRefresher(inputs, worker);
 }

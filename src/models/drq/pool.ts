@@ -7,6 +7,7 @@
  * the TypeScript source when running under tsx. A worker that posts an error, throws, or exits
  * before it is done fails the run with its error; stopping terminates every worker at once.
  */
+import { startThread } from '../engine/threads';
 import type { BackendName } from '../../shared/runs';
 import { type LearnerSpec, type Settings, VIEWS } from './learner';
 import { type FromLearnerWorker, isFromLearnerWorker, type StartShard } from './learnerProtocol';
@@ -56,18 +57,11 @@ export function liveLearnerWorkers(): number {
 }
 
 async function spawnLearnerWorker(): Promise<LearnerPort> {
-  const [{ Worker }, path, { createRequire }] = await Promise.all([
-    import('node:worker_threads'),
-    import('node:path'),
-    import('node:module'),
-  ]);
-  const worker = __filename.endsWith('.ts')
-    ? new Worker(
-        `require(${JSON.stringify(createRequire(__filename).resolve('tsx/cjs'))});\n` +
-          `require(${JSON.stringify(path.join(__dirname, 'learnerWorker.ts'))});`,
-        { eval: true },
-      )
-    : new Worker(path.join(__dirname, 'drq-learners.js'));
+  const path = await import('node:path');
+  const worker = await startThread({
+    source: path.join(__dirname, 'learnerWorker.ts'),
+    bundle: path.join(__dirname, 'drq-learners.js'),
+  });
   alive++;
   worker.on('exit', () => alive--);
   return worker;
