@@ -68,6 +68,8 @@ export interface Example {
   readonly target: readonly number[];
   readonly entity: number;
   readonly text: string;
+  /** The template the context was filled from, slots unfilled ("the mayor of {m} , {country} …"). */
+  readonly template: string;
   /** The mention refers to more than one entity of the knowledge base. */
   readonly ambiguous: boolean;
 }
@@ -83,10 +85,14 @@ export interface Dataset {
 }
 
 /** The contexts of one entity from a set of templates; templates whose slots the entity cannot fill are skipped. */
-function fill(kb: KnowledgeBase, entity: number, templates: readonly string[]): { text: string; mention: string }[] {
+function fill(
+  kb: KnowledgeBase,
+  entity: number,
+  templates: readonly string[],
+): { text: string; mention: string; template: string }[] {
   const e = kb.entities[entity];
   if (!e) return [];
-  const out: { text: string; mention: string }[] = [];
+  const out: { text: string; mention: string; template: string }[] = [];
   templates.forEach((template, k) => {
     const mention = e.mentions[k % e.mentions.length] ?? e.name;
     let ok = true;
@@ -96,7 +102,7 @@ function fill(kb: KnowledgeBase, entity: number, templates: readonly string[]): 
       if (value === undefined) ok = false;
       return value ?? '';
     });
-    if (ok) out.push({ text, mention });
+    if (ok) out.push({ text, mention, template });
   });
   return out;
 }
@@ -110,10 +116,11 @@ export function contextTokens(text: string): string[] {
 export function buildDataset(kb: KnowledgeBase): Dataset {
   const raw = (split: 'train' | 'test') =>
     kb.entities.flatMap((e, entity) =>
-      fill(kb, entity, TEMPLATES[e.type][split]).map(({ text, mention }) => ({
+      fill(kb, entity, TEMPLATES[e.type][split]).map(({ text, mention, template }) => ({
         words: contextTokens(text),
         entity,
         text,
+        template,
         ambiguous: kb.ambiguousMentions.has(mention.toLowerCase()),
       })),
     );
@@ -140,6 +147,7 @@ export function buildDataset(kb: KnowledgeBase): Dataset {
     target: [...(names[r.entity] ?? []), EOS],
     entity: r.entity,
     text: r.text,
+    template: r.template,
     ambiguous: r.ambiguous,
   });
   return { words, names, trie, train: trainRaw.map(toExample), test: raw('test').map(toExample) };

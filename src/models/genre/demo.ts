@@ -181,6 +181,12 @@ export const constrainedBeamDemo: DemoDescriptor = {
         'Exact match of both decoders on all held-out contexts, split into ambiguous and unambiguous mentions, and the share of outputs that are not names.',
     },
     {
+      id: 'templates',
+      title: 'Exact match per held-out template',
+      description:
+        'Both decoders’ exact match on each held-out wording, and how often a constrained miss names an entity of another type: where the gap to the paper’s setting lies.',
+    },
+    {
       id: 'beams',
       title: 'Beams side by side',
       description:

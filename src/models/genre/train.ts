@@ -97,6 +97,7 @@ export const runGenre: DemoRun = async (config, ctx) => {
       'invalid/free': free.scores.invalid,
     });
     ctx.output(accuracyTable(constrained.scores, free.scores, data));
+    ctx.output(templateTable(kb, data, data.test, constrained.beams, free.beams));
     ctx.output(beamsTable(kb, data, shownExamples(data), constrained.beams, free.beams));
     const traced = shownExamples(data)[0];
     if (traced)
@@ -219,6 +220,53 @@ function accuracyTable(constrained: Scores, free: Scores, data: Dataset): TableO
     columns: ['decoder', 'exact match', 'unambiguous mentions', 'ambiguous mentions', 'not a name'],
     rows: [row('constrained (trie)', constrained), row('free', free)],
     note: 'Validity is checked by looking the decoded string up among the knowledge base’s names.',
+  };
+}
+
+/**
+ * Exact match per held-out template: which unseen wordings the model reads and which it does not.
+ * "Another type": among constrained answers that miss, the share naming an entity of another type
+ * (a country for a capital, say) rather than another entity of the right type.
+ */
+export function templateTable(
+  kb: KnowledgeBase,
+  data: Dataset,
+  examples: readonly Example[],
+  constrained: readonly (readonly Beam[])[],
+  free: readonly (readonly Beam[])[],
+): TableOutput {
+  const groups = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    const group = groups.get(e.template);
+    if (group) group.push(i);
+    else groups.set(e.template, [i]);
+  });
+  const rows = [...groups].map(([template, indices]) => {
+    const gold = (i: number) => (examples[i] as Example).entity;
+    const typeOf = (entity: number) => kb.entities[entity]?.type;
+    const answers = indices.map((i) => entityOfBeam(kb, data, constrained[i]?.[0]));
+    const freeHits = indices.filter((i) => entityOfBeam(kb, data, free[i]?.[0]) === gold(i)).length;
+    const misses = indices.filter((i, k) => answers[k] !== gold(i));
+    const otherType = indices.filter((i, k) => {
+      const answer = answers[k] as number;
+      return answer !== gold(i) && answer !== -1 && typeOf(answer) !== typeOf(gold(i));
+    }).length;
+    return [
+      typeOf(gold(indices[0] as number)) ?? '?',
+      template,
+      indices.length,
+      (indices.length - misses.length) / indices.length,
+      freeHits / indices.length,
+      misses.length === 0 ? '—' : otherType / misses.length,
+    ];
+  });
+  return {
+    kind: 'table',
+    id: 'templates',
+    title: 'Held-out exact match per template (wordings never seen in training)',
+    columns: ['type', 'template', 'contexts', 'constrained', 'free', 'misses naming another type'],
+    rows,
+    note: 'Words that occur only in held-out templates read as [UNK]. A template whose wording resembles another type’s training templates draws answers of that type.',
   };
 }
 
