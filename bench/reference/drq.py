@@ -193,7 +193,8 @@ class Agent:
             alpha = self.log_alpha.exp()
             mu, log_std = actor_gaussian(self.actor, conv_forward(self.critic, next_obs))
             next_actions, log_prob = squashed_sample(mu, log_std, eps_next)
-            tq1, tq2 = q_values(self.target, head_forward(self.target[4:8], conv_forward(self.target, next_obs)), next_actions)
+            target_features = head_forward(self.target[4:8], conv_forward(self.target, next_obs))
+            tq1, tq2 = q_values(self.target, target_features, next_actions)
             soft = torch.minimum(tq1, tq2) - alpha * log_prob
             y = rewards + float(hp["gamma"]) * not_dones * soft.view(k, n).mean(0)
 
@@ -247,7 +248,8 @@ class Learner:
         views = config["views"][kind]
         self.augment, self.m, self.k = bool(views["augment"]), int(views["m"]), int(views["k"])
         hp = config
-        self.agent = Agent(hp, init_critic(hp, generator), init_actor(hp, generator), math.log(float(hp["initTemperature"])))
+        log_alpha = math.log(float(hp["initTemperature"]))
+        self.agent = Agent(hp, init_critic(hp, generator), init_actor(hp, generator), log_alpha)
         self.generator = generator
         self.batch, self.pad = int(config["batch"]), int(config["pad"])
         capacity = int(config["capacity"])
@@ -274,7 +276,9 @@ class Learner:
         eps_next = torch.randn(self.k * n, ACTION_DIM, generator=g)
         actor_turn = (self.agent.updates + 1) % int(self.agent.hp["actorEvery"]) == 0
         eps_actor = torch.randn(n, ACTION_DIM, generator=g) if actor_turn else None
-        return self.agent.update(n, self.m, self.k, obs, next_obs, self.actions[i], self.rewards[i], self.not_dones[i], eps_next, eps_actor)
+        return self.agent.update(
+            n, self.m, self.k, obs, next_obs, self.actions[i], self.rewards[i], self.not_dones[i], eps_next, eps_actor
+        )
 
 
 def make_trainer(config, seed):

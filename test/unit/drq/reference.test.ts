@@ -10,7 +10,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { findPython, findReferenceRoot, referenceSpec } from '../../../src/cli/reference';
+import {
+  findPython,
+  findReferenceRoot,
+  type PythonChoice,
+  referenceSpec,
+  runReference,
+} from '../../../src/cli/reference';
 import { randomShift } from '../../../src/models/drq/augment';
 import { ACTION_DIM, OBS_LENGTH } from '../../../src/models/drq/env';
 import { type AgentKind, pixelSacDemo } from '../../../src/models/drq/demo';
@@ -83,9 +89,8 @@ describe('drq PyTorch reference', () => {
   });
 
   describe('with torch (optional)', () => {
-    /** Our 8 updates of a `kind` agent and the reference's from the same start, compared. */
-    const compare = async (ctx: Mocha.Context, kind: AgentKind): Promise<void> => {
-      ctx.timeout(300_000);
+    /** The python found (--python is not given here: $PAPER_LAB_PYTHON, then PATH); skips without torch. */
+    const torchPython = (ctx: Mocha.Context): PythonChoice => {
       const python = findPython(undefined);
       const probe = python.path ? spawnSync(python.path, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
       if (!python.path || !probe || probe.status !== 0) {
@@ -93,6 +98,13 @@ describe('drq PyTorch reference', () => {
         console.log(`      skipped: ${why} (set PAPER_LAB_PYTHON to a python3 with torch to run it)`);
         ctx.skip();
       }
+      return python;
+    };
+
+    /** Our 8 updates of a `kind` agent and the reference's from the same start, compared. */
+    const compare = async (ctx: Mocha.Context, kind: AgentKind): Promise<void> => {
+      ctx.timeout(300_000);
+      const python = torchPython(ctx);
       // The quick preset's networks and SAC settings, a smaller batch; the agent's views.
       const hp: SacHyperparameters = {
         filters: Number(quick['filters']),
@@ -226,6 +238,16 @@ describe('drq PyTorch reference', () => {
 
     it('no augmentation (the raw frames once): the same', async function () {
       await compare(this, 'none');
+    });
+
+    it('the driver runs the quick preset’s spec: two timed agent steps of the three learners', async function () {
+      this.timeout(120_000);
+      const python = torchPython(this);
+      const spec = await referenceSpec('drq', quick, { threads: 1, steps: 2, warmup: 1, seed: 0, dataRoot: root });
+      const r = runReference(spec, { python, root, timeoutMs: 120_000 });
+      assert.ok(r.ok, r.ok ? '' : r.reason);
+      assert.deepEqual([r.timing.steps, r.timing.warmup, r.timing.threads], [2, 1, 1]);
+      assert.ok(r.timing.stepsPerSecond > 0 && r.timing.cpuSeconds > 0);
     });
   });
 });
