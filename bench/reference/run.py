@@ -5,7 +5,7 @@ Usage:
     python3 bench/reference/run.py < spec.json
 
 The spec (built by src/cli/reference.ts from the demo's preset) is
-    {"paper": "fedopt" | "rims" | "score-sde" | "flyvec" | "ance" | "genre",
+    {"paper": "fedopt" | "rims" | "score-sde" | "flyvec" | "ance" | "genre" | "drq",
      "config": {...the values that shape the training step...},
      "threads": N, "steps": S, "warmup": W, "seed": 0}
 
@@ -36,6 +36,7 @@ PAPERS = {
     "flyvec": "flyvec",
     "ance": "ance",
     "genre": "genre",
+    "drq": "drq",
 }
 
 

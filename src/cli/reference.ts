@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { DemoConfig } from '../shared/catalog';
 
 /** Demos with a PyTorch reference of their training step. */
-export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec', 'ance', 'genre'] as const;
+export const REFERENCE_PAPERS = ['fedopt', 'rims', 'score-sde', 'flyvec', 'ance', 'genre', 'drq'] as const;
 export type ReferencePaper = (typeof REFERENCE_PAPERS)[number];
 
 export function hasReference(paper: string): paper is ReferencePaper {
@@ -34,6 +34,11 @@ export const REFERENCE_STEPS: Readonly<Record<ReferencePaper, { readonly steps: 
   // ANCE evaluates every 40 steps of the quick preset; its index refresh runs in another thread.
   ance: { steps: 30, warmup: 5 },
   genre: { steps: 40, warmup: 4 },
+  // DrQ's first 100 agent steps (the quick preset's seed steps) act at random and make no update, and
+  // it evaluates every 50 steps: the warm-up ends 2 steps past the seed steps and the evaluation at
+  // step 100, and the timed steps end before the one at 150. Ours times whole agent steps (each
+  // learner's environment step, action and update); the reference times the updates only.
+  drq: { steps: 40, warmup: 102 },
 };
 
 /** What `bench/reference/run.py` reads. */
@@ -189,6 +194,35 @@ async function genreConfig(config: DemoConfig, dataRoot: string): Promise<Record
   };
 }
 
+/**
+ * DrQ: the learners of one agent step (the enabled agents at every seed, with each agent's views of
+ * s and s′), the batch, the shift padding, the networks, SAC's settings and the update frequencies
+ * of actor and targets, as the demo's learners read them from the config; the replay capacity.
+ */
+async function drqConfig(config: DemoConfig): Promise<Record<string, unknown>> {
+  const { settings, VIEWS } = await import('../models/drq/learner');
+  const s = settings(config);
+  if (s.agents.length === 0) throw new Error('reference spec: the DrQ preset trains no agent');
+  const { hp } = s;
+  return {
+    agents: s.agents,
+    views: Object.fromEntries(s.agents.map((a) => [a, VIEWS[a]])),
+    seeds: s.seeds,
+    batch: s.batch,
+    capacity: Math.min(s.bufferSize, s.steps),
+    pad: s.pad,
+    filters: hp.filters,
+    featureDim: hp.featureDim,
+    hidden: hp.hidden,
+    lr: hp.lr,
+    gamma: hp.gamma,
+    tau: hp.tau,
+    initTemperature: hp.initTemperature,
+    actorEvery: hp.actorEvery,
+    targetEvery: hp.targetEvery,
+  };
+}
+
 /** The spec of one reference run: the values of `config` (a complete demo config) that shape the training step. */
 export async function referenceSpec(
   paper: ReferencePaper,
@@ -214,6 +248,9 @@ export async function referenceSpec(
       break;
     case 'genre':
       values = await genreConfig(config, options.dataRoot);
+      break;
+    case 'drq':
+      values = await drqConfig(config);
       break;
   }
   const { threads, steps, warmup, seed } = options;

@@ -15,6 +15,7 @@ import {
   findReferenceRoot,
   parseReferenceOutput,
   REFERENCE_PAPERS,
+  REFERENCE_STEPS,
   type ReferencePaper,
   type ReferenceSpec,
   referenceSpec,
@@ -146,6 +147,40 @@ describe('bench --reference', () => {
       assert.equal(c['corpusFile'], path.join('/data/root', 'media/data/ance-countries.json'));
       const wordnetOnly = await referenceSpec('ance', { ...quick('ance'), 'steps.countries': 0 }, options);
       assert.equal(wordnetOnly.config['corpus'], 'wordnet');
+    });
+
+    it('DrQ: the three learners of an agent step, their views, the batch, networks and SAC settings', async () => {
+      const c = (await referenceSpec('drq', quick('drq'), options)).config;
+      assert.deepEqual(c['agents'], ['none', 'rad', 'drq']);
+      assert.deepEqual(c['views'], {
+        none: { augment: false, m: 1, k: 1 },
+        rad: { augment: true, m: 1, k: 1 },
+        drq: { augment: true, m: 2, k: 2 },
+      });
+      assert.deepEqual([c['seeds'], c['batch'], c['pad']], [1, 64, 2]);
+      assert.deepEqual([c['filters'], c['featureDim'], c['hidden']], [16, 50, 128]);
+      assert.deepEqual([c['lr'], c['gamma'], c['tau'], c['initTemperature']], [1e-3, 0.99, 0.01, 0.1]);
+      assert.deepEqual([c['actorEvery'], c['targetEvery']], [2, 2]);
+      // Replay capacity min(100000, 300 agent steps).
+      assert.equal(c['capacity'], 300);
+      const drqOnly = await referenceSpec(
+        'drq',
+        { ...quick('drq'), 'agents.none': false, 'agents.rad': false, seeds: 2 },
+        options,
+      );
+      assert.deepEqual([drqOnly.config['agents'], drqOnly.config['seeds']], [['drq'], 2]);
+      assert.deepEqual(Object.keys(drqOnly.config['views'] as object), ['drq']);
+    });
+
+    it('DrQ: the timed steps begin after the seed steps and end before the next evaluation', () => {
+      const preset = quick('drq');
+      const { steps, warmup } = REFERENCE_STEPS.drq;
+      const seedSteps = Number(preset['seedSteps']);
+      const evalEvery = Number(preset['evalEvery']);
+      assert.ok(warmup > seedSteps, `warm-up ${warmup} ≤ seed steps ${seedSteps}`);
+      // No evaluation (agent steps at multiples of evalEvery) among the timed steps.
+      for (let step = warmup; step < warmup + steps; step++)
+        assert.notEqual(step % evalEvery, 0, `evaluates at ${step}`);
     });
 
     it('a preset missing a value is an error that names it', async () => {
