@@ -5,7 +5,6 @@
  * ours ÷ PyTorch. One optional test runs the real driver when a python with torch is found.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,6 +24,7 @@ import {
 } from '../../../src/cli/reference';
 import type { DemoConfig } from '../../../src/shared/catalog';
 import { PAPERS } from '../../../src/models/catalog';
+import { torchPythonOrSkip } from '../../helpers/torch';
 
 const options = { threads: 1, steps: 3, warmup: 1, seed: 7, dataRoot: '/data/root' };
 
@@ -390,13 +390,7 @@ describe('bench --reference', () => {
 
   describe('with torch (optional)', () => {
     it('runs two real score-SDE reference steps at the requested thread count', function () {
-      const python = findPython(undefined);
-      const probe = python.path ? spawnSync(python.path, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
-      if (!python.path || !probe || probe.status !== 0) {
-        const why = python.path ? `${python.path} cannot import torch` : (python.reason ?? 'no python3');
-        console.log(`      skipped: ${why} (set PAPER_LAB_PYTHON to a python3 with torch to run it)`);
-        this.skip();
-      }
+      const python = torchPythonOrSkip(this);
       const config = quick('score-sde');
       return referenceSpec('score-sde', config, { ...options, threads: 2, steps: 2, warmup: 1 }).then((spec) => {
         const r = runReference(spec, { python, root: findReferenceRoot(), timeoutMs: 120_000 });

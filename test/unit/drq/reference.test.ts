@@ -10,13 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  findPython,
-  findReferenceRoot,
-  type PythonChoice,
-  referenceSpec,
-  runReference,
-} from '../../../src/cli/reference';
+import { findReferenceRoot, referenceSpec, runReference } from '../../../src/cli/reference';
 import { randomShift } from '../../../src/models/drq/augment';
 import { ACTION_DIM, OBS_LENGTH } from '../../../src/models/drq/env';
 import { type AgentKind, pixelSacDemo } from '../../../src/models/drq/demo';
@@ -25,6 +19,7 @@ import { actorVariables, criticVariables } from '../../../src/models/drq/network
 import { type AugmentedBatch, SacAgent, type SacHyperparameters } from '../../../src/models/drq/sac';
 import { Rng } from '../../../src/models/engine/rng';
 import { useBackend } from './helpers';
+import { torchPythonOrSkip } from '../../helpers/torch';
 
 const quick = pixelSacDemo.presets['quick'] ?? {};
 
@@ -89,22 +84,10 @@ describe('drq PyTorch reference', () => {
   });
 
   describe('with torch (optional)', () => {
-    /** The python found (--python is not given here: $PAPER_LAB_PYTHON, then PATH); skips without torch. */
-    const torchPython = (ctx: Mocha.Context): PythonChoice => {
-      const python = findPython(undefined);
-      const probe = python.path ? spawnSync(python.path, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
-      if (!python.path || !probe || probe.status !== 0) {
-        const why = python.path ? `${python.path} cannot import torch` : (python.reason ?? 'no python3');
-        console.log(`      skipped: ${why} (set PAPER_LAB_PYTHON to a python3 with torch to run it)`);
-        ctx.skip();
-      }
-      return python;
-    };
-
     /** Our 8 updates of a `kind` agent and the reference's from the same start, compared. */
     const compare = async (ctx: Mocha.Context, kind: AgentKind): Promise<void> => {
       ctx.timeout(300_000);
-      const python = torchPython(ctx);
+      const python = torchPythonOrSkip(ctx);
       // The quick preset's networks and SAC settings, a smaller batch; the agent's views.
       const hp: SacHyperparameters = {
         filters: Number(quick['filters']),
@@ -242,7 +225,7 @@ describe('drq PyTorch reference', () => {
 
     it('the driver runs the quick preset’s spec: two timed agent steps of the three learners', async function () {
       this.timeout(120_000);
-      const python = torchPython(this);
+      const python = torchPythonOrSkip(this);
       const spec = await referenceSpec('drq', quick, { threads: 1, steps: 2, warmup: 1, seed: 0, dataRoot: root });
       const r = runReference(spec, { python, root, timeoutMs: 120_000 });
       assert.ok(r.ok, r.ok ? '' : r.reason);

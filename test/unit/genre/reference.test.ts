@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { findPython, findReferenceRoot, referenceSpec } from '../../../src/cli/reference';
+import { findReferenceRoot, referenceSpec } from '../../../src/cli/reference';
 import { selectBackend } from '../../../src/models/engine/backends';
 import { Rng } from '../../../src/models/engine/rng';
 import { buildDataset, type Example } from '../../../src/models/genre/contexts';
@@ -19,6 +19,7 @@ import { loadKnowledgeBase } from '../../../src/models/genre/knowledgeBase';
 import { createSeq2Seq, disposeSeq2Seq, variables } from '../../../src/models/genre/model';
 import { trainingStep } from '../../../src/models/genre/train';
 import { useRepositoryData } from '../../helpers/data';
+import { torchPythonOrSkip } from '../../helpers/torch';
 
 const quick = constrainedBeamDemo.presets['quick'] ?? {};
 
@@ -66,13 +67,7 @@ describe('genre PyTorch reference', () => {
   describe('with torch (optional)', () => {
     it('the reference’s Adam steps give our losses from the same weights and batches', async function () {
       this.timeout(120_000);
-      const python = findPython(undefined);
-      const probe = python.path ? spawnSync(python.path, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
-      if (!python.path || !probe || probe.status !== 0) {
-        const why = python.path ? `${python.path} cannot import torch` : (python.reason ?? 'no python3');
-        console.log(`      skipped: ${why} (set PAPER_LAB_PYTHON to a python3 with torch to run it)`);
-        this.skip();
-      }
+      const python = torchPythonOrSkip(this);
       const data = buildDataset(await loadKnowledgeBase());
       const config = { embedding: 8, hidden: 6, learningRate: 0.01 };
       const sizes = { vocabulary: data.words.length, embedding: config.embedding, hidden: config.hidden };
