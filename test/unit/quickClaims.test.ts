@@ -9,6 +9,7 @@ import { PAPERS } from '../../src/models/catalog';
 import { getTrainer } from '../../src/models/trainers';
 import { runDemo } from '../../src/models/engine/runner';
 import { useRepositoryData } from '../helpers/data';
+import { watchForWebgpu, type WebgpuReadiness } from '../helpers/webgpuReadiness';
 
 const landed = PAPERS.flatMap((paper) =>
   paper.demos
@@ -31,6 +32,8 @@ describe('quick presets at the default seed (real engine, wasm)', () => {
   for (const { paper, demo } of landed) {
     it(`${paper}/${demo.id}: every claim passes at seed 0`, async function () {
       this.timeout(600_000);
+      const watch = await watchForWebgpu();
+      let readiness: WebgpuReadiness;
       const { summary, record } = await runDemo({
         paper,
         demo: demo.id,
@@ -39,6 +42,8 @@ describe('quick presets at the default seed (real engine, wasm)', () => {
         seed: 0,
         backend: 'wasm',
         runDir: null,
+      }).finally(() => {
+        readiness = watch.stop();
       });
       assert.equal(summary.status, 'completed', record.error);
       assert.equal(record.backend?.chosen, 'wasm');
@@ -52,6 +57,10 @@ describe('quick presets at the default seed (real engine, wasm)', () => {
       for (const c of summary.claims.filter((c) => caveated.has(c.id) && !c.pass))
         console.log(`      ${paper}: ${c.id} measured ${c.measured}, target ${c.target} (shown with its caveat)`);
       assert.ok(summary.claims.length >= 1);
+      // The same run would work on WebGPU: no synchronous reads, and every kernel it used exists there.
+      assert.deepEqual(readiness!.syncReads, [], `${paper}: synchronous reads (they throw on WebGPU in Node)`);
+      assert.deepEqual(readiness!.missingKernels, [], `${paper}: kernels WebGPU lacks`);
+      assert.ok(readiness!.kernels.length > 0, 'the watch saw the run');
     });
   }
 });

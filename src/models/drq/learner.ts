@@ -161,12 +161,12 @@ export function augmentedBatch(l: Learner, s: Settings): AugmentedBatch {
  * Mean return over `episodes` fixed evaluation episodes (the same ones at every evaluation), all
  * run side by side. `policy` maps a batch of observations to actions; null acts uniformly at random.
  */
-export function evaluate(
-  policy: ((obs: Float32Array, batch: number) => Float32Array) | null,
+export async function evaluate(
+  policy: ((obs: Float32Array, batch: number) => Promise<Float32Array>) | null,
   seed: number,
   episodes: number,
   actionRepeat: number,
-): number {
+): Promise<number> {
   const envs = Array.from({ length: episodes }, (_, e) => new PointMassEnv(new Rng(seed + e), actionRepeat));
   const random = new Rng(seed ^ 0x51ed);
   const obs = new Float32Array(episodes * OBS_LENGTH);
@@ -174,7 +174,7 @@ export function evaluate(
   let total = 0;
   for (let t = 0; t * actionRepeat < EPISODE_FRAMES; t++) {
     const actions = policy
-      ? policy(obs, episodes)
+      ? await policy(obs, episodes)
       : Float32Array.from({ length: 2 * episodes }, () => random.next() * 2 - 1);
     envs.forEach((env, e) => {
       const step = env.step(actions[2 * e] as number, actions[2 * e + 1] as number);
@@ -185,21 +185,21 @@ export function evaluate(
   return total / episodes;
 }
 
-export function evaluateLearner(l: Learner, s: Settings): number {
+export function evaluateLearner(l: Learner, s: Settings): Promise<number> {
   return evaluate((obs, batch) => l.agent.act(obs, batch, true), l.evalSeed, s.evalEpisodes, s.actionRepeat);
 }
 
 /** One agent step of a learner; returns true when it made a gradient update. */
-export function agentStep(l: Learner, step: number, s: Settings): boolean {
+export async function agentStep(l: Learner, step: number, s: Settings): Promise<boolean> {
   const action =
     step < s.seedSteps
       ? [l.explore.next() * 2 - 1, l.explore.next() * 2 - 1]
-      : Array.from(l.agent.act(l.obs, 1, false));
+      : Array.from(await l.agent.act(l.obs, 1, false));
   const { obs, reward, done } = l.env.step(action[0] as number, action[1] as number);
   // Episodes end by the time limit only: the transition is stored as not done (bootstrapped).
   l.replay.add(l.obs, action, reward, obs, false);
   l.obs = done ? l.env.reset() : obs;
   if (step < s.seedSteps) return false;
-  l.criticLoss = l.agent.update(augmentedBatch(l, s)).criticLoss;
+  l.criticLoss = (await l.agent.update(augmentedBatch(l, s))).criticLoss;
   return true;
 }

@@ -47,13 +47,13 @@ export function augmentationStrip(l: Learner, s: Settings): ImagesOutput {
 }
 
 /** One evaluation episode of a trained learner, one frame per agent step. */
-export function rollout(l: Learner, s: Settings): ImagesOutput {
+export async function rollout(l: Learner, s: Settings): Promise<ImagesOutput> {
   const env = new PointMassEnv(new Rng(l.evalSeed), s.actionRepeat);
   let obs = env.reset();
   const images: { label: string; pixels: number[] }[] = [{ label: 'start', pixels: picture(obs, 0) }];
   let total = 0;
   for (let t = 1; t * s.actionRepeat <= EPISODE_FRAMES; t++) {
-    const a = l.agent.act(obs, 1, true);
+    const a = await l.agent.act(obs, 1, true);
     const step = env.step(a[0] as number, a[1] as number);
     total += step.reward;
     obs = step.obs;

@@ -140,8 +140,10 @@ export class SacAgent {
     this.actorVars = actorVariables(this.actor);
   }
 
-  get alpha(): number {
-    return Math.exp(this.logAlpha.dataSync()[0] as number);
+  /** The temperature α = exp(log α), read back asynchronously (WebGPU has no synchronous reads in Node). */
+  async readAlpha(): Promise<number> {
+    const [logAlpha] = await this.logAlpha.data();
+    return Math.exp(logAlpha as number);
   }
 
   get updateCount(): number {
@@ -153,20 +155,22 @@ export class SacAgent {
   }
 
   /** Actions for a batch of observations [B·24·24·4]: sampled, or the mean tanh(μ) when `deterministic`. */
-  act(obs: Float32Array, batch: number, deterministic: boolean): Float32Array {
+  async act(obs: Float32Array, batch: number, deterministic: boolean): Promise<Float32Array> {
     const eps = deterministic ? null : this.eps(batch);
     const actions = tf.tidy(() => {
       const x = tf.tensor4d(obs, [batch, SIZE, SIZE, OBS_CHANNELS]);
       const { mu, logStd } = actorGaussian(this.actor, convForward(this.geometry, this.critic.conv, x));
       return eps ? squashedSample(mu, logStd, eps).action : tf.tanh(mu);
     });
-    const values = actions.dataSync() as Float32Array;
-    tf.dispose(eps ? [actions, eps] : [actions]);
-    return values;
+    try {
+      return (await actions.data()) as Float32Array;
+    } finally {
+      tf.dispose(eps ? [actions, eps] : [actions]);
+    }
   }
 
   /** One gradient update of the critic, then (every `actorEvery`) actor and α, then (every `targetEvery`) targets. */
-  update(batch: AugmentedBatch): UpdateInfo {
+  async update(batch: AugmentedBatch): Promise<UpdateInfo> {
     const { n, m, k } = batch;
     const obs = tf.tensor4d(batch.obs, [m * n, SIZE, SIZE, OBS_CHANNELS]);
     const nextObs = tf.tensor4d(batch.nextObs, [k * n, SIZE, SIZE, OBS_CHANNELS]);
@@ -193,10 +197,13 @@ export class SacAgent {
       if (this.updates % this.hp.actorEvery === 0) this.updateActorAndAlpha(obs, n);
       if (this.updates % this.hp.targetEvery === 0) softUpdate(this.targetVars, this.criticVars, this.hp.tau);
       if (loss) {
-        this.lastCriticLoss = loss.dataSync()[0] as number;
-        loss.dispose();
+        try {
+          this.lastCriticLoss = (await loss.data())[0] as number;
+        } finally {
+          loss.dispose();
+        }
       }
-      return { criticLoss: this.lastCriticLoss, alpha: this.alpha };
+      return { criticLoss: this.lastCriticLoss, alpha: await this.readAlpha() };
     } finally {
       tf.dispose([obs, nextObs, actions, rewards, notDones, epsNext, alpha]);
     }

@@ -57,23 +57,23 @@ export async function trainShard(
   const strip = learners.find((l) => l.id === roles.stripId);
   let stripShown = strip === undefined;
 
-  const evaluateAll = (step: number): void => {
+  const evaluateAll = async (step: number): Promise<void> => {
     lastEval = step;
-    hooks.evaluated(
-      step,
-      learners.map((l) => ({ id: l.id, value: evaluateLearner(l, s) })),
-    );
+    const returns: { id: number; value: number }[] = [];
+    for (const l of learners) returns.push({ id: l.id, value: await evaluateLearner(l, s) });
+    hooks.evaluated(step, returns);
   };
 
   for (let step = 0; step < s.steps && !hooks.aborted; step++) {
-    if (step % s.evalEvery === 0) evaluateAll(step);
+    if (step % s.evalEvery === 0) await evaluateAll(step);
     const started = Date.now();
-    for (const l of learners) if (agentStep(l, step, s)) updates++;
+    for (const l of learners) if (await agentStep(l, step, s)) updates++;
     trainMs += Date.now() - started;
     envSteps += learners.length;
     done = step + 1;
     if (step >= s.seedSteps && (done % 10 === 0 || done === s.steps)) {
-      const stats = learners.map((l) => ({ id: l.id, criticLoss: l.criticLoss, alpha: l.agent.alpha }));
+      const stats: { id: number; criticLoss: number; alpha: number }[] = [];
+      for (const l of learners) stats.push({ id: l.id, criticLoss: l.criticLoss, alpha: await l.agent.readAlpha() });
       hooks.trained(done, stats, { envSteps, updates, trainMs });
     }
     if (!stripShown && strip && step + 1 >= s.seedSteps) {
@@ -82,8 +82,8 @@ export async function trainShard(
     }
     await hooks.stepDone(done);
   }
-  if (done > 0 && lastEval !== done) evaluateAll(done);
+  if (done > 0 && lastEval !== done) await evaluateAll(done);
   const shown = learners.find((l) => l.id === roles.rolloutId);
-  if (shown) hooks.output(rollout(shown, s));
+  if (shown) hooks.output(await rollout(shown, s));
   return { done, envSteps, updates, trainMs };
 }

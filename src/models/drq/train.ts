@@ -240,7 +240,7 @@ export const runDrq: DemoRun = async (config, ctx) => {
     eval: ctx.rng.seed(),
   }));
   // The random policy's return over many episodes: the denominator of the threshold must not be noise.
-  const randomReturn = evaluate(null, ctx.rng.seed(), RANDOM_EPISODES, s.actionRepeat);
+  const randomReturn = await evaluate(null, ctx.rng.seed(), RANDOM_EPISODES, s.actionRepeat);
   const threshold = THRESHOLD_FACTOR * randomReturn;
   ctx.log(`random policy: return ${randomReturn.toFixed(2)} per episode; threshold ${threshold.toFixed(2)}`);
   const specs = learnerSpecs(s, streams);

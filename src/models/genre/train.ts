@@ -113,7 +113,7 @@ export const runGenre: DemoRun = async (config, ctx) => {
       freeAmbiguousAccuracy: free.scores.ambiguousAccuracy,
       unambiguousAccuracy: constrained.scores.unambiguousAccuracy,
     };
-    await ctx.checkpoint('genre-model', modelCheckpoint(model, kb, data, settings));
+    await ctx.checkpoint('genre-model', await modelCheckpoint(model, kb, data, settings));
     return results;
   } finally {
     tf.dispose(losses);
@@ -159,30 +159,34 @@ async function evaluateBoth(
  * The trained model as the `genre-model` checkpoint read by the panel's query: weights (rounded to
  * 6 significant digits), vocabulary, names and decoding settings.
  */
-export function modelCheckpoint(
+export async function modelCheckpoint(
   model: Seq2Seq,
   kb: KnowledgeBase,
   data: Dataset,
   settings: DecodeSettings,
-): GenreCheckpoint & Json {
-  const flat = (v: tf.Variable): number[] => Array.from(v.dataSync(), (x) => Number(x.toPrecision(6)));
-  const weights: Record<WeightName, number[]> = {
-    embedding: flat(model.embedding),
-    targetEmbedding: flat(model.targetEmbedding),
-    forwardW: flat(model.forward.w),
-    forwardU: flat(model.forward.u),
-    forwardB: flat(model.forward.b),
-    backwardW: flat(model.backward.w),
-    backwardU: flat(model.backward.u),
-    backwardB: flat(model.backward.b),
-    bridge: flat(model.bridge),
-    decoderW: flat(model.decoder.w),
-    decoderU: flat(model.decoder.u),
-    decoderB: flat(model.decoder.b),
-    combine: flat(model.combine),
-    output: flat(model.output),
-    outputBias: flat(model.outputBias),
+): Promise<GenreCheckpoint & Json> {
+  // Read asynchronously: WebGPU has no synchronous reads in Node.
+  const flat = async (v: tf.Variable): Promise<number[]> => Array.from(await v.data(), (x) => Number(x.toPrecision(6)));
+  const variables: Record<WeightName, tf.Variable> = {
+    embedding: model.embedding,
+    targetEmbedding: model.targetEmbedding,
+    forwardW: model.forward.w,
+    forwardU: model.forward.u,
+    forwardB: model.forward.b,
+    backwardW: model.backward.w,
+    backwardU: model.backward.u,
+    backwardB: model.backward.b,
+    bridge: model.bridge,
+    decoderW: model.decoder.w,
+    decoderU: model.decoder.u,
+    decoderB: model.decoder.b,
+    combine: model.combine,
+    output: model.output,
+    outputBias: model.outputBias,
   };
+  const names = Object.keys(variables) as WeightName[];
+  const read = await Promise.all(names.map((name) => flat(variables[name])));
+  const weights = Object.fromEntries(names.map((name, i) => [name, read[i] ?? []])) as Record<WeightName, number[]>;
   return {
     words: [...data.words],
     names: kb.entities.map((e) => e.name),

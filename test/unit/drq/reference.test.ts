@@ -141,7 +141,7 @@ describe('drq PyTorch reference', () => {
         const epsNext = noise.normals(k * n * ACTION_DIM);
         const epsActor = (u + 1) % hp.actorEvery === 0 ? noise.normals(n * ACTION_DIM) : null;
         const batch: AugmentedBatch = { n, m, k, obs: s.images, nextObs: s2.images, actions, rewards, notDones };
-        ours.push(agent.update(batch));
+        ours.push(await agent.update(batch));
         records.push({
           n,
           m,

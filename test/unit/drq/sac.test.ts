@@ -109,31 +109,31 @@ describe('drq soft actor-critic', function () {
       }
   });
 
-  it('trains the encoder by the critic only; the actor and α on their own steps; targets every second update', () => {
+  it('trains the encoder by the critic only; the actor and α on their own steps; targets every second update', async () => {
     const agent = new SacAgent(HP, new Rng(1), new Rng(2));
     const rng = new Rng(3);
     const critic0 = values(criticVariables(agent.critic));
     const target0 = values(criticVariables(agent.criticTarget));
     const actor0 = values(actorVariables(agent.actor));
-    const alpha0 = agent.alpha;
+    const alpha0 = await agent.readAlpha();
     // The actor's trained variables exclude the conv encoder (it reads detached conv features).
     const conv = new Set(criticVariables(agent.critic).slice(0, 4));
     assert.ok(!actorVariables(agent.actor).some((v) => conv.has(v)));
-    agent.update(randomBatch(8, 2, 2, rng)); // update 1: critic only
+    await agent.update(randomBatch(8, 2, 2, rng)); // update 1: critic only
     assert.ok(
       changed(critic0, values(criticVariables(agent.critic))).every((c) => c),
       'every critic variable moves',
     );
     assert.ok(!changed(actor0, values(actorVariables(agent.actor))).some((c) => c), 'actor unchanged');
     assert.ok(!changed(target0, values(criticVariables(agent.criticTarget))).some((c) => c), 'targets unchanged');
-    assert.equal(agent.alpha, alpha0);
+    assert.equal(await agent.readAlpha(), alpha0);
     const critic1 = values(criticVariables(agent.critic));
-    agent.update(randomBatch(8, 2, 2, rng)); // update 2: critic, then actor and α, then targets
+    await agent.update(randomBatch(8, 2, 2, rng)); // update 2: critic, then actor and α, then targets
     assert.ok(
       changed(actor0, values(actorVariables(agent.actor))).every((c) => c),
       'every actor variable moves',
     );
-    assert.notEqual(agent.alpha, alpha0);
+    assert.notEqual(await agent.readAlpha(), alpha0);
     assert.ok(
       changed(target0, values(criticVariables(agent.criticTarget))).every((c) => c),
       'targets move',
@@ -153,12 +153,12 @@ describe('drq soft actor-critic', function () {
     const agent = new SacAgent(HP, new Rng(4), new Rng(5));
     const rng = new Rng(6);
     const obs = Float32Array.from({ length: OBS_LENGTH }, () => rng.next());
-    for (let i = 0; i < 2; i++) agent.update(randomBatch(8, 2, 2, rng)); // optimizer slots created
-    agent.act(obs, 1, false);
+    for (let i = 0; i < 2; i++) await agent.update(randomBatch(8, 2, 2, rng)); // optimizer slots created
+    await agent.act(obs, 1, false);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 6; i++) {
-      agent.update(randomBatch(8, i % 2 === 0 ? 1 : 2, i % 2 === 0 ? 1 : 2, rng));
-      agent.act(obs, 1, i % 2 === 0);
+      await agent.update(randomBatch(8, i % 2 === 0 ? 1 : 2, i % 2 === 0 ? 1 : 2, rng));
+      await agent.act(obs, 1, i % 2 === 0);
     }
     assert.equal(tf.memory().numTensors, before);
     const all = tf.memory().numTensors;

@@ -39,7 +39,7 @@ describe('genre query (plain-array model from the checkpoint)', () => {
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 5; step++) tf.dispose(tf.tidy(() => trainingStep(model, optimizer, data.train)));
     const settings = { beamSize: 3, alpha: 1, maxLength: 8 };
-    const checkpoint = JSON.parse(JSON.stringify(modelCheckpoint(model, kb, data, settings))) as unknown;
+    const checkpoint = JSON.parse(JSON.stringify(await modelCheckpoint(model, kb, data, settings))) as unknown;
     assert.ok(isGenreCheckpoint(checkpoint));
     const example = data.test[0];
     assert.ok(example);
@@ -67,11 +67,11 @@ describe('genre query (plain-array model from the checkpoint)', () => {
     disposeSeq2Seq(model);
   });
 
-  it('reads the mention between brackets and rejects input without exactly one', () => {
+  it('reads the mention between brackets and rejects input without exactly one', async () => {
     const data = buildDataset(kb);
     const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 4, hidden: 3 }, new Rng(1));
     const checkpoint = JSON.parse(
-      JSON.stringify(modelCheckpoint(model, kb, data, { beamSize: 2, alpha: 1, maxLength: 8 })),
+      JSON.stringify(await modelCheckpoint(model, kb, data, { beamSize: 2, alpha: 1, maxLength: 8 })),
     ) as unknown;
     disposeSeq2Seq(model);
     assert.ok(isGenreCheckpoint(checkpoint));
