@@ -133,6 +133,8 @@ export const BENCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
   backends: { kind: 'string' },
   steps: { kind: 'int' },
   seed: { kind: 'int' },
+  preset: { kind: 'string' },
+  set: { kind: 'string', repeat: true },
   json: { kind: 'string' },
   'module-path': { kind: 'string', repeat: true },
   help: { kind: 'boolean' },

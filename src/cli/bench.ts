@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DemoConfig, PaperId, PerformanceResult } from '../shared/catalog';
+import { validateConfig } from '../shared/config';
 import { BACKEND_NAMES, type BackendName } from '../shared/runs';
 import {
   BENCH_FLAGS,
@@ -17,6 +18,7 @@ import {
   flagStrings,
   parseArgs,
   parseBackend,
+  parseSets,
   UsageError,
 } from './args';
 import { findDemo } from './papers';
@@ -36,14 +38,16 @@ import {
 
 export const BENCH_HELP = `Usage: paper-lab bench <paper> [options]
 
-Runs the demo's quick preset once per backend and reports training throughput (steps/s) and
-time-to-claim (wall seconds of the quick run, and whether its claims passed).
+Runs the demo's quick preset (or --preset) once per backend and reports training throughput
+(steps/s) and time-to-claim (wall seconds of the run, and whether its claims passed).
 
 Options:
   --demo ID          demo (default: the paper's first)
   --backends LIST    comma-separated backends (default: all; those that cannot start are listed as skipped)
   --steps N          stop each run after N steps: throughput only, no time-to-claim
   --seed N           seed (default 0)
+  --preset NAME      preset the config starts from (default quick; not with --reference)
+  --set key=value    change one config field (repeatable), e.g. --set batch=4096 (not with --reference)
   --json FILE        also write the results as JSON
   --module-path DIR  extra folder to resolve optional backend packages from (repeatable)
   --reference        also time the same training step in PyTorch (bench/reference/) and report
@@ -51,7 +55,9 @@ Options:
                      per demo) and both sides are timed after the warm-up
   --python PATH      python3 with torch for --reference (default: $PAPER_LAB_PYTHON, then python3 on PATH)
   --threads N        torch threads for --reference (default 1; ours runs on one thread)
-  --warmup N         untimed warm-up steps for --reference
+  --warmup N         steps before the steady rate is timed (with --reference: defaults per demo;
+                     without it, adds an "after warm-up" rate that leaves out start-up and
+                     shader compilation)
   --help             this text
 
 Also: paper-lab bench host --help`;
@@ -134,7 +140,20 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   if (stepsFlag === 0) throw new UsageError('--steps: must be at least 1');
   const seed = flagInt(args, 'seed') ?? 0;
   const withReference = flagBool(args, 'reference');
-  for (const flag of ['python', 'threads', 'warmup'])
+  const preset = flagString(args, 'preset') ?? 'quick';
+  if (!demo.presets[preset])
+    throw new UsageError(
+      `--preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
+    );
+  const sets = flagStrings(args, 'set');
+  // The PyTorch reference is written for the quick preset's model and batch.
+  if (withReference && (preset !== 'quick' || sets.length > 0))
+    throw new UsageError('--preset and --set: not with --reference (the reference times the quick preset)');
+  const config = parseSets(demo, sets);
+  // Rejected before any backend runs: the same check the engine makes at a run's start.
+  const checked = validateConfig(demo, config, demo.presets[preset]);
+  if (!checked.ok) throw new UsageError(checked.errors.join('; '));
+  for (const flag of ['python', 'threads'])
     if (!withReference && args.flags.has(flag)) throw new UsageError(`--${flag}: only with --reference`);
   const threads = flagInt(args, 'threads') ?? 1;
   if (threads === 0) throw new UsageError('--threads: must be at least 1');
@@ -162,8 +181,8 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
       const { summary, record } = await runDemo({
         paper: paperId as PaperId,
         demo: demo.id,
-        config: {},
-        preset: 'quick',
+        config,
+        preset,
         seed,
         backend,
         runDir: null,
@@ -217,15 +236,17 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
 
   let reference: ReferenceResult | null = null;
   let steady: SteadyThroughput[] = [];
-  if (withReference) {
+  const withSteady = withReference || args.flags.has('warmup');
+  if (withReference)
     reference = await timeReference(paperId, demo.presets['quick'] ?? {}, flagString(args, 'python'), {
       threads,
       steps: timedSteps,
       warmup,
       seed,
     });
-    const theirs = reference.ok ? reference.timing.stepsPerSecond : null;
-    const theirsCpu = reference.ok ? perCpuSecond(reference.timing) : null;
+  if (withSteady) {
+    const theirs = reference?.ok ? reference.timing.stepsPerSecond : null;
+    const theirsCpu = reference?.ok ? perCpuSecond(reference.timing) : null;
     steady = rows.map((row, i) => {
       const rate = row.ok ? steadyRate(marksByRow[i] ?? [], warmup) : null;
       return {
@@ -240,13 +261,13 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   }
 
   console.log(
-    `\n${paper.meta.shortName} / ${demo.title}, quick preset, seed ${seed}${maxSteps ? `, ${maxSteps} steps` : ''}`,
+    `\n${paper.meta.shortName} / ${demo.title}, ${preset} preset${sets.length > 0 ? ` (${sets.join(', ')})` : ''}, seed ${seed}${maxSteps ? `, ${maxSteps} steps` : ''}`,
   );
   const header = ['backend', `${plural(demo.stepLabel)}/s`, 'steps', 'train s', 'CPU s', 'time-to-claim', 'claims'];
-  const referenceHeader = [`after warm-up /s`, 'CPU s', '× PyTorch', '× PyTorch (CPU s)'];
+  const steadyHeader = [`after warm-up /s`, 'CPU s', ...(withReference ? ['× PyTorch', '× PyTorch (CPU s)'] : [])];
   console.log(
     table(
-      [...header, ...(withReference ? referenceHeader : []), 'note'],
+      [...header, ...(withSteady ? steadyHeader : []), 'note'],
       rows.map((r, i) => {
         const s = steady[i];
         const ratio = s?.ratio ?? null;
@@ -259,13 +280,11 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
           r.ok ? r.cpuSeconds.toFixed(1) : '',
           r.timeToClaimSeconds !== null ? `${r.timeToClaimSeconds.toFixed(1)} s` : '—',
           r.claimsPassed !== null ? `${r.claimsPassed}/${r.claims} pass` : '—',
+          ...(withSteady
+            ? [formatNumber(s?.stepsPerSecond ?? null), s && s.stepsPerSecond !== null ? s.cpuSeconds.toFixed(1) : '']
+            : []),
           ...(withReference
-            ? [
-                formatNumber(s?.stepsPerSecond ?? null),
-                s && s.stepsPerSecond !== null ? s.cpuSeconds.toFixed(1) : '',
-                ratio !== null ? `${ratio.toFixed(2)}×` : '—',
-                ratioCpu !== null ? `${ratioCpu.toFixed(2)}×` : '—',
-              ]
+            ? [ratio !== null ? `${ratio.toFixed(2)}×` : '—', ratioCpu !== null ? `${ratioCpu.toFixed(2)}×` : '—']
             : []),
           r.reason.slice(0, 80),
         ];
@@ -284,12 +303,14 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         {
           paper: paperId,
           demo: demo.id,
-          preset: 'quick',
+          preset,
+          config,
           seed,
           steps: maxSteps ?? null,
           machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg() },
           date: new Date().toISOString(),
-          rows: withReference ? rows.map((r, i) => ({ ...r, afterWarmup: steady[i] })) : rows,
+          rows: withSteady ? rows.map((r, i) => ({ ...r, afterWarmup: steady[i] })) : rows,
+          ...(withSteady ? { warmup } : {}),
           ...(reference ? { reference: { ...reference, threads, warmup, steps: timedSteps } } : {}),
         },
         null,

@@ -380,6 +380,51 @@ describe('bench --reference', () => {
       assert.equal(written.reference.threads, 1);
     });
 
+    it('--preset and --set change the benchmarked config (refused with --reference); --warmup alone adds a steady rate', async function () {
+      const out: string[] = [];
+      const log = console.log;
+      console.log = (...a: unknown[]) => out.push(a.join(' '));
+      const json = path.join(dir, 'bench-set.json');
+      let code: number;
+      try {
+        code = await benchCommand([
+          'score-sde',
+          '--backends',
+          'cpu',
+          '--set',
+          'batch=16',
+          '--set',
+          'hidden=8',
+          '--steps',
+          '4',
+          '--warmup',
+          '1',
+          '--json',
+          json,
+        ]);
+      } finally {
+        console.log = log;
+      }
+      assert.equal(code, 0);
+      assert.match(out.join('\n'), /quick preset \(batch=16, hidden=8\)/);
+      const written = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+        preset: string;
+        config: Record<string, unknown>;
+        warmup: number;
+        rows: { ok: boolean; afterWarmup?: { stepsPerSecond: number | null; steps: number } }[];
+      };
+      assert.equal(written.preset, 'quick');
+      // --warmup without --reference: a rate timed after the first step, without any PyTorch ratio.
+      assert.equal(written.warmup, 1);
+      assert.ok((written.rows[0]?.afterWarmup?.stepsPerSecond ?? 0) > 0);
+      assert.ok((written.rows[0]?.afterWarmup?.steps ?? 0) >= 2);
+      assert.deepEqual(written.config, { batch: 16, hidden: 8 });
+      assert.equal(written.rows[0]?.ok, true);
+      await assert.rejects(benchCommand(['score-sde', '--set', 'batch=16', '--reference']), /not with --reference/);
+      await assert.rejects(benchCommand(['score-sde', '--preset', 'nope']), /has no preset "nope"/);
+      await assert.rejects(benchCommand(['score-sde', '--set', 'batch=-3']), /batch/);
+    });
+
     it('rejects the reference flags without --reference', async () => {
       await assert.rejects(
         benchCommand(['score-sde', '--python', '/usr/bin/python3']),
