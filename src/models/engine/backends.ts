@@ -22,6 +22,7 @@ import {
   type BackendReport,
 } from '../../shared/runs';
 import { installWasmFixes } from './wasmFixes';
+import { installWebgpuFixes } from './webgpuFixes';
 
 /** Loads optional modules; injected in tests. */
 export interface ModuleLoader {
@@ -174,6 +175,34 @@ const initTensorflow: BackendInit = async ({ loader }) => {
   return `TensorFlow on the CPU (${via})`;
 };
 
+/**
+ * The first error a GPU device reported outside any error scope. TensorFlow.js does not throw
+ * when a WebGPU kernel fails validation: the work is skipped and the numbers are wrong, so the
+ * runner fails the run (and calibration the backend) when this is set.
+ */
+let deviceFault: string | null = null;
+
+function watchDevice(device: unknown): void {
+  const listen = property(device, 'addEventListener');
+  if (typeof listen !== 'function') return;
+  (listen as (type: string, handler: (event: unknown) => void) => void).call(device, 'uncapturederror', (event) => {
+    const message = property(property(event, 'error'), 'message');
+    deviceFault ??= typeof message === 'string' && message.length > 0 ? message.split('\n')[0]! : 'unnamed GPU error';
+  });
+}
+
+/** The first uncaptured GPU device error since the last call (and clears it); null when none. */
+export function takeDeviceFault(): string | null {
+  const fault = deviceFault;
+  deviceFault = null;
+  return fault;
+}
+
+/** Records a device fault as if the device had reported it (tests). */
+export function reportDeviceFault(message: string): void {
+  deviceFault ??= message;
+}
+
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
 const initWebgpu: BackendInit = async ({ loader, auto }) => {
@@ -203,7 +232,9 @@ const initWebgpu: BackendInit = async ({ loader, auto }) => {
   const software = property(adapter, 'isFallbackAdapter') === true || SOFTWARE_ADAPTER.test(text);
   if (software && auto) throw new Error(`software adapter (${text || 'fallback'}) skipped`);
   await import('@tensorflow/tfjs-backend-webgpu');
+  installWebgpuFixes();
   await useBackend('webgpu');
+  watchDevice(property(tf.backend(), 'device'));
   await smokeTest();
   return `WebGPU on ${text || 'an unnamed adapter'}${software ? ' (software)' : ''}`;
 };

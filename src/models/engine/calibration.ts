@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { DemoConfig, PaperId } from '../../shared/catalog';
 import type { BackendMeasurement, BackendName, BackendReport } from '../../shared/runs';
 import type { DemoRun, RunContext } from '../types';
-import { activateBackend, type SelectBackendOptions, startAllBackends } from './backends';
+import { activateBackend, type SelectBackendOptions, startAllBackends, takeDeviceFault } from './backends';
 import { Rng } from './rng';
 
 /** Timed steps per backend after the warm-up step. */
@@ -201,6 +201,7 @@ export async function measureThroughput(
   const tensorsBefore = tf.memory().numTensors;
   tf.engine().startScope();
   let failure: string | null = null;
+  takeDeviceFault();
   try {
     await trainer(config, ctx);
   } catch (e) {
@@ -209,6 +210,8 @@ export async function measureThroughput(
     tf.engine().endScope();
     tf.disposeVariables();
   }
+  const fault = takeDeviceFault();
+  if (fault !== null) failure ??= `the GPU device reported an error: ${fault}`;
   const leftover = tf.memory().numTensors - tensorsBefore;
   if (failure !== null) return { name: backend, stepsPerSecond: null, note: `failed during calibration: ${failure}` };
   if (warmedAt === null) {

@@ -15,7 +15,7 @@ import {
   type RunSummary,
 } from '../../shared/runs';
 import type { DemoRun } from '../types';
-import { selectBackend } from './backends';
+import { selectBackend, takeDeviceFault } from './backends';
 import { CalibrationCache, selectFastestBackend } from './calibration';
 import { createContext, type RunSink } from './context';
 import { RunRecorder } from './recorder';
@@ -239,6 +239,7 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
       ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     });
     const t0 = performance.now();
+    takeDeviceFault(); // a fault before this run is not this run's
     try {
       results = await trainer(config, ctx);
     } catch (e) {
@@ -247,6 +248,12 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
       trainSeconds = (performance.now() - t0) / 1000;
       lastStep = ctx.lastStep;
       ctx.flush();
+    }
+    const fault = takeDeviceFault();
+    if (fault !== null) {
+      // A GPU kernel that failed validation was skipped: nothing the run measured can be trusted.
+      error ??= { message: `the GPU device reported an error, so this run's numbers cannot be trusted: ${fault}` };
+      results = {};
     }
     status = signal.aborted ? 'stopped' : error ? 'failed' : 'completed';
   } catch (e) {

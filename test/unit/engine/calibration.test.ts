@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BackendInit } from '../../../src/models/engine/backends';
+import { type BackendInit, reportDeviceFault } from '../../../src/models/engine/backends';
 import {
   CALIBRATION_STEPS,
   CalibrationCache,
@@ -141,6 +141,21 @@ describe('auto backend calibration', function () {
     const s = await measureThroughput(stuck, {}, 'cpu', { seed: 1, clock: clock.now, timeoutSeconds: 25 });
     assert.equal(s.stepsPerSecond, null);
     assert.match(s.note ?? '', /warm-up not finished within 30 s/);
+  });
+
+  it('rejects a backend whose GPU device reported an error while it was measured, however fast', async () => {
+    const clock = steppedClock();
+    const { trainer } = costlyTrainer(clock, () => 0.01);
+    const faulty: DemoRun = async (config, ctx) => {
+      reportDeviceFault('The number of storage buffers (11) in the Compute stage exceeds the maximum (8).');
+      return trainer(config, ctx);
+    };
+    const m = await measureThroughput(faulty, {}, 'cpu', { seed: 1, clock: clock.now, seconds: 100 });
+    assert.equal(m.stepsPerSecond, null);
+    assert.match(m.note ?? '', /GPU device reported an error: The number of storage buffers/);
+    // The fault was consumed: the next measurement is clean.
+    const clean = await measureThroughput(trainer, {}, 'cpu', { seed: 1, clock: clock.now, seconds: 100 });
+    assert.ok((clean.stepsPerSecond ?? 0) > 0);
   });
 
   it('chooses the faster of the real wasm and cpu backends, then remembers it', async () => {

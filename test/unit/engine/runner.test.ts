@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { reportDeviceFault } from '../../../src/models/engine/backends';
 import { MetricBatcher, makeTicker } from '../../../src/models/engine/context';
 import { readRun } from '../../../src/models/engine/recorder';
 import { ConfigError, measureClaims, runDemo, type RunDemoOptions } from '../../../src/models/engine/runner';
@@ -134,6 +135,29 @@ describe('runner', function () {
     assert.equal(data.record.error, 'NaN loss at step 3');
     assert.equal(data.points.length, 2);
     assert.equal(data.outputs.length, 1);
+  });
+
+  it('a GPU device error during the run fails it and keeps no results, though the trainer finished', async () => {
+    reportDeviceFault('left over from an earlier run'); // cleared when this run starts
+    const trainer: DemoRun = async (config, ctx) => {
+      const results = await countingTrainer(config, ctx);
+      reportDeviceFault('Error while parsing WGSL: type mismatch');
+      return results;
+    };
+    const o = options(trainer, { config: { steps: 5 } });
+    const { summary, record } = await runDemo(o);
+    assert.equal(summary.status, 'failed');
+    assert.match(
+      record.error ?? '',
+      /GPU device reported an error, so this run's numbers cannot be trusted: Error while parsing WGSL/,
+    );
+    assert.doesNotMatch(record.error ?? '', /earlier run/);
+    assert.deepEqual(summary.results, {});
+    assert.equal(summary.claims[0]?.pass, false, 'no claim is judged on untrusted numbers');
+    assert.equal(readRun(o.runDir as string).points.length, 5, 'what it wrote is kept');
+    // Without a fault the same trainer completes: the fault was the cause.
+    const clean = await runDemo(options(countingTrainer, { config: { steps: 5 } }));
+    assert.equal(clean.summary.status, 'completed');
   });
 
   it('a forced backend that cannot start fails the run with its reason', async () => {
