@@ -106,9 +106,21 @@ export class CalibrationCache {
       );
   }
 
+  /** Drops what is remembered for this machine and model (the next `auto` run measures again). */
+  forget(machine: string, signature: string): boolean {
+    const all = this.readAll();
+    const kept = all.filter((c) => !(c.machine === machine && c.signature === signature));
+    if (kept.length === all.length) return false;
+    this.write(kept);
+    return true;
+  }
+
   put(entry: CachedCalibration): void {
     const kept = this.readAll().filter((c) => !(c.machine === entry.machine && c.signature === entry.signature));
-    const next = [...kept, entry].slice(-this.limit);
+    this.write([...kept, entry].slice(-this.limit));
+  }
+
+  private write(next: readonly CachedCalibration[]): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     // Written to a temporary file and renamed, so a reader never sees half a file.
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;

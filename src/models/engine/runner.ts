@@ -16,7 +16,7 @@ import {
 } from '../../shared/runs';
 import type { DemoRun } from '../types';
 import { selectBackend, takeDeviceFault } from './backends';
-import { CalibrationCache, selectFastestBackend } from './calibration';
+import { CalibrationCache, machineKey, modelSignature, selectFastestBackend } from './calibration';
 import { createContext, type RunSink } from './context';
 import { RunRecorder } from './recorder';
 import { Rng } from './rng';
@@ -252,7 +252,22 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     const fault = takeDeviceFault();
     if (fault !== null) {
       // A GPU kernel that failed validation was skipped: nothing the run measured can be trusted.
-      error ??= { message: `the GPU device reported an error, so this run's numbers cannot be trusted: ${fault}` };
+      // Under `auto`, the remembered choice is dropped: the next run measures again, and a
+      // backend that faults while it is measured is not chosen.
+      const forgot =
+        options.backend === 'auto' &&
+        options.calibrationFile !== undefined &&
+        new CalibrationCache(options.calibrationFile).forget(
+          machineKey(),
+          modelSignature(options.paper, demo.id, config),
+        );
+      error ??= {
+        message:
+          `the GPU device reported an error, so this run's numbers cannot be trusted: ${fault}` +
+          (forgot
+            ? ' (the remembered backend choice for this model was dropped; the next auto run measures again)'
+            : ''),
+      };
       results = {};
     }
     status = signal.aborted ? 'stopped' : error ? 'failed' : 'completed';

@@ -160,6 +160,32 @@ describe('runner', function () {
     assert.equal(clean.summary.status, 'completed');
   });
 
+  it('under auto, a GPU device error drops the remembered backend choice for that model only', async function () {
+    this.timeout(120_000);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-cal-')), 'calibration.json');
+    const signatures = (): string[] =>
+      (JSON.parse(fs.readFileSync(file, 'utf8')) as { signature: string }[]).map((c) => c.signature);
+    const auto = { backend: 'auto' as const, calibrationFile: file, runDir: null };
+    const other = await runDemo(options(countingTrainer, { ...auto, config: { steps: 6 } }));
+    assert.equal(other.summary.status, 'completed');
+    assert.equal(signatures().length, 1, 'the first model was measured and remembered');
+    let faults = true;
+    const faulty: DemoRun = async (config, ctx) => {
+      const results = await countingTrainer(config, ctx);
+      if (faults) reportDeviceFault('Invalid ComputePipeline');
+      return results;
+    };
+    const failed = await runDemo(options(faulty, { ...auto, config: { steps: 5 } }));
+    assert.equal(failed.summary.status, 'failed');
+    assert.match(failed.record.error ?? '', /remembered backend choice for this model was dropped/);
+    assert.equal(signatures().length, 1, 'the faulty model is forgotten, the other one kept');
+    faults = false;
+    const again = await runDemo(options(faulty, { ...auto, config: { steps: 5 } }));
+    assert.equal(again.summary.status, 'completed');
+    assert.equal(again.record.backend?.calibration?.cached, false, 'measured again');
+    assert.equal(signatures().length, 2);
+  });
+
   it('a forced backend that cannot start fails the run with its reason', async () => {
     const o = options(countingTrainer, {
       selectBackend: () => Promise.reject(new Error('backend webgpu cannot start: no WebGPU adapter')),
