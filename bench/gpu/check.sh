@@ -66,34 +66,26 @@ for p in "${PAPERS[@]}"; do
   pids+=($!)
 done
 
+# bench_lane LANE FILE PAPER STEPS WARMUP SECONDS [more bench flags]: webgpu and wasm in one invocation.
+bench_lane() {
+  local name=$1 file=$2 paper=$3 steps=$4 warmup=$5 secs=$6
+  shift 6
+  want "$paper" || return 0
+  lane "$name" "$secs" "${CLI[@]}" bench "$paper" --backends webgpu,wasm "${M[@]}" "$@" \
+    --steps "$steps" --warmup "$warmup" --json "$L/bench-$file.json"
+}
 (
-  want score-sde &&
-  lane bench-a 150 "${CLI[@]}" bench score-sde --backends webgpu,wasm "${M[@]}" --set batch=4096 --set hidden=512 \
-    --steps 40 --warmup 5 --json "$L/bench-score-sde-4096.json"
-  want score-sde &&
-  lane bench-a 60 "${CLI[@]}" bench score-sde --backends webgpu,wasm "${M[@]}" --steps 300 --warmup 50 \
-    --json "$L/bench-score-sde.json"
-  want fedopt &&
-  lane bench-a 60 "${CLI[@]}" bench fedopt --backends webgpu,wasm "${M[@]}" --steps 12 --warmup 2 \
-    --json "$L/bench-fedopt.json"
-  want ance &&
-  lane bench-a 60 "${CLI[@]}" bench ance --backends webgpu,wasm "${M[@]}" --steps 40 --warmup 5 \
-    --json "$L/bench-ance.json"
-  want flyvec &&
-  lane bench-a 60 "${CLI[@]}" bench flyvec --backends webgpu,wasm "${M[@]}" --steps 20 --warmup 2 \
-    --json "$L/bench-flyvec.json"
+  bench_lane bench-a score-sde-4096 score-sde 40 5 150 --set batch=4096 --set hidden=512
+  bench_lane bench-a score-sde score-sde 300 50 60
+  bench_lane bench-a fedopt fedopt 12 2 60
+  bench_lane bench-a ance ance 40 5 60
+  bench_lane bench-a flyvec flyvec 20 2 60
 ) &
 pids+=($!)
 (
-  want rims &&
-  lane bench-b 100 "${CLI[@]}" bench rims --backends webgpu,wasm "${M[@]}" --steps 5 --warmup 1 \
-    --json "$L/bench-rims.json"
-  want genre &&
-  lane bench-b 100 "${CLI[@]}" bench genre --backends webgpu,wasm "${M[@]}" --steps 24 --warmup 4 \
-    --json "$L/bench-genre.json"
-  want drq &&
-  lane bench-b 150 "${CLI[@]}" bench drq --backends webgpu,wasm "${M[@]}" --steps 140 --warmup 110 \
-    --json "$L/bench-drq.json"
+  bench_lane bench-b rims rims 5 1 100
+  bench_lane bench-b genre genre 24 4 100
+  bench_lane bench-b drq drq 140 110 150
 ) &
 pids+=($!)
 [ "${REFERENCE:-1}" = 1 ] && (

@@ -338,35 +338,38 @@ describe('bench --reference', () => {
   });
 
   describe('the command', () => {
-    it('with a python that does not exist: our numbers, "reference unavailable", exit 0', async function () {
+    /** Runs the bench command with its console output captured; returns the exit code and stdout. */
+    async function bench(argv: string[]): Promise<{ code: number; text: string }> {
       const out: string[] = [];
       const log = console.log;
       const error = console.error;
       console.log = (...a: unknown[]) => out.push(a.join(' '));
       console.error = () => undefined;
-      const json = path.join(dir, 'bench.json');
-      let code: number;
       try {
-        code = await benchCommand([
-          'score-sde',
-          '--backends',
-          'cpu',
-          '--reference',
-          '--python',
-          '/nonexistent/python3',
-          '--steps',
-          '2',
-          '--warmup',
-          '0',
-          '--json',
-          json,
-        ]);
+        return { code: await benchCommand(argv), text: out.join('\n') };
       } finally {
         console.log = log;
         console.error = error;
       }
+    }
+
+    it('with a python that does not exist: our numbers, "reference unavailable", exit 0', async function () {
+      const json = path.join(dir, 'bench.json');
+      const { code, text } = await bench([
+        'score-sde',
+        '--backends',
+        'cpu',
+        '--reference',
+        '--python',
+        '/nonexistent/python3',
+        '--steps',
+        '2',
+        '--warmup',
+        '0',
+        '--json',
+        json,
+      ]);
       assert.equal(code, 0);
-      const text = out.join('\n');
       assert.match(text, /reference unavailable: \/nonexistent\/python3 \(--python\) not found/);
       assert.match(text, /× PyTorch/);
       const written = JSON.parse(fs.readFileSync(json, 'utf8')) as {
@@ -381,32 +384,24 @@ describe('bench --reference', () => {
     });
 
     it('--preset and --set change the benchmarked config (refused with --reference); --warmup alone adds a steady rate', async function () {
-      const out: string[] = [];
-      const log = console.log;
-      console.log = (...a: unknown[]) => out.push(a.join(' '));
       const json = path.join(dir, 'bench-set.json');
-      let code: number;
-      try {
-        code = await benchCommand([
-          'score-sde',
-          '--backends',
-          'cpu',
-          '--set',
-          'batch=16',
-          '--set',
-          'hidden=8',
-          '--steps',
-          '4',
-          '--warmup',
-          '1',
-          '--json',
-          json,
-        ]);
-      } finally {
-        console.log = log;
-      }
+      const { code, text } = await bench([
+        'score-sde',
+        '--backends',
+        'cpu',
+        '--set',
+        'batch=16',
+        '--set',
+        'hidden=8',
+        '--steps',
+        '4',
+        '--warmup',
+        '1',
+        '--json',
+        json,
+      ]);
       assert.equal(code, 0);
-      assert.match(out.join('\n'), /quick preset \(batch=16, hidden=8\)/);
+      assert.match(text, /quick preset \(batch=16, hidden=8\)/);
       const written = JSON.parse(fs.readFileSync(json, 'utf8')) as {
         preset: string;
         config: Record<string, unknown>;
