@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import '../engine/tfSetup';
-import { selectBackend } from '../engine/backends';
+import { selectBackend, takeDeviceFault } from '../engine/backends';
 import { makeLearner } from './learner';
 import { type FromLearnerWorker, isStartShard, type StartShard } from './learnerProtocol';
 import { trainShard } from './shard';
@@ -26,6 +26,12 @@ async function train(message: StartShard, post: (m: FromLearnerWorker) => void):
       },
       aborted: false,
     });
+    // This thread has its own GPU device: a kernel that failed validation here voids the shard.
+    const fault = takeDeviceFault();
+    if (fault !== null)
+      throw new Error(
+        `the GPU device reported an error in a learner worker, so its numbers cannot be trusted: ${fault}`,
+      );
     const { done, envSteps, updates, trainMs } = result;
     post({ type: 'done', done, counters: { envSteps, updates, trainMs } });
   } finally {
