@@ -10,7 +10,7 @@ export const PAPER_STEPS = 2000;
 
 /** What the paper preset measured here, beside the paper's near-perfect copying. */
 const PAPER_CAVEAT =
-  "Not reproduced at this scale. The paper preset (2,500 steps, trained at T = 50, tested at T = 200) measured 0.283 at seed 0, below 0.35, after about an hour of one core. Accuracy rose above chance (0.125) within 100 steps, to 0.27, and then stayed between 0.27 and 0.29 for the remaining 2,400 steps. The RIM is as accurate at T = 200 as at the training length (0.288). The matched LSTM falls from 0.321 at the training length to 0.140 at T = 200. So the generalisation the paper reports is there, but at a low level: both models copy only part of the sequence. The paper's RIMs copy almost perfectly at 4× the training length, after far longer training than this demo runs.";
+  "Not reproduced at this scale. The paper preset (2,500 steps, trained at T = 50, tested at T = 200) measured 0.283, 0.296 and 0.252 at seeds 0, 1 and 2, below 0.35, after about an hour of one core each. Accuracy rose above chance (0.125) within 100 steps, to about 0.27, and then stayed between 0.25 and 0.30 for the remaining 2,400 steps, with no upward trend. The RIM is about as accurate at T = 200 as at the training length (0.288, 0.286, 0.309). The matched LSTM falls from 0.321, 0.338 and 0.388 at the training length to 0.140, 0.153 and 0.128 at T = 200. So the generalisation the paper reports is there, but at a low level: both models copy only part of the sequence. The paper's RIMs copy almost perfectly at 4× the training length, after far longer training than this demo runs.";
 
 const fields: readonly FieldSpec[] = [
   {
