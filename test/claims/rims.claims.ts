@@ -11,7 +11,7 @@ import { measureClaims } from '../../src/models/engine/runner';
 import { generalizeDemo } from '../../src/models/rims/demo';
 import { runRims } from '../../src/models/rims/train';
 import { recordingContext } from '../helpers/fakeContext';
-import { useBackend } from '../unit/fedopt/backend';
+import { selectBackend } from '../../src/models/engine/backends';
 
 /** The paper preset's ≥ 0.35: its caveat in the UI says it does not reproduce at this scale. */
 const NOT_REPRODUCED = 'rim-long-accuracy-paper';
@@ -38,7 +38,10 @@ async function check(preset: string, seed: number): Promise<void> {
 }
 
 describe('rims claims', () => {
-  before(() => useBackend('wasm'));
+  // As the engine starts it: wasm with its kernel fixes (a run in the editor or the CLI does the same).
+  before(async () => {
+    assert.equal((await selectBackend('wasm')).chosen, 'wasm');
+  });
 
   describe('quick preset, seeds 0–2', () => {
     for (const seed of [0, 1, 2]) it(`holds at seed ${seed}`, () => check('quick', seed));
