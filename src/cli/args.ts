@@ -102,6 +102,16 @@ export function parseBackend(value: string | undefined, flag = '--backend'): Bac
   return value;
 }
 
+/** The `--preset` flag's value (default `quick`), checked against the demo's presets. */
+export function parsePreset(demo: DemoDescriptor, value: string | undefined): string {
+  const preset = value ?? 'quick';
+  if (!demo.presets[preset])
+    throw new UsageError(
+      `--preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
+    );
+  return preset;
+}
+
 /** Turns `--set key=value` assignments into a partial config; errors name the field. */
 export function parseSets(demo: DemoDescriptor, sets: readonly string[]): Record<string, ConfigValue> {
   const config: Record<string, ConfigValue> = {};

@@ -18,6 +18,7 @@ import {
   flagStrings,
   parseArgs,
   parseBackend,
+  parsePreset,
   parseSets,
   UsageError,
 } from './args';
@@ -140,11 +141,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   if (stepsFlag === 0) throw new UsageError('--steps: must be at least 1');
   const seed = flagInt(args, 'seed') ?? 0;
   const withReference = flagBool(args, 'reference');
-  const preset = flagString(args, 'preset') ?? 'quick';
-  if (!demo.presets[preset])
-    throw new UsageError(
-      `--preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
-    );
+  const preset = parsePreset(demo, flagString(args, 'preset'));
   const sets = flagStrings(args, 'set');
   // The PyTorch reference is written for the quick preset's model and batch.
   if (withReference && (preset !== 'quick' || sets.length > 0))

@@ -21,6 +21,7 @@ import {
   flagStrings,
   parseArgs,
   parseBackend,
+  parsePreset,
   parseSets,
   RUN_FLAGS,
   UsageError,
@@ -88,11 +89,7 @@ async function runCommand(argv: readonly string[]): Promise<number> {
   if (paperId === undefined) throw new UsageError('run: missing <paper> (see paper-lab list)');
   if (rest.length > 0) throw new UsageError(`run: unexpected arguments ${rest.join(' ')}`);
   const { paper, demo } = await findDemo(paperId, flagString(args, 'demo'));
-  const preset = flagString(args, 'preset') ?? 'quick';
-  if (!demo.presets[preset])
-    throw new UsageError(
-      `--preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
-    );
+  const preset = parsePreset(demo, flagString(args, 'preset'));
   const config = parseSets(demo, flagStrings(args, 'set'));
   const seed = flagInt(args, 'seed') ?? 0;
   const backend = parseBackend(flagString(args, 'backend'));
