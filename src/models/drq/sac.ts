@@ -196,14 +196,13 @@ export class SacAgent {
       this.updates++;
       if (this.updates % this.hp.actorEvery === 0) this.updateActorAndAlpha(obs, n);
       if (this.updates % this.hp.targetEvery === 0) softUpdate(this.targetVars, this.criticVars, this.hp.tau);
-      if (loss) {
-        try {
-          this.lastCriticLoss = (await loss.data())[0] as number;
-        } finally {
-          loss.dispose();
-        }
-      }
-      return { criticLoss: this.lastCriticLoss, alpha: await this.readAlpha() };
+      // One read for both numbers: each read waits for the device.
+      const read = tf.tidy(() => tf.stack([loss ?? tf.scalar(this.lastCriticLoss), this.logAlpha]));
+      loss?.dispose();
+      const [criticLoss, logAlpha] = await read.data();
+      read.dispose();
+      this.lastCriticLoss = criticLoss as number;
+      return { criticLoss: this.lastCriticLoss, alpha: Math.exp(logAlpha as number) };
     } finally {
       tf.dispose([obs, nextObs, actions, rewards, notDones, epsNext, alpha]);
     }

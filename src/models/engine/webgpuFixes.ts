@@ -34,10 +34,11 @@ function single(out: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo {
 export function chunkedAddN(original: tf.KernelFunc, maxInputs: number = MAX_ADDN_INPUTS): tf.KernelFunc {
   if (maxInputs < 2) throw new Error('chunkedAddN: maxInputs must be at least 2');
   return ({ inputs, backend, attrs }) => {
-    const owner = backend as tf.KernelBackend;
     // AddN's inputs arrive as an array (the op passes its tensor list as the input map).
-    let level = (inputs as unknown as tf.TensorInfo[]).map((t) => ({ t, owned: false }));
-    if (level.length <= maxInputs) return original({ inputs, backend, attrs });
+    const tensors = inputs as unknown as tf.TensorInfo[];
+    if (tensors.length <= maxInputs) return original({ inputs, backend, attrs });
+    const owner = backend as tf.KernelBackend;
+    let level = tensors.map((t) => ({ t, owned: false }));
     while (level.length > maxInputs) {
       const next: { t: tf.TensorInfo; owned: boolean }[] = [];
       for (let i = 0; i < level.length; i += maxInputs) {
