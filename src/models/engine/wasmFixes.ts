@@ -1,5 +1,5 @@
 /**
- * Fixes for two gaps of the wasm backend (tfjs 4.22), installed before it is used.
+ * Fixes for gaps of the wasm backend (tfjs 4.22), installed before it is used.
  *
  * (a) BatchMatMul / _FusedMatMul with a transposed operand take a slow path in the wasm
  *     kernel; every backward pass of a dense layer hits it (dA = dY·Bᵀ, dB = Aᵀ·dY). The override
@@ -8,10 +8,18 @@
  *       [512,256]·[256,256]   no transpose           3.3 ms
  *       [512,256]·[256,256]ᵀ  before 40.6 ms, after  3.6 ms
  *       [256,512]ᵀ·[256,256]  before 94.0 ms, after  3.9 ms
+ *     The kernel packs its second operand for XNNPACK once per tensor and keeps the packed copy
+ *     while that tensor lives. A materialised Bᵀ is therefore kept with B (freed when B is), so a
+ *     recurrent weight's backward product dH = dY·Uᵀ, taken at every time step, transposes and
+ *     packs Uᵀ once per training step instead of once per time step.
  * (b) Kernels registered for `cpu` but not for `wasm` (Conv2DBackpropFilter, the depthwise
  *     gradients, UnsortedSegmentSum — the gradient of gather, i.e. of embeddings — Einsum, …).
  *     They are registered on wasm as borrowers: inputs are copied to the cpu backend, the cpu
  *     kernel runs, and its outputs are copied back.
+ * (c) Copies that the wasm kernels make and need not. Identity (every tensor the tape saves for
+ *     the backward pass is cloned) copied the whole buffer; it now shares it, as Reshape already
+ *     does. Slice, SplitV and Unpack read a full copy of their input for every piece they cut;
+ *     they now copy only the piece, from a view of the heap.
  */
 import './tfSetup';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,7 +27,21 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Kernels that cannot be borrowed this way (complex numbers, strings, canvas). */
 const NOT_BORROWABLE = new Set(['Complex', 'ComplexAbs', 'FFT', 'IFFT', 'Imag', 'Real', 'Draw', 'StaticRegexReplace']);
 
-let installed: { borrowed: string[]; matmul: string[] } | null = null;
+let installed: InstalledFixes | null = null;
+
+/** What `installWasmFixes` changed: overridden matmul kernels, borrowed cpu kernels, copy-free kernels. */
+export interface InstalledFixes {
+  readonly borrowed: string[];
+  readonly matmul: string[];
+  readonly copyFree: string[];
+}
+
+/** The parts of the wasm backend (`BackendWasm`) that the overrides use. */
+interface WasmBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+  incRef(dataId: tf.DataId): void;
+}
 
 /** Kernel names present on `cpu` but missing on `wasm`. */
 export function missingWasmKernels(): string[] {
@@ -47,45 +69,196 @@ function firstOf(out: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo {
   return first;
 }
 
+/**
+ * Materialised transposes of second matmul operands, per source buffer and shape (a buffer can be
+ * shared by tensors of different shapes through Reshape). Entries are freed with their source.
+ */
+const transposeCache = new WeakMap<tf.DataId, Map<string, tf.TensorInfo>>();
+const watchedBackends = new WeakSet<tf.KernelBackend>();
+
+/** Makes `backend.disposeData` also free the cached transposes of a buffer when the buffer goes. */
+function watchDisposals(backend: tf.KernelBackend): void {
+  if (watchedBackends.has(backend)) return;
+  watchedBackends.add(backend);
+  const dispose = backend.disposeData.bind(backend);
+  backend.disposeData = (dataId: tf.DataId, force?: boolean): boolean => {
+    const freed = dispose(dataId, force);
+    const cached = transposeCache.get(dataId);
+    if (cached && backend.refCount(dataId) === 0) {
+      transposeCache.delete(dataId);
+      for (const t of cached.values()) dispose(t.dataId, true);
+    }
+    return freed;
+  };
+}
+
 /** Wraps a wasm matmul kernel so that transposed operands are materialised first. */
 function overrideMatMul(kernelName: string): boolean {
   const original = tf.getKernel(kernelName, 'wasm');
   const transposeKernel = tf.getKernel('Transpose', 'wasm');
   if (!original || !transposeKernel) return false;
+  const transpose = (x: tf.TensorInfo, backend: tf.KernelBackend): tf.TensorInfo =>
+    firstOf(transposeKernel.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }));
+  /** Bᵀ, from the cache or made and cached. */
+  const transposedB = (b: tf.TensorInfo, backend: tf.KernelBackend): tf.TensorInfo => {
+    watchDisposals(backend);
+    const key = b.shape.join(',');
+    let perSource = transposeCache.get(b.dataId);
+    const hit = perSource?.get(key);
+    if (hit) return hit;
+    const t = transpose(b, backend);
+    if (!perSource) {
+      perSource = new Map();
+      transposeCache.set(b.dataId, perSource);
+    }
+    perSource.set(key, t);
+    return t;
+  };
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const transposeA = attrs?.['transposeA'] === true;
     const transposeB = attrs?.['transposeB'] === true;
-    if (!transposeA && !transposeB) return original.kernelFunc({ inputs, backend, attrs });
-    const temps: tf.TensorInfo[] = [];
-    const materialise = (x: tf.TensorInfo): tf.TensorInfo => {
-      const t = firstOf(
-        transposeKernel.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }),
-      );
-      temps.push(t);
-      return t;
-    };
     const a = inputs['a'];
     const b = inputs['b'];
-    if (!a || !b) return original.kernelFunc({ inputs, backend, attrs });
-    const newInputs: tf.NamedTensorInfoMap = {
-      ...inputs,
-      a: transposeA ? materialise(a) : a,
-      b: transposeB ? materialise(b) : b,
-    };
+    if ((!transposeA && !transposeB) || !a || !b) return original.kernelFunc({ inputs, backend, attrs });
+    const owner = backend as tf.KernelBackend;
+    const aT = transposeA ? transpose(a, owner) : null;
     try {
       return original.kernelFunc({
-        inputs: newInputs,
+        inputs: { ...inputs, a: aT ?? a, b: transposeB ? transposedB(b, owner) : b },
         backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
       });
     } finally {
-      const owner = backend as tf.KernelBackend;
-      for (const t of temps) owner.disposeData(t.dataId);
+      if (aT) owner.disposeData(aT.dataId);
     }
   };
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copy-free Identity, Slice, SplitV and Unpack
+
+/** Identity as Reshape does it on wasm: the output shares the input's buffer. */
+const identityKernel: tf.KernelFunc = ({ inputs, backend }) => {
+  const x = inputs['x'];
+  if (!x) throw new Error('Identity: no input');
+  (backend as WasmBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+};
+
+/**
+ * Copies the box `begin`…`begin + size` of `x` into a new tensor of shape `outShape` (same
+ * number of elements), reading `x` through a heap view. The output is allocated first: allocating
+ * can grow the heap, which detaches earlier views.
+ */
+function sliceInto(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
+  begin: readonly number[],
+  size: readonly number[],
+  outShape: number[],
+): tf.TensorInfo {
+  const out = backend.makeOutput(outShape, x.dtype);
+  const total = size.reduce((p, n) => p * n, 1);
+  if (total === 0) return out;
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  const rank = x.shape.length;
+  const strides = tf.util.computeStrides(x.shape);
+  const stride = (d: number): number => (d === rank - 1 ? 1 : (strides[d] ?? 1));
+  // Merge trailing axes that the box covers whole into one contiguous run.
+  let inner = rank - 1;
+  let run = size[rank - 1] ?? 1;
+  while (inner > 0 && size[inner] === x.shape[inner] && begin[inner] === 0) {
+    inner--;
+    run *= size[inner] ?? 1;
+  }
+  let offset = 0;
+  for (let d = 0; d < rank; d++) offset += (begin[d] ?? 0) * stride(d);
+  const counters = new Array<number>(inner).fill(0);
+  for (let o = 0; o < total; o += run) {
+    if (run >= 64) dst.set(src.subarray(offset, offset + run), o);
+    else for (let i = 0; i < run; i++) dst[o + i] = src[offset + i] as number;
+    // Advance the odometer over the outer axes 0…inner−1.
+    for (let d = inner - 1; d >= 0; d--) {
+      offset += stride(d);
+      if (++(counters[d] as number) < (size[d] ?? 1)) break;
+      counters[d] = 0;
+      offset -= (size[d] ?? 1) * stride(d);
+    }
+  }
+  return out;
+}
+
+const sliceKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'];
+  if (!x) throw new Error('Slice: no input');
+  const [begin = [], size = []] = tf.slice_util.parseSliceParams(
+    x as tf.TensorInfo & tf.Tensor,
+    attrs?.['begin'] as number[],
+    attrs?.['size'] as number[],
+  );
+  return sliceInto(backend as WasmBackend, x, begin, size, size.slice());
+};
+
+const splitVKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'];
+  if (!x) throw new Error('SplitV: no input');
+  const axis = tf.util.parseAxisParam(attrs?.['axis'] as number, x.shape)[0] ?? 0;
+  const sizes = tf.backend_util.prepareSplitSize(
+    x as tf.TensorInfo & tf.Tensor,
+    attrs?.['numOrSizeSplits'] as number | number[],
+    axis,
+  );
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = x.shape.slice();
+    size[axis] = s;
+    const out = sliceInto(backend as WasmBackend, x, begin, size, size.slice());
+    begin[axis] = (begin[axis] ?? 0) + s;
+    return out;
+  });
+};
+
+const unpackKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['value'];
+  if (!x) throw new Error('Unpack: no input');
+  const rank = x.shape.length;
+  const axis = ((attrs?.['axis'] as number) + rank) % rank;
+  const outShape = x.shape.filter((_, d) => d !== axis);
+  const size = x.shape.slice();
+  size[axis] = 1;
+  return Array.from({ length: x.shape[axis] ?? 0 }, (_, i) => {
+    const begin = new Array<number>(rank).fill(0);
+    begin[axis] = i;
+    return sliceInto(backend as WasmBackend, x, begin, size, outShape.slice());
+  });
+};
+
+/** Replaces the wasm kernels that copy more than they need; returns the names replaced. */
+function installCopyFreeKernels(): string[] {
+  const replacements: [string, tf.KernelFunc][] = [
+    ['Identity', identityKernel],
+    ['Slice', sliceKernel],
+    ['SplitV', splitVKernel],
+    ['Unpack', unpackKernel],
+  ];
+  const done: string[] = [];
+  for (const [kernelName, kernelFunc] of replacements) {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (!original) continue;
+    const wrapped: tf.KernelFunc = (args) => {
+      const input = Object.values(args.inputs)[0];
+      // Strings live outside the heap; the original kernels handle them.
+      return input?.dtype === 'string' ? original.kernelFunc(args) : kernelFunc(args);
+    };
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc: wrapped });
+    done.push(kernelName);
+  }
+  return done;
 }
 
 /** Registers a wasm kernel that runs the cpu kernel of the same name on copies of its inputs. */
@@ -119,15 +292,16 @@ function borrowCpuKernel(kernelName: string): boolean {
 }
 
 /**
- * Installs both fixes once (idempotent). Call before `tf.setBackend('wasm')`; returns the names of
- * the overridden and borrowed kernels.
+ * Installs the fixes once (idempotent). Call before `tf.setBackend('wasm')`; returns the names of
+ * the overridden, borrowed and copy-free kernels.
  */
-export function installWasmFixes(): { borrowed: string[]; matmul: string[] } {
+export function installWasmFixes(): InstalledFixes {
   if (installed) return installed;
   const matmul = ['BatchMatMul', '_FusedMatMul'].filter(overrideMatMul);
   const borrowed = missingWasmKernels()
     .filter((name) => !NOT_BORROWABLE.has(name))
     .filter(borrowCpuKernel);
-  installed = { borrowed, matmul };
+  const copyFree = installCopyFreeKernels();
+  installed = { borrowed, matmul, copyFree };
   return installed;
 }

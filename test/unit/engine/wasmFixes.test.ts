@@ -114,4 +114,138 @@ describe('wasm fixes', function () {
     assert.equal(tf.memory().numTensors, before);
     assert.equal(tf.memory().numBytes, bytes);
   });
+
+  it('slices, splits and unstacks as cpu does, for every rank and dtype', async () => {
+    const cases: [number[], number[], number[]][] = [
+      [[7], [2], [4]],
+      [
+        [5, 9],
+        [1, 3],
+        [3, 4],
+      ],
+      [
+        [5, 9],
+        [2, 0],
+        [2, 9],
+      ],
+      [
+        [4, 6, 5],
+        [1, 2, 0],
+        [2, 3, 5],
+      ],
+      [
+        [4, 6, 5],
+        [0, 1, 1],
+        [4, 4, 3],
+      ],
+      [
+        [3, 4, 5, 6],
+        [1, 0, 2, 1],
+        [2, 4, 2, 5],
+      ],
+      [
+        [2, 3, 4, 5, 6],
+        [1, 1, 0, 2, 3],
+        [1, 2, 4, 3, 3],
+      ],
+      [
+        [3, 4],
+        [0, 0],
+        [0, 4],
+      ],
+    ];
+    for (const dtype of ['float32', 'int32'] as const) {
+      for (const [shape, begin, size] of cases) {
+        const n = shape.reduce((p, q) => p * q, 1);
+        const make = (): tf.Tensor =>
+          tf.tensor(
+            Array.from({ length: n }, (_, i) => i * 3 - 7),
+            shape,
+            dtype,
+          );
+        const f = (): tf.Tensor => tf.tidy(() => tf.slice(make(), begin, size).flatten().cast('float32'));
+        assert.equal(maxDiff(await on('cpu', f), await on('wasm', f)), 0, `slice ${shape} ${begin} ${size} ${dtype}`);
+      }
+      const x = (): tf.Tensor =>
+        tf.tensor(
+          Array.from({ length: 60 }, (_, i) => i - 30),
+          [3, 4, 5],
+          dtype,
+        );
+      const splits = [
+        [1, 2],
+        [1, 3],
+        [2, -1],
+      ];
+      for (let axis = 0; axis < 3; axis++) {
+        const parts = splits[axis] ?? [];
+        const split = (): tf.Tensor =>
+          tf.tidy(() => tf.concat(tf.split(x(), parts, axis).map((t) => t.flatten().cast('float32'))));
+        const unstack = (): tf.Tensor =>
+          tf.tidy(() => tf.concat(tf.unstack(x(), axis).map((t) => t.flatten().cast('float32'))));
+        assert.equal(maxDiff(await on('cpu', split), await on('wasm', split)), 0, `split axis ${axis} ${dtype}`);
+        assert.equal(maxDiff(await on('cpu', unstack), await on('wasm', unstack)), 0, `unstack axis ${axis} ${dtype}`);
+        const shapes = await (async () => {
+          await tf.setBackend('wasm');
+          return tf.tidy(() => tf.unstack(x(), axis).map((t) => t.shape.join('x')));
+        })();
+        assert.deepEqual(
+          shapes,
+          [3, 4, 5]
+            .filter((_, d) => d === axis)
+            .flatMap((n) => Array.from({ length: n }, () => [3, 4, 5].filter((_, d) => d !== axis).join('x'))),
+        );
+      }
+    }
+  });
+
+  it('clones share the buffer on wasm and stay valid when the original goes', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const buffers = backend.numDataIds();
+    const y = x.clone();
+    assert.equal(backend.numDataIds(), buffers, 'no new buffer for a clone');
+    x.dispose();
+    assert.deepEqual(Array.from(await y.data()), [1, 2, 3, 4, 5, 6]);
+    y.dispose();
+    assert.equal(backend.numDataIds(), buffers - 1, 'the buffer is freed with its last tensor');
+    // Gradients through the tape, which clones every saved tensor, still match cpu.
+    const f = (): tf.Tensor =>
+      tf.tidy(() => {
+        const w = seeded([6, 5], 11);
+        const g = tf.grad((v: tf.Tensor) => tf.sum(tf.tanh(tf.matMul(seeded([4, 6], 12), v as tf.Tensor2D))))(w);
+        return g;
+      });
+    assert.ok(maxDiff(await on('cpu', f), await on('wasm', f)) < 1e-5);
+  });
+
+  it('keeps Bᵀ with B: one transpose for repeated products, freed with B, keyed by shape', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const a = seeded([3, 4], 13);
+    const b = seeded([5, 4], 14);
+    const before = backend.numDataIds();
+    const products = [0, 1, 2].map(() => tf.matMul(a, b, false, true));
+    // Three outputs and one kept transpose.
+    assert.equal(backend.numDataIds(), before + 3 + 1);
+    const expected = await on('cpu', () => tf.matMul(seeded([3, 4], 13), seeded([5, 4], 14), false, true));
+    await tf.setBackend('wasm');
+    for (const p of products) assert.ok(maxDiff((await p.data()) as Float32Array, expected) < 1e-5);
+    tf.dispose(products);
+    // The same buffer under another shape gets its own transpose.
+    const b2 = b.reshape([10, 2]);
+    const a2 = seeded([3, 2], 15);
+    const q = tf.matMul(a2, b2, false, true);
+    const expectedQ = await on('cpu', () =>
+      tf.matMul(seeded([3, 2], 15), seeded([5, 4], 14).reshape([10, 2]), false, true),
+    );
+    await tf.setBackend('wasm');
+    assert.ok(maxDiff((await q.data()) as Float32Array, expectedQ) < 1e-5);
+    tf.dispose([q, a, a2]);
+    b.dispose();
+    assert.ok(backend.numDataIds() > before - 2, 'b2 still holds the buffer and its transposes');
+    b2.dispose();
+    assert.equal(backend.numDataIds(), before - 2, 'the transposes went with the last tensor of b');
+  });
 });
