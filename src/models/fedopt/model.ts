@@ -3,6 +3,12 @@
  * MNIST. Each client trains its own copy of the parameters with plain 2-D ops (one small matMul
  * per client and step is faster on the wasm backend than one batched matMul over all clients).
  *
+ * The wasm backend packs the second operand of a matMul for XNNPACK (a cost proportional to its
+ * size) once per tensor, and reuses the packed copy while the tensor lives. The softmax
+ * regression therefore puts the batch, not the weights, second: the batch is the same tensor for
+ * every server optimizer compared in a round and is packed once for all of them, where a client's
+ * weights are new after every local step.
+ *
  * Loss: the client's mean cross-entropy over its batch, ℓ = −(1/B) Σ_b log softmax(z_b)[y_b].
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,8 +28,8 @@ export interface FederatedModel {
   readonly numClasses: number;
   /** The initial global model x_0. */
   init(rng: Rng): tf.Tensor[];
-  /** Logits [B, K]. */
-  logits(params: readonly tf.Tensor[], features: tf.Tensor2D): tf.Tensor2D;
+  /** Logits [B, K] of a batch. */
+  logits(params: readonly tf.Tensor[], batch: Batch): tf.Tensor2D;
   /**
    * scale·∇ℓ for one client's batch, one tensor per parameter (the scale is the learning rate,
    * applied to the small factor before the product with x).
@@ -39,32 +45,35 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 }
 
 /**
- * Softmax regression: z = x W + b, with x the bag-of-words vector (word counts / L).
+ * Softmax regression: z = x W + b, with x the bag-of-words vector (word counts / L). The weight is
+ * stored as Wᵀ, [K, P] (the layout of a linear layer's weight in PyTorch), and the logits are
+ * computed as zᵀ = Wᵀ xᵀ.
  *
  * Gradient, by hand: with G = (softmax(z) − onehot(y)) / B, one row per example,
- *   ∂ℓ/∂W = xᵀ G,   ∂ℓ/∂b = Σ_examples G.
+ *   ∂ℓ/∂Wᵀ = Gᵀ x,   ∂ℓ/∂b = Σ_examples G.
  */
 export function softmaxRegression(vocabulary: number, numClasses: number): FederatedModel {
-  const logits = (params: readonly tf.Tensor[], features: tf.Tensor2D): tf.Tensor2D => {
-    const [w, b] = params as [tf.Tensor2D, tf.Tensor1D];
-    return tf.add(tf.matMul(features, w), b);
+  const logits = (params: readonly tf.Tensor[], { featuresT }: Batch): tf.Tensor2D => {
+    const [wT, b] = params as [tf.Tensor2D, tf.Tensor1D];
+    return tf.add(tf.transpose(tf.matMul(wT, featuresT)), b);
   };
   return {
     numClasses,
-    init: () => [tf.zeros([vocabulary, numClasses]), tf.zeros([numClasses])],
+    init: () => [tf.zeros([numClasses, vocabulary]), tf.zeros([numClasses])],
     logits,
-    gradients(params, { features, featuresT, labels }, scale = 1) {
-      const batch = features.shape[0];
-      const probs = tf.softmax(logits(params, features));
-      const g = tf.mul(tf.sub(probs, tf.cast(tf.oneHot(labels, numClasses), 'float32')), scale / batch);
-      return [tf.matMul(featuresT, g), tf.sum(g, 0)];
+    gradients(params, batch, scale = 1) {
+      const { features, labels } = batch;
+      const size = features.shape[0];
+      const probs = tf.softmax(logits(params, batch));
+      const g = tf.mul(tf.sub(probs, tf.cast(tf.oneHot(labels, numClasses), 'float32')), scale / size);
+      return [tf.matMul(g, features, true, false), tf.sum(g, 0)];
     },
   };
 }
 
 /** A one-hidden-layer ReLU network for images: z = relu(x W₁ + b₁) W₂ + b₂; gradients by autodiff. */
 export function mlp(inputSize: number, hidden: number, numClasses: number): FederatedModel {
-  const logits = (params: readonly tf.Tensor[], features: tf.Tensor2D): tf.Tensor2D => {
+  const logits = (params: readonly tf.Tensor[], { features }: Batch): tf.Tensor2D => {
     const [w1, b1, w2, b2] = params as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
     const h = tf.relu(tf.add(tf.matMul(features, w1), b1));
     return tf.add(tf.matMul(h, w2), b2);
@@ -79,8 +88,8 @@ export function mlp(inputSize: number, hidden: number, numClasses: number): Fede
       tf.zeros([numClasses]),
     ],
     logits,
-    gradients(params, { features, labels }, scale = 1) {
-      const loss = (...p: tf.Tensor[]): tf.Scalar => tf.mul(scale, crossEntropy(logits(p, features), labels));
+    gradients(params, batch, scale = 1) {
+      const loss = (...p: tf.Tensor[]): tf.Scalar => tf.mul(scale, crossEntropy(logits(p, batch), batch.labels));
       return tf.grads(loss)([...params]);
     },
   };
@@ -93,7 +102,7 @@ export function evaluate(
   test: Batch,
 ): { loss: tf.Scalar; accuracy: tf.Scalar } {
   return tf.tidy(() => {
-    const z = model.logits(params, test.features);
+    const z = model.logits(params, test);
     const loss = crossEntropy(z, test.labels);
     const correct = tf.cast(tf.equal(tf.argMax(z, 1), test.labels), 'float32');
     return { loss, accuracy: tf.mean(correct) };

@@ -32,11 +32,12 @@ describe('fedopt models', () => {
       tf.tidy(
         () =>
           crossEntropy(
-            model.logits([tf.tensor2d(wv, [p, k]), tf.tensor1d(bv)], batch.features),
+            model.logits([tf.tensor2d(wv, [k, p]), tf.tensor1d(bv)], batch),
             batch.labels,
           ).dataSync()[0] as number,
       );
-    const [gw, gb] = model.gradients([tf.tensor2d(w, [p, k]), tf.tensor1d(bias)], batch, 2);
+    const [gw, gb] = model.gradients([tf.tensor2d(w, [k, p]), tf.tensor1d(bias)], batch, 2);
+    assert.deepEqual((gw as tf.Tensor).shape, [k, p], 'the weight is stored as Wᵀ, [K, P]');
     const analyticW = await (gw as tf.Tensor).data();
     const analyticB = await (gb as tf.Tensor).data();
     // Central differences in float32: ε = 1e-2 keeps rounding error well below the tolerance.
@@ -59,12 +60,12 @@ describe('fedopt models', () => {
   it('softmax-regression gradient agrees with autodiff', async () => {
     const rng = new Rng(4);
     const model = softmaxRegression(10, 3);
-    const params = [tf.tensor2d(rng.normals(30), [10, 3]), tf.tensor1d(rng.normals(3))];
+    const params = [tf.tensor2d(rng.normals(30), [3, 10]), tf.tensor1d(rng.normals(3))];
     const batch = randomBatch(rng, 7, 10, 3);
     const hand = model.gradients(params, batch);
-    const auto = tf.grads((w: tf.Tensor, b: tf.Tensor) =>
-      crossEntropy(model.logits([w, b], batch.features), batch.labels),
-    )(params);
+    const auto = tf.grads((w: tf.Tensor, b: tf.Tensor) => crossEntropy(model.logits([w, b], batch), batch.labels))(
+      params,
+    );
     for (let i = 0; i < 2; i++)
       assertClose(await (hand[i] as tf.Tensor).data(), await (auto[i] as tf.Tensor).data(), 1e-5);
     tf.dispose([...hand, ...auto, ...params, batch.features, batch.featuresT, batch.labels]);
