@@ -19,7 +19,8 @@
  * (c) Copies that the wasm kernels make and need not. Identity (every tensor the tape saves for
  *     the backward pass is cloned) copied the whole buffer; it now shares it, as Reshape already
  *     does. Slice, SplitV and Unpack read a full copy of their input for every piece they cut;
- *     they now copy only the piece, from a view of the heap.
+ *     they now copy only the piece, from a view of the heap. Concat (also the gradient of every
+ *     split) made a subarray for each row of each input; short rows are now copied in a loop.
  */
 import './tfSetup';
 import * as tf from '@tensorflow/tfjs-core';
@@ -140,6 +141,18 @@ function overrideMatMul(kernelName: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Copy-free Identity, Slice, SplitV and Unpack
 
+/**
+ * Runs shorter than this are copied element by element; longer ones with `set` on a subarray. A
+ * subarray is an allocation, which costs more than copying a few hundred floats in a loop.
+ */
+const SHORT_RUN = 256;
+
+/** Copies `length` elements from `src[from…]` to `dst[to…]`. */
+function copyRun(src: tf.TypedArray, from: number, dst: tf.TypedArray, to: number, length: number): void {
+  if (length >= SHORT_RUN) dst.set(src.subarray(from, from + length), to);
+  else for (let i = 0; i < length; i++) dst[to + i] = src[from + i] as number;
+}
+
 /** Identity as Reshape does it on wasm: the output shares the input's buffer. */
 const identityKernel: tf.KernelFunc = ({ inputs, backend }) => {
   const x = inputs['x'];
@@ -179,8 +192,7 @@ function sliceInto(
   for (let d = 0; d < rank; d++) offset += (begin[d] ?? 0) * stride(d);
   const counters = new Array<number>(inner).fill(0);
   for (let o = 0; o < total; o += run) {
-    if (run >= 64) dst.set(src.subarray(offset, offset + run), o);
-    else for (let i = 0; i < run; i++) dst[o + i] = src[offset + i] as number;
+    copyRun(src, offset, dst, o, run);
     // Advance the odometer over the outer axes 0…inner−1.
     for (let d = inner - 1; d >= 0; d--) {
       offset += stride(d);
@@ -237,6 +249,34 @@ const unpackKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   });
 };
 
+/** Concat along `axis`: for every outer index, each input's inner block in turn. */
+const concatKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as WasmBackend;
+  const list = Object.values(inputs).filter((t): t is tf.TensorInfo => t !== undefined);
+  const first = list[0];
+  if (!first) throw new Error('Concat: no input');
+  const axis = tf.util.parseAxisParam(attrs?.['axis'] as number, first.shape)[0] ?? 0;
+  const outShape = tf.backend_util.computeOutShape(
+    list.map((t) => t.shape),
+    axis,
+  );
+  const out = wasm.makeOutput(outShape, first.dtype);
+  const parts = list.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+  if (parts.length === 0) return out;
+  const outer = tf.util.sizeFromShape(first.shape.slice(0, axis));
+  const inner = parts.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
+  const width = inner.reduce((a, b) => a + b, 0);
+  const dst = wasm.typedArrayFromHeap(out);
+  let column = 0;
+  parts.forEach((t, i) => {
+    const src = wasm.typedArrayFromHeap(t);
+    const n = inner[i] ?? 0;
+    for (let b = 0; b < outer; b++) copyRun(src, b * n, dst, b * width + column, n);
+    column += n;
+  });
+  return out;
+};
+
 /** Replaces the wasm kernels that copy more than they need; returns the names replaced. */
 function installCopyFreeKernels(): string[] {
   const replacements: [string, tf.KernelFunc][] = [
@@ -244,6 +284,7 @@ function installCopyFreeKernels(): string[] {
     ['Slice', sliceKernel],
     ['SplitV', splitVKernel],
     ['Unpack', unpackKernel],
+    ['Concat', concatKernel],
   ];
   const done: string[] = [];
   for (const [kernelName, kernelFunc] of replacements) {

@@ -199,6 +199,41 @@ describe('wasm fixes', function () {
     }
   });
 
+  it('concatenates as cpu does, along every axis, with short and long rows and empty parts', async () => {
+    const shapesFor = (axis: number, widths: number[], base: number[]): number[][] =>
+      widths.map((w) => base.map((n, d) => (d === axis ? w : n)));
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const [base, axis, widths] of [
+        [[6, 5], 1, [2, 0, 3]],
+        [[6, 5], 0, [1, 4]],
+        [[3, 4, 5], 2, [1, 2, 3]],
+        [[3, 4, 5], 1, [4, 1]],
+        [[2, 300], 1, [300, 7]],
+        [[4, 3, 2, 2], 3, [2, 2, 2]],
+      ] as [number[], number, number[]][]) {
+        let seed = 0;
+        const make = (): tf.Tensor[] =>
+          shapesFor(axis, widths, base).map((shape) => {
+            const n = shape.reduce((p, q) => p * q, 1);
+            seed += 1;
+            const values = Array.from({ length: n }, (_, i) => (i * 7 + seed * 13) % 11);
+            return dtype === 'bool'
+              ? tf.tensor(
+                  values.map((v) => v % 2),
+                  shape,
+                  'bool',
+                )
+              : tf.tensor(values, shape, dtype);
+          });
+        const f = (): tf.Tensor => tf.tidy(() => tf.concat(make(), axis).flatten().cast('float32'));
+        seed = 0;
+        const cpu = await on('cpu', f);
+        seed = 0;
+        assert.equal(maxDiff(cpu, await on('wasm', f)), 0, `concat ${base} axis ${axis} ${widths} ${dtype}`);
+      }
+    }
+  });
+
   it('clones share the buffer on wasm and stay valid when the original goes', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend;
