@@ -73,6 +73,40 @@ describe('wasm fixes', function () {
     assert.ok(maxDiff(await on('cpu', fused), await on('wasm', fused)) < 1e-4);
   });
 
+  it('computes Aᵀ·B over a long contraction as (Bᵀ·A)ᵀ, with cpu values and no buffer left', async () => {
+    for (const [aShape, bShape] of [
+      [
+        [300, 7],
+        [300, 5],
+      ],
+      [
+        [1, 256, 3],
+        [1, 256, 9],
+      ],
+      [
+        [2, 256, 3],
+        [2, 256, 4],
+      ],
+      [
+        [40, 6],
+        [40, 8],
+      ],
+    ] as [number[], number[]][]) {
+      const f = (): tf.Tensor => tf.tidy(() => tf.matMul(seeded(aShape, 16), seeded(bShape, 17), true, false));
+      const d = maxDiff(await on('cpu', f), await on('wasm', f));
+      assert.ok(d < 1e-4, `${aShape}ᵀ · ${bShape}: ${d}`);
+    }
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const a = seeded([300, 7], 18);
+    const b = seeded([300, 5], 19);
+    const buffers = backend.numDataIds();
+    const c = tf.matMul(a, b, true, false);
+    assert.deepEqual(c.shape, [7, 5]);
+    assert.equal(backend.numDataIds(), buffers + 1, 'only the product is left');
+    tf.dispose([a, b, c]);
+  });
+
   it('conv2d filter gradient on wasm matches cpu within 1e-4', async () => {
     const f = (): tf.Tensor =>
       tf.tidy(() => {
