@@ -18,7 +18,7 @@ import type { Rng } from '../engine/rng';
 export interface Batch {
   /** [B, P] model inputs: bag-of-words vectors or pixels. */
   readonly features: tf.Tensor2D;
-  /** [P, B], the same inputs transposed (for xᵀG; a matmul with a transposed operand is slow on wasm). */
+  /** [P, B], the same inputs transposed: the second operand of the logits zᵀ = Wᵀ xᵀ. */
   readonly featuresT: tf.Tensor2D;
   /** [B] int32 labels. */
   readonly labels: tf.Tensor1D;
