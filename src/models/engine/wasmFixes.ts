@@ -210,13 +210,12 @@ function sliceInto(
   outShape: number[],
 ): tf.TensorInfo {
   const out = backend.makeOutput(outShape, x.dtype);
-  const total = size.reduce((p, n) => p * n, 1);
+  const total = tf.util.sizeFromShape([...size]);
   if (total === 0) return out;
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
   const rank = x.shape.length;
-  const strides = tf.util.computeStrides(x.shape);
-  const stride = (d: number): number => (d === rank - 1 ? 1 : (strides[d] ?? 1));
+  const strides = [...tf.util.computeStrides(x.shape), 1];
   // Merge trailing axes that the box covers whole into one contiguous run.
   let inner = rank - 1;
   let run = size[rank - 1] ?? 1;
@@ -225,16 +224,17 @@ function sliceInto(
     run *= size[inner] ?? 1;
   }
   let offset = 0;
-  for (let d = 0; d < rank; d++) offset += (begin[d] ?? 0) * stride(d);
+  for (let d = 0; d < rank; d++) offset += (begin[d] ?? 0) * (strides[d] ?? 0);
   const counters = new Array<number>(inner).fill(0);
   for (let o = 0; o < total; o += run) {
     copyRun(src, offset, dst, o, run);
     // Advance the odometer over the outer axes 0…inner−1.
     for (let d = inner - 1; d >= 0; d--) {
-      offset += stride(d);
+      const stride = strides[d] ?? 0;
+      offset += stride;
       if (++(counters[d] as number) < (size[d] ?? 1)) break;
       counters[d] = 0;
-      offset -= (size[d] ?? 1) * stride(d);
+      offset -= (size[d] ?? 1) * stride;
     }
   }
   return out;
