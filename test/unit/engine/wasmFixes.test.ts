@@ -289,6 +289,31 @@ describe('wasm fixes', function () {
     assert.ok(maxDiff(await on('cpu', f), await on('wasm', f)) < 1e-5);
   });
 
+  it('casts to the same dtype share the buffer; conversions, to bool too, match cpu', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const x = tf.tensor1d([1.5, -2.25, 3], 'float32');
+    const buffers = backend.numDataIds();
+    const same = tf.cast(x, 'float32');
+    assert.equal(backend.numDataIds(), buffers, 'no new buffer for a float32 → float32 cast');
+    x.dispose();
+    assert.deepEqual(Array.from(await same.data()), [1.5, -2.25, 3]);
+    same.dispose();
+    assert.equal(backend.numDataIds(), buffers - 1, 'the buffer is freed with its last tensor');
+    const ints = tf.tensor1d([3, -7, 0], 'int32');
+    const asFloat = tf.cast(ints, 'float32');
+    const asBool = tf.cast(ints, 'bool');
+    assert.equal(asFloat.dtype, 'float32');
+    assert.deepEqual(Array.from(await asFloat.data()), [3, -7, 0]);
+    assert.deepEqual(Array.from(await asBool.data()), [1, 1, 0]);
+    const floats = tf.tensor1d([2.7, -1.2, 0.5, 0, -0, 256]);
+    assert.deepEqual(Array.from(await tf.cast(floats, 'int32').data()), [2, -1, 0, 0, 0, 256]);
+    assert.deepEqual(Array.from(await tf.cast(floats, 'bool').data()), [1, 1, 1, 0, 0, 1]);
+    const flags = tf.tensor1d([1, 0, 1], 'bool');
+    assert.deepEqual(Array.from(await tf.cast(flags, 'float32').data()), [1, 0, 1]);
+    tf.dispose([ints, asFloat, asBool, floats, flags]);
+  });
+
   it('keeps Bᵀ with B: one transpose for repeated products, freed with B, keyed by shape', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend;
