@@ -12,11 +12,13 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientFixes } from './gradients';
+import { registerLstmCellKernels } from './lstmCell';
 
 // Production mode: no debug-only checks, and no console banner suggesting tfjs-node on the cpu
 // backend (the engine already tries tfjs-node first and records why it was skipped).
 enableProdMode();
 registerGradientFixes();
+registerLstmCellKernels();
 
 export const TFJS_VERSIONS: Readonly<Record<string, string>> = {
   'tfjs-core': version_core,

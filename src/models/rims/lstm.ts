@@ -4,6 +4,7 @@
  *   [i f g o] = [x_t, h] W + b,  c ← σ(f) c + σ(i) tanh(g),  h ← σ(o) tanh(c)
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { lstmCell } from '../engine/lstmCell';
 import type { Rng } from '../engine/rng';
 
 export interface LstmParams {
@@ -32,11 +33,9 @@ export function initLstm(units: number, inputSize: number, rng: Rng): LstmParams
 }
 
 export function lstmStep(p: LstmParams, state: LstmState, x: tf.Tensor2D): LstmState {
-  const u = p.units;
-  const gates = tf.add(tf.matMul(tf.concat([x, state.h], 1), p.w), p.b);
-  const [i, f, g, o] = tf.split(gates, [u, u, u, u], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const c = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-  return { h: tf.mul(tf.sigmoid(o), tf.tanh(c)), c: c as tf.Tensor2D };
+  const gates = tf.add(tf.matMul(tf.concat([x, state.h], 1), p.w), p.b) as tf.Tensor2D;
+  // The cell itself is one fused kernel where the backend has it (`lstmCell`).
+  return lstmCell(gates, state.c, state.h, null);
 }
 
 /** Parameters of an LSTM with `units` hidden units, `inputSize` inputs and an `outputs`-way readout. */

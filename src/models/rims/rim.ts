@@ -16,6 +16,7 @@
  * gradient path through their cell at that step.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { lstmCell } from '../engine/lstmCell';
 import type { Rng } from '../engine/rng';
 
 export interface RimSize {
@@ -225,18 +226,11 @@ export function selectActiveModules(nullWeight: tf.Tensor2D, active: number): tf
 }
 
 /**
- * m · next + (1 − m) · previous: exactly `previous` where m = 0 (and no gradient reaches `next`
- * there), exactly `next` where m = 1. Plain arithmetic with a broadcast mask, cheaper than a
- * select whose mask must be tiled.
- */
-function keepInactive(mask: tf.Tensor3D, next: tf.Tensor3D, previous: tf.Tensor3D): tf.Tensor3D {
-  return tf.add(tf.mul(mask, next), tf.mul(tf.sub(1, mask), previous));
-}
-
-/**
  * Independent dynamics: every module runs its own LSTM on its attended input,
  *   [i f g o]_k = A_k W^x_k + h_k W^h_k + b_k,  c̃_k = σ(f) c_k + σ(i) tanh(g),  h̃_k = σ(o) tanh(c̃_k),
- * then active modules take the new state and inactive ones keep theirs.
+ * then active modules take the new state and inactive ones keep theirs: (h, c) ← m (h̃, c̃) + (1 − m) (h, c),
+ * exactly the old state where m = 0, with no gradient reaching that module's cell. The cell and the
+ * keep are one fused kernel where the backend has it (`lstmCell`).
  */
 export function independentDynamics(
   w: RimWeights,
@@ -245,19 +239,20 @@ export function independentDynamics(
   mask: tf.Tensor3D,
 ): RimState {
   const { modules, units } = w.params.size;
+  const [batch] = state.h.shape;
   // @paper rims independent-dynamics
   const gates = tf.reshape(
     tf.add(
       tf.add(perModule(attended, w.cellInput, modules), perModule(state.h, w.cellRecurrent, modules)),
       tf.reshape(w.params.cellBias, [modules, 4 * units]),
     ),
-    [-1, modules, 4 * units],
-  );
-  const [i, f, g, o] = tf.split(gates, 4, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-  const c = tf.add(tf.mul(tf.sigmoid(f), state.c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-  const h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+    [-1, 4 * units],
+  ) as tf.Tensor2D; // rows (b, k), each module's [i f g o]
+  const rows = (t: tf.Tensor3D): tf.Tensor2D => tf.reshape(t, [-1, units]);
   // @paper rims inactive-frozen
-  return { h: keepInactive(mask, h as tf.Tensor3D, state.h), c: keepInactive(mask, c as tf.Tensor3D, state.c) };
+  const next = lstmCell(gates, rows(state.c), rows(state.h), tf.reshape(mask, [-1, 1]));
+  const back = (t: tf.Tensor2D): tf.Tensor3D => tf.reshape(t, [batch, modules, units]);
+  return { h: back(next.h), c: back(next.c) };
 }
 
 /**
