@@ -5,7 +5,7 @@
  * both before a GPU run does. Only this thread's tensor work is seen (not worker threads').
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { LSTM_CELL_KERNELS } from '../../src/models/engine/lstmCell';
+import { FUSED_CELL_KERNELS } from '../../src/models/engine/recurrentCells';
 
 export interface WebgpuReadiness {
   /** Where each synchronous read came from (the first frame outside TensorFlow.js), deduplicated. */
@@ -30,7 +30,7 @@ export async function watchForWebgpu(): Promise<{ stop(): WebgpuReadiness }> {
   await import('@tensorflow/tfjs-backend-webgpu');
   const webgpu = new Set(tf.getKernelsForBackend('webgpu').map((k) => k.kernelName));
   // Fused kernels that only the cpu and wasm backends have: elsewhere the same op runs as plain ops.
-  for (const name of LSTM_CELL_KERNELS) webgpu.add(name);
+  for (const name of FUSED_CELL_KERNELS) webgpu.add(name);
   const engine: Engine = tf.engine();
   const readSync = engine.readSync;
   const runKernel = engine.runKernel;

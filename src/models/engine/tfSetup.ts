@@ -12,13 +12,13 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientFixes } from './gradients';
-import { registerLstmCellKernels } from './lstmCell';
+import { registerRecurrentCellKernels } from './recurrentCells';
 
 // Production mode: no debug-only checks, and no console banner suggesting tfjs-node on the cpu
 // backend (the engine already tries tfjs-node first and records why it was skipped).
 enableProdMode();
 registerGradientFixes();
-registerLstmCellKernels();
+registerRecurrentCellKernels();
 
 export const TFJS_VERSIONS: Readonly<Record<string, string>> = {
   'tfjs-core': version_core,

@@ -11,6 +11,7 @@
  * n = tanh(x W_n + r ⊙ (h U_n) + b_n), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share one matMul.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gruCell } from '../engine/recurrentCells';
 import type { Rng } from '../engine/rng';
 
 export interface ModelSizes {
@@ -117,15 +118,13 @@ function embed(table: tf.Variable, ids: tf.Tensor1D): tf.Tensor2D {
   return lookup(table) as tf.Tensor2D;
 }
 
-/** One GRU step for a batch; `xw` is the input already multiplied by W (plus bias): [B, 3H]. */
-function gruStep(u: tf.Tensor2D, xw: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-  const hu = tf.matMul(h, u);
-  const [xz, xr, xn] = tf.split(xw, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const [hz, hr, hn] = tf.split(hu, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const z = tf.sigmoid(tf.add(xz, hz));
-  const r = tf.sigmoid(tf.add(xr, hr));
-  const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-  return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
+/**
+ * One GRU step for a batch; `xw` is the input already multiplied by W (plus bias): [B, 3H]. Rows
+ * where `mask` [B, 1] is 0 keep their state. The cell is one fused kernel where the backend has it
+ * (`gruCell`).
+ */
+function gruStep(u: tf.Tensor2D, xw: tf.Tensor2D, h: tf.Tensor2D, mask: tf.Tensor2D | null = null): tf.Tensor2D {
+  return gruCell(xw, tf.matMul(h, u), h, mask);
 }
 
 /** The encoder's output for a padded batch of contexts. */
@@ -152,10 +151,9 @@ export function encode(model: Seq2Seq, source: tf.Tensor2D, mask: tf.Tensor2D): 
     const states: tf.Tensor2D[] = new Array<tf.Tensor2D>(length);
     let state: tf.Tensor2D = tf.zeros([batch, h]);
     for (const t of order) {
-      const next = gruStep(g.u as tf.Tensor2D, xs[t] as tf.Tensor2D, state);
       const m = masks[t] as tf.Tensor2D;
       // Padding keeps the state unchanged and outputs zeros.
-      state = tf.add(state, tf.mul(m, tf.sub(next, state)));
+      state = gruStep(g.u as tf.Tensor2D, xs[t] as tf.Tensor2D, state, m);
       states[t] = tf.mul(m, state);
     }
     return states;

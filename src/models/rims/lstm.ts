@@ -4,7 +4,7 @@
  *   [i f g o] = [x_t, h] W + b,  c ← σ(f) c + σ(i) tanh(g),  h ← σ(o) tanh(c)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { lstmCell } from '../engine/lstmCell';
+import { lstmCell } from '../engine/recurrentCells';
 import type { Rng } from '../engine/rng';
 
 export interface LstmParams {

@@ -16,7 +16,7 @@
  * gradient path through their cell at that step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { lstmCell } from '../engine/lstmCell';
+import { lstmCell } from '../engine/recurrentCells';
 import type { Rng } from '../engine/rng';
 
 export interface RimSize {

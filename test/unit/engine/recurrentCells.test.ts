@@ -1,7 +1,16 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src/models/engine/backends';
-import { LSTM_CELL, LSTM_CELL_GRAD, lstmCell, lstmCellOps } from '../../../src/models/engine/lstmCell';
+import {
+  GRU_CELL,
+  GRU_CELL_GRAD,
+  LSTM_CELL,
+  LSTM_CELL_GRAD,
+  gruCell,
+  gruCellOps,
+  lstmCell,
+  lstmCellOps,
+} from '../../../src/models/engine/recurrentCells';
 
 const ROWS = 6;
 const UNITS = 5;
@@ -177,6 +186,107 @@ describe('fused LSTM cell', function () {
           lstmCell(tf.zeros([2, 7]) as tf.Tensor2D, tf.zeros([2, 2]), tf.zeros([2, 2]), null);
         }),
       /gates \[N, 4H\] and state \[N, H\]/,
+    );
+  });
+});
+
+type Gru = typeof gruCell;
+
+/** h' and the gradients of Σ a ⊙ h' (a fixed) with respect to x W, h U and h. */
+function evaluateGru(cell: Gru, masked: boolean): Float32Array[] {
+  return tf.tidy(() => {
+    const xw = seeded([ROWS, 3 * UNITS], 11, 2);
+    const hu = seeded([ROWS, 3 * UNITS], 12, 2);
+    const h = seeded([ROWS, UNITS], 13);
+    const a = seeded([ROWS, UNITS], 14);
+    const mask = masked ? mixedMask() : null;
+    const loss = (x: tf.Tensor, u: tf.Tensor, hh: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(a, cell(x as tf.Tensor2D, u as tf.Tensor2D, hh as tf.Tensor2D, mask)));
+    const next = cell(xw, hu, h, mask);
+    const grads = tf.grads(loss)([xw, hu, h]);
+    return [next, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+describe('fused GRU cell', function () {
+  this.timeout(60000);
+  let previous = 'cpu';
+
+  before(async () => {
+    previous = tf.getBackend() ?? 'cpu';
+    await selectBackend('wasm');
+  });
+
+  after(async () => {
+    await tf.setBackend(previous);
+  });
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: values and gradients match the cell written as ops, with and without a mask`, async () => {
+      await tf.setBackend(backend);
+      for (const masked of [false, true]) {
+        const fused = evaluateGru(gruCell, masked);
+        const ops = evaluateGru(gruCellOps, masked);
+        ["h'", 'd xW', 'd hU', 'd h'].forEach((name, i) => {
+          const d = maxDiff(fused[i] as Float32Array, ops[i] as Float32Array);
+          assert.ok(d < 2e-6, `${name}, masked ${masked}: ${d}`);
+        });
+      }
+    });
+
+    it(`${backend}: a kept row is the old state bit for bit, and its gates get no gradient`, async () => {
+      await tf.setBackend(backend);
+      const [h, dxw, dhu, dh] = evaluateGru(gruCell, true) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const [h0, a] = tf.tidy(() =>
+        [seeded([ROWS, UNITS], 13), seeded([ROWS, UNITS], 14)].map((t) => t.dataSync() as Float32Array),
+      ) as [Float32Array, Float32Array];
+      for (const row of [1, 4])
+        for (let j = 0; j < UNITS; j++) {
+          const k = row * UNITS + j;
+          assert.equal(h[k], h0[k]);
+          assert.equal(dh[k], a[k]);
+          for (let gate = 0; gate < 3; gate++) {
+            assert.ok(dxw[row * 3 * UNITS + gate * UNITS + j] === 0);
+            assert.ok(dhu[row * 3 * UNITS + gate * UNITS + j] === 0);
+          }
+        }
+    });
+
+    it(`${backend}: runs as one kernel forward and one backward, and leaves no tensor behind`, async () => {
+      await tf.setBackend(backend);
+      const info = await tf.profile(() => {
+        evaluateGru(gruCell, true);
+      });
+      const names = info.kernels.map((k) => k.name);
+      assert.equal(names.filter((n) => n === GRU_CELL).length, 2, 'the forward pass and the gradient’s');
+      assert.equal(names.filter((n) => n === GRU_CELL_GRAD).length, 1);
+      assert.ok(!names.includes('Tanh') && !names.includes('SplitV'), names.join());
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) evaluateGru(gruCell, true);
+      assert.equal(tf.memory().numTensors, before);
+    });
+  }
+
+  it('computes a one-unit cell as written out by hand', async () => {
+    await tf.setBackend('wasm');
+    const [xz, xr, xn, hz, hr, hn, h] = [0.4, -0.3, 1.1, -0.2, 0.9, -0.6, 0.25];
+    const next = tf.tidy(() =>
+      gruCell(tf.tensor2d([[xz, xr, xn]]), tf.tensor2d([[hz, hr, hn]]), tf.tensor2d([[h]]), null).dataSync(),
+    );
+    const z = sigmoid(xz + hz);
+    const r = sigmoid(xr + hr);
+    const n = Math.tanh(xn + r * hn);
+    assert.ok(Math.abs((next[0] ?? NaN) - ((1 - z) * n + z * h)) < 1e-6);
+  });
+
+  it('rejects projections whose width is not three times the state', async () => {
+    await tf.setBackend('cpu');
+    assert.throws(
+      () =>
+        tf.tidy(() => {
+          gruCell(tf.zeros([2, 7]) as tf.Tensor2D, tf.zeros([2, 6]) as tf.Tensor2D, tf.zeros([2, 2]), null);
+        }),
+      /gates \[N, 3H\] and state \[N, H\]/,
     );
   });
 });
