@@ -11,6 +11,7 @@
  * n = tanh(x W_n + r ⊙ (h U_n) + b_n), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share one matMul.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { logSoftmaxRows } from '../engine/logSoftmax';
 import { gruCell } from '../engine/recurrentCells';
 import type { Rng } from '../engine/rng';
 
@@ -247,7 +248,7 @@ export function nameLoss(
   const stacked = tf.stack(features, 1);
   const logits = outputLogits(model, tf.reshape(stacked, [batch * length, -1]) as tf.Tensor2D);
   // @paper genre training-loss
-  const logProbs = tf.logSoftmax(logits);
+  const logProbs = logSoftmaxRows(logits);
   const gold = tf.oneHot(tf.reshape(tf.cast(targetOut, 'int32'), [-1]), model.sizes.vocabulary);
   const tokenLoss = tf.neg(tf.sum(tf.mul(gold, logProbs), 1));
   const weights = tf.reshape(targetMask, [-1]);

@@ -7,6 +7,7 @@
  * gold entity's name.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { logSoftmaxRows } from '../engine/logSoftmax';
 import { type Beam, beamSearch, type NextTokenScorer } from './beamSearch';
 import { BOS, type Dataset, detokenize, EOS, type Example, PAD } from './contexts';
 import type { KnowledgeBase } from './knowledgeBase';
@@ -61,7 +62,7 @@ export function modelScorer(
         tf.gather(encoded.maskBias, exampleIndex),
       );
       // @paper genre autoregressive-score
-      return { logProbs: tf.logSoftmax(step.logits), state: step.state };
+      return { logProbs: logSoftmaxRows(step.logits), state: step.state };
     });
     if (state !== encoded.initial) state.dispose();
     state = out.state;
