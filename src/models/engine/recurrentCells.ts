@@ -81,6 +81,14 @@ function hostMemory(backendName: (typeof BACKENDS)[number], backend: tf.KernelBa
   };
 }
 
+/** Views of several tensors at once, in order. */
+function views<T extends readonly tf.TensorInfo[]>(
+  memory: HostMemory,
+  ...tensors: T
+): { [K in keyof T]: Float32Array } {
+  return tensors.map((t) => memory.view(t)) as { [K in keyof T]: Float32Array };
+}
+
 /** Rows N and units H of gates [N, k·H] and state [N, H]. */
 function cellShape(
   kernelName: string,
@@ -95,13 +103,18 @@ function cellShape(
   return { rows, units };
 }
 
-function required(kernelName: string, inputs: tf.NamedTensorInfoMap, ...names: string[]): tf.TensorInfo[] {
+/** The named float32 inputs, in order. */
+function required<N extends readonly string[]>(
+  kernelName: string,
+  inputs: tf.NamedTensorInfoMap,
+  ...names: N
+): { [K in keyof N]: tf.TensorInfo } {
   return names.map((name) => {
     const t = inputs[name];
     if (!t) throw new Error(`${kernelName}: no input ${name}`);
     if (t.dtype !== 'float32') throw new Error(`${kernelName}: ${name} is ${t.dtype}, not float32`);
     return t;
-  });
+  }) as { [K in keyof N]: tf.TensorInfo };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,18 +124,13 @@ function required(kernelName: string, inputs: tf.NamedTensorInfoMap, ...names: s
 /** LSTM forward: outputs [h', c', σ(gates), tanh(g), tanh(c̃)] (the g block of σ(gates) holds σ(2g)). */
 function lstmForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
   return ({ inputs, backend }) => {
-    const [gates, c, h, mask] = required(LSTM_CELL, inputs, 'gates', 'c', 'h', 'mask') as [
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-    ];
+    const [gates, c, h, mask] = required(LSTM_CELL, inputs, 'gates', 'c', 'h', 'mask');
     const { rows, units: H } = cellShape(LSTM_CELL, gates, c, 4);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     // σ of the gates with the g block doubled: σ(i), σ(f), σ(2g), σ(o).
     const doubled = memory.alloc([rows, 4 * H]);
     {
-      const [G, D] = [memory.view(gates), memory.view(doubled)];
+      const [G, D] = views(memory, gates, doubled);
       D.set(G);
       for (let n = 0; n < rows; n++)
         for (let k = n * 4 * H + 2 * H; k < n * 4 * H + 3 * H; k++) D[k] = 2 * (G[k] as number);
@@ -133,14 +141,7 @@ function lstmForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
     const cOut = memory.alloc([rows, H]);
     const cDoubled = memory.alloc([rows, H]);
     {
-      const [S, C, M, TG, CO, CD] = [s, c, mask, tanhG, cOut, cDoubled].map((x) => memory.view(x)) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
+      const [S, C, M, TG, CO, CD] = views(memory, s, c, mask, tanhG, cOut, cDoubled);
       for (let n = 0; n < rows; n++) {
         const m = M[n] as number;
         const g = n * 4 * H;
@@ -159,14 +160,7 @@ function lstmForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
     const tanhC = memory.alloc([rows, H]);
     const hOut = memory.alloc([rows, H]);
     {
-      const [S, SC, Hp, M, TC, HO] = [s, sigmoidC, h, mask, tanhC, hOut].map((x) => memory.view(x)) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
+      const [S, SC, Hp, M, TC, HO] = views(memory, s, sigmoidC, h, mask, tanhC, hOut);
       for (let n = 0; n < rows; n++) {
         const m = M[n] as number;
         const g = n * 4 * H;
@@ -193,30 +187,14 @@ function lstmForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
  */
 function lstmBackward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
   return ({ inputs, backend }) => {
-    const [dh, dc, c, mask, s, t, tc] = required(LSTM_CELL_GRAD, inputs, 'dh', 'dc', 'c', 'mask', 's', 't', 'tc') as [
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-    ];
+    const [dh, dc, c, mask, s, t, tc] = required(LSTM_CELL_GRAD, inputs, 'dh', 'dc', 'c', 'mask', 's', 't', 'tc');
     const { rows, units: H } = cellShape(LSTM_CELL_GRAD, s, c, 4);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     const dGates = memory.alloc([rows, 4 * H]);
     const dcPrev = memory.alloc([rows, H]);
     const dhPrev = memory.alloc([rows, H]);
-    const [DH, DC, C, M, S, T, TC] = [dh, dc, c, mask, s, t, tc].map((x) => memory.view(x)) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
-    const [DG, DCP, DHP] = [memory.view(dGates), memory.view(dcPrev), memory.view(dhPrev)];
+    const [DH, DC, C, M, S, T, TC] = views(memory, dh, dc, c, mask, s, t, tc);
+    const [DG, DCP, DHP] = views(memory, dGates, dcPrev, dhPrev);
     for (let n = 0; n < rows; n++) {
       const m = M[n] as number;
       const g = n * 4 * H;
@@ -250,18 +228,13 @@ function lstmBackward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
 /** GRU forward: outputs [h', σ([z r] pre-activations) [N, 2H], n]. */
 function gruForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
   return ({ inputs, backend }) => {
-    const [xw, hu, h, mask] = required(GRU_CELL, inputs, 'xw', 'hu', 'h', 'mask') as [
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-    ];
+    const [xw, hu, h, mask] = required(GRU_CELL, inputs, 'xw', 'hu', 'h', 'mask');
     const { rows, units: H } = cellShape(GRU_CELL, xw, h, 3);
     cellShape(GRU_CELL, hu, h, 3);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     const zrPre = memory.alloc([rows, 2 * H]);
     {
-      const [XW, HU, P] = [memory.view(xw), memory.view(hu), memory.view(zrPre)];
+      const [XW, HU, P] = views(memory, xw, hu, zrPre);
       for (let n = 0; n < rows; n++)
         for (let j = 0; j < 2 * H; j++)
           P[n * 2 * H + j] = (XW[n * 3 * H + j] as number) + (HU[n * 3 * H + j] as number);
@@ -270,7 +243,7 @@ function gruForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
     memory.free(zrPre);
     const nDoubled = memory.alloc([rows, H]);
     {
-      const [XW, HU, ZR, ND] = [memory.view(xw), memory.view(hu), memory.view(zr), memory.view(nDoubled)];
+      const [XW, HU, ZR, ND] = views(memory, xw, hu, zr, nDoubled);
       for (let n = 0; n < rows; n++)
         for (let j = 0; j < H; j++) {
           const r = ZR[n * 2 * H + H + j] as number;
@@ -283,14 +256,7 @@ function gruForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
     const nOut = memory.alloc([rows, H]);
     const hOut = memory.alloc([rows, H]);
     {
-      const [SN, ZR, Hp, M, N, HO] = [sigmoidN, zr, h, mask, nOut, hOut].map((x) => memory.view(x)) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
+      const [SN, ZR, Hp, M, N, HO] = views(memory, sigmoidN, zr, h, mask, nOut, hOut);
       for (let n = 0; n < rows; n++) {
         const m = M[n] as number;
         for (let j = 0; j < H; j++) {
@@ -316,32 +282,13 @@ function gruForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
  */
 function gruBackward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
   return ({ inputs, backend }) => {
-    const [dh, h, hu, mask, zr, nAct] = required(GRU_CELL_GRAD, inputs, 'dh', 'h', 'hu', 'mask', 'zr', 'n') as [
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-    ];
+    const [dh, h, hu, mask, zr, nAct] = required(GRU_CELL_GRAD, inputs, 'dh', 'h', 'hu', 'mask', 'zr', 'n');
     const { rows, units: H } = cellShape(GRU_CELL_GRAD, hu, h, 3);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     const dxw = memory.alloc([rows, 3 * H]);
     const dhu = memory.alloc([rows, 3 * H]);
     const dhPrev = memory.alloc([rows, H]);
-    const [DH, Hp, HU, M, ZR, N, DXW, DHU, DHP] = [dh, h, hu, mask, zr, nAct, dxw, dhu, dhPrev].map((x) =>
-      memory.view(x),
-    ) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
+    const [DH, Hp, HU, M, ZR, N, DXW, DHU, DHP] = views(memory, dh, h, hu, mask, zr, nAct, dxw, dhu, dhPrev);
     for (let n = 0; n < rows; n++) {
       const m = M[n] as number;
       const g = n * 3 * H;
