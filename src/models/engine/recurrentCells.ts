@@ -20,6 +20,7 @@
  * float32 roundings of σ.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { HOST_BACKENDS, type HostBackend, hostMemory, required, views } from './hostKernels';
 
 export const LSTM_CELL = 'LstmCellUpdate';
 export const LSTM_CELL_GRAD = 'LstmCellGrad';
@@ -27,68 +28,6 @@ export const GRU_CELL = 'GruCellUpdate';
 export const GRU_CELL_GRAD = 'GruCellGrad';
 /** Kernels registered only where JavaScript can read tensors in place; other backends use the ops. */
 export const FUSED_CELL_KERNELS: readonly string[] = [LSTM_CELL, LSTM_CELL_GRAD, GRU_CELL, GRU_CELL_GRAD];
-const BACKENDS = ['cpu', 'wasm'] as const;
-
-/** Float32 storage of a backend's tensors that JavaScript can read and write in place. */
-interface HostMemory {
-  alloc(shape: number[]): tf.TensorInfo;
-  /** A view of the tensor's values; take it after the last allocation (wasm's heap can move). */
-  view(t: tf.TensorInfo): Float32Array;
-  free(t: tf.TensorInfo): void;
-  /** Runs one of the backend's own unary kernels (Sigmoid). */
-  unary(kernelName: string, x: tf.TensorInfo): tf.TensorInfo;
-}
-
-interface WasmMemory extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
-
-interface CpuMemory extends tf.KernelBackend {
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.TypedArray): tf.TensorInfo;
-  data: { get(dataId: tf.DataId): { values?: tf.TypedArray } | undefined };
-}
-
-function hostMemory(backendName: (typeof BACKENDS)[number], backend: tf.KernelBackend): HostMemory {
-  const unary = (kernelName: string, x: tf.TensorInfo): tf.TensorInfo => {
-    const kernel = tf.getKernel(kernelName, backendName);
-    if (!kernel) throw new Error(`no ${kernelName} kernel on ${backendName}`);
-    return kernel.kernelFunc({ inputs: { x }, backend, attrs: {} }) as tf.TensorInfo;
-  };
-  const float32 = (values: tf.TypedArray | undefined): Float32Array => {
-    if (!(values instanceof Float32Array)) throw new Error('fused cells: float32 tensors only');
-    return values;
-  };
-  if (backendName === 'wasm') {
-    const wasm = backend as WasmMemory;
-    return {
-      alloc: (shape) => wasm.makeOutput(shape, 'float32'),
-      view: (t) => float32(wasm.typedArrayFromHeap(t)),
-      free: (t) => wasm.disposeData(t.dataId),
-      unary,
-    };
-  }
-  const cpu = backend as CpuMemory;
-  return {
-    alloc: (shape) => cpu.makeTensorInfo(shape, 'float32', new Float32Array(tf.util.sizeFromShape(shape))),
-    // The cpu backend's int32 → float32 cast shares the Int32Array: such inputs are read as a copy.
-    view: (t) => {
-      const values = cpu.data.get(t.dataId)?.values;
-      return values instanceof Int32Array || values instanceof Uint8Array ? Float32Array.from(values) : float32(values);
-    },
-    free: (t) => cpu.disposeData(t.dataId),
-    unary,
-  };
-}
-
-/** Views of several tensors at once, in order. */
-function views<T extends readonly tf.TensorInfo[]>(
-  memory: HostMemory,
-  ...tensors: T
-): { [K in keyof T]: Float32Array } {
-  return tensors.map((t) => memory.view(t)) as { [K in keyof T]: Float32Array };
-}
-
 /** Rows N and units H of gates [N, k·H] and state [N, H]. */
 function cellShape(
   kernelName: string,
@@ -103,26 +42,12 @@ function cellShape(
   return { rows, units };
 }
 
-/** The named float32 inputs, in order. */
-function required<N extends readonly string[]>(
-  kernelName: string,
-  inputs: tf.NamedTensorInfoMap,
-  ...names: N
-): { [K in keyof N]: tf.TensorInfo } {
-  return names.map((name) => {
-    const t = inputs[name];
-    if (!t) throw new Error(`${kernelName}: no input ${name}`);
-    if (t.dtype !== 'float32') throw new Error(`${kernelName}: ${name} is ${t.dtype}, not float32`);
-    return t;
-  }) as { [K in keyof N]: tf.TensorInfo };
-}
-
 // ---------------------------------------------------------------------------------------------
 // LSTM: for gate pre-activations [i f g o] (each H wide),
 //   c̃ = σ(f) ⊙ c + σ(i) ⊙ tanh(g),   h̃ = σ(o) ⊙ tanh(c̃),   c' = m c̃ + (1 − m) c,   h' = m h̃ + (1 − m) h.
 
 /** LSTM forward: outputs [h', c', σ(gates), tanh(g), tanh(c̃)] (the g block of σ(gates) holds σ(2g)). */
-function lstmForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
+function lstmForward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [gates, c, h, mask] = required(LSTM_CELL, inputs, 'gates', 'c', 'h', 'mask');
     const { rows, units: H } = cellShape(LSTM_CELL, gates, c, 4);
@@ -185,7 +110,7 @@ function lstmForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
  *   dc = dc̃ σ(f) + (1 − m) dc',   dh = (1 − m) dh',   with σ' = σ (1 − σ).
  * Outputs [dgates, dc, dh].
  */
-function lstmBackward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
+function lstmBackward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [dh, dc, c, mask, s, t, tc] = required(LSTM_CELL_GRAD, inputs, 'dh', 'dc', 'c', 'mask', 's', 't', 'tc');
     const { rows, units: H } = cellShape(LSTM_CELL_GRAD, s, c, 4);
@@ -226,7 +151,7 @@ function lstmBackward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
 //   h' = m h̃ + (1 − m) h.
 
 /** GRU forward: outputs [h', σ([z r] pre-activations) [N, 2H], n]. */
-function gruForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
+function gruForward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [xw, hu, h, mask] = required(GRU_CELL, inputs, 'xw', 'hu', 'h', 'mask');
     const { rows, units: H } = cellShape(GRU_CELL, xw, h, 3);
@@ -280,7 +205,7 @@ function gruForward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
  *   d(x W) = [da_z da_r da_n],  d(h U) = [da_z da_r r da_n],  dh = dh̃ z + (1 − m) dh'.
  * Outputs [d(x W), d(h U), dh].
  */
-function gruBackward(backendName: (typeof BACKENDS)[number]): tf.KernelFunc {
+function gruBackward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [dh, h, hu, mask, zr, nAct] = required(GRU_CELL_GRAD, inputs, 'dh', 'h', 'hu', 'mask', 'zr', 'n');
     const { rows, units: H } = cellShape(GRU_CELL_GRAD, hu, h, 3);
@@ -322,7 +247,7 @@ let registered = false;
 export function registerRecurrentCellKernels(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of BACKENDS) {
+  for (const backendName of HOST_BACKENDS) {
     tf.registerKernel({ kernelName: LSTM_CELL, backendName, kernelFunc: lstmForward(backendName) });
     tf.registerKernel({ kernelName: LSTM_CELL_GRAD, backendName, kernelFunc: lstmBackward(backendName) });
     tf.registerKernel({ kernelName: GRU_CELL, backendName, kernelFunc: gruForward(backendName) });

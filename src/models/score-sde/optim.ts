@@ -26,19 +26,39 @@ export interface AdamSettings {
 export interface AdamState {
   params: tf.Tensor[];
   ema: tf.Tensor[];
-  m: tf.Tensor[];
-  v: tf.Tensor[];
+  /** The moments of all parameters, flattened and concatenated in the order of `params`. */
+  m: tf.Tensor1D;
+  v: tf.Tensor1D;
   step: number;
+}
+
+function parameterCount(params: readonly tf.Tensor[]): number {
+  return params.reduce((n, p) => n + p.size, 0);
 }
 
 export function initAdam(params: tf.Tensor[]): AdamState {
   return {
     params,
     ema: params.map((p) => p.clone()),
-    m: params.map((p) => tf.zerosLike(p)),
-    v: params.map((p) => tf.zerosLike(p)),
+    m: tf.zeros([parameterCount(params)]),
+    v: tf.zeros([parameterCount(params)]),
     step: 0,
   };
+}
+
+/** The tensors flattened and concatenated: [Σ sizes]. */
+function flatten(tensors: readonly tf.Tensor[]): tf.Tensor1D {
+  return tf.concat(tensors.map((t) => tf.reshape(t, [-1]))) as tf.Tensor1D;
+}
+
+/** The inverse of `flatten`, to the shapes of `like`. */
+function unflatten(flat: tf.Tensor1D, like: readonly tf.Tensor[]): tf.Tensor[] {
+  return tf
+    .split(
+      flat,
+      like.map((t) => t.size),
+    )
+    .map((part, i) => tf.reshape(part, (like[i] as tf.Tensor).shape));
 }
 
 /** Learning rate at step k (1-based): linear warm-up to `lr`, then a cosine decay to 0 at `totalSteps`. */
@@ -50,7 +70,9 @@ export function learningRate(s: AdamSettings, k: number): number {
 
 /**
  * One Adam step on `grads`, in place on `state` (old tensors are disposed). Gradients are first
- * rescaled so that their global norm is at most `clip`.
+ * rescaled so that their global norm is at most `clip`. The update runs on all parameters at once,
+ * flattened into one vector: the same elementwise arithmetic as parameter by parameter, in about
+ * 20 kernels instead of 18 a parameter (each kernel has a fixed cost of several µs).
  */
 export function adamStep(state: AdamState, grads: readonly tf.Tensor[], s: AdamSettings): void {
   const k = state.step + 1;
@@ -63,24 +85,22 @@ export function adamStep(state: AdamState, grads: readonly tf.Tensor[], s: AdamS
   const next = tf.tidy(() => {
     const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(s.clip, tf.add(norm, 1e-12)));
-    return state.params.map((p, i) => {
-      const g = tf.mul(grads[i] as tf.Tensor, scale);
-      const m = tf.add(tf.mul(state.m[i] as tf.Tensor, b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(state.v[i] as tf.Tensor, b2), tf.mul(tf.square(g), 1 - b2));
-      const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), s.epsilon ?? 1e-8));
-      const param = tf.sub(p, tf.mul(update, lr));
-      const ema = tf.add(tf.mul(state.ema[i] as tf.Tensor, decay), tf.mul(param, 1 - decay));
-      return { param, ema, m, v };
-    });
+    const g = tf.mul(flatten(grads), scale);
+    const m = tf.add(tf.mul(state.m, b1), tf.mul(g, 1 - b1));
+    const v = tf.add(tf.mul(state.v, b2), tf.mul(tf.square(g), 1 - b2));
+    const update = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), s.epsilon ?? 1e-8));
+    const param = tf.sub(flatten(state.params), tf.mul(update, lr)) as tf.Tensor1D;
+    const ema = tf.add(tf.mul(flatten(state.ema), decay), tf.mul(param, 1 - decay)) as tf.Tensor1D;
+    return { params: unflatten(param, state.params), ema: unflatten(ema, state.ema), m, v };
   });
-  tf.dispose([...state.params, ...state.ema, ...state.m, ...state.v]);
-  state.params = next.map((n) => n.param);
-  state.ema = next.map((n) => n.ema);
-  state.m = next.map((n) => n.m);
-  state.v = next.map((n) => n.v);
+  tf.dispose([...state.params, ...state.ema, state.m, state.v]);
+  state.params = next.params;
+  state.ema = next.ema;
+  state.m = next.m as tf.Tensor1D;
+  state.v = next.v as tf.Tensor1D;
   state.step = k;
 }
 
 export function disposeAdam(state: AdamState): void {
-  tf.dispose([...state.params, ...state.ema, ...state.m, ...state.v]);
+  tf.dispose([...state.params, ...state.ema, state.m, state.v]);
 }
