@@ -28,17 +28,22 @@ export const GRU_CELL = 'GruCellUpdate';
 export const GRU_CELL_GRAD = 'GruCellGrad';
 /** Kernels registered only where JavaScript can read tensors in place; other backends use the ops. */
 export const FUSED_CELL_KERNELS: readonly string[] = [LSTM_CELL, LSTM_CELL_GRAD, GRU_CELL, GRU_CELL_GRAD];
-/** Rows N and units H of gates [N, k·H] and state [N, H]. */
+
+/** Rows N and units H of gates [N, k·H] and states [N, H], with a mask of N rows. */
 function cellShape(
   kernelName: string,
   gates: tf.TensorInfo,
-  state: tf.TensorInfo,
   k: number,
+  states: readonly tf.TensorInfo[],
+  mask: tf.TensorInfo,
 ): { rows: number; units: number } {
   const [rows = 0, width = 0] = gates.shape;
   const units = width / k;
-  if (gates.shape.length !== 2 || !Number.isInteger(units) || state.shape[0] !== rows || state.shape[1] !== units)
-    throw new Error(`${kernelName}: gates [N, ${k}H] and state [N, H], got ${gates.shape} and ${state.shape}`);
+  for (const state of states)
+    if (gates.shape.length !== 2 || !Number.isInteger(units) || state.shape[0] !== rows || state.shape[1] !== units)
+      throw new Error(`${kernelName}: gates [N, ${k}H] and state [N, H], got ${gates.shape} and ${state.shape}`);
+  if (tf.util.sizeFromShape(mask.shape) !== rows)
+    throw new Error(`${kernelName}: a mask of ${rows} rows, got ${mask.shape}`);
   return { rows, units };
 }
 
@@ -50,7 +55,7 @@ function cellShape(
 function lstmForward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [gates, c, h, mask] = required(LSTM_CELL, inputs, 'gates', 'c', 'h', 'mask');
-    const { rows, units: H } = cellShape(LSTM_CELL, gates, c, 4);
+    const { rows, units: H } = cellShape(LSTM_CELL, gates, 4, [c, h], mask);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     // σ of the gates with the g block doubled: σ(i), σ(f), σ(2g), σ(o).
     const doubled = memory.alloc([rows, 4 * H]);
@@ -113,7 +118,7 @@ function lstmForward(backendName: HostBackend): tf.KernelFunc {
 function lstmBackward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [dh, dc, c, mask, s, t, tc] = required(LSTM_CELL_GRAD, inputs, 'dh', 'dc', 'c', 'mask', 's', 't', 'tc');
-    const { rows, units: H } = cellShape(LSTM_CELL_GRAD, s, c, 4);
+    const { rows, units: H } = cellShape(LSTM_CELL_GRAD, s, 4, [c, dh, dc, t, tc], mask);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     const dGates = memory.alloc([rows, 4 * H]);
     const dcPrev = memory.alloc([rows, H]);
@@ -154,8 +159,8 @@ function lstmBackward(backendName: HostBackend): tf.KernelFunc {
 function gruForward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [xw, hu, h, mask] = required(GRU_CELL, inputs, 'xw', 'hu', 'h', 'mask');
-    const { rows, units: H } = cellShape(GRU_CELL, xw, h, 3);
-    cellShape(GRU_CELL, hu, h, 3);
+    const { rows, units: H } = cellShape(GRU_CELL, xw, 3, [h], mask);
+    cellShape(GRU_CELL, hu, 3, [h], mask);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     const zrPre = memory.alloc([rows, 2 * H]);
     {
@@ -208,7 +213,7 @@ function gruForward(backendName: HostBackend): tf.KernelFunc {
 function gruBackward(backendName: HostBackend): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const [dh, h, hu, mask, zr, nAct] = required(GRU_CELL_GRAD, inputs, 'dh', 'h', 'hu', 'mask', 'zr', 'n');
-    const { rows, units: H } = cellShape(GRU_CELL_GRAD, hu, h, 3);
+    const { rows, units: H } = cellShape(GRU_CELL_GRAD, hu, 3, [h, dh, nAct], mask);
     const memory = hostMemory(backendName, backend as tf.KernelBackend);
     const dxw = memory.alloc([rows, 3 * H]);
     const dhu = memory.alloc([rows, 3 * H]);

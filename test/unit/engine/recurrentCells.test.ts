@@ -187,6 +187,21 @@ describe('fused LSTM cell', function () {
         }),
       /gates \[N, 4H\] and state \[N, H\]/,
     );
+    assert.throws(
+      () =>
+        tf.tidy(() => {
+          lstmCell(tf.zeros([2, 8]) as tf.Tensor2D, tf.zeros([2, 2]), tf.zeros([3, 2]), null);
+        }),
+      /gates \[N, 4H\] and state \[N, H\]/,
+      'h of another batch',
+    );
+    assert.throws(
+      () =>
+        tf.tidy(() => {
+          lstmCell(tf.zeros([2, 8]) as tf.Tensor2D, tf.zeros([2, 2]), tf.zeros([2, 2]), tf.ones([3, 1]) as tf.Tensor2D);
+        }),
+      /a mask of 2 rows/,
+    );
   });
 });
 
