@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../src/models/engine/backends';
+import { useWasmBackend } from '../../helpers/backends';
 import { logSoftmaxRows } from '../../../src/models/engine/logSoftmax';
 
 /** Logits whose rows span 0.1 to 120 nats: the last rows hold probabilities far below float32's range. */
@@ -23,16 +23,7 @@ function evaluate(f: (x: tf.Tensor2D) => tf.Tensor): Float32Array[] {
 
 describe('log softmax through the Softmax kernel', function () {
   this.timeout(60000);
-  let previous = 'cpu';
-
-  before(async () => {
-    previous = tf.getBackend() ?? 'cpu';
-    await selectBackend('wasm');
-  });
-
-  after(async () => {
-    await tf.setBackend(previous);
-  });
+  useWasmBackend();
 
   /** log softmax in float64 from the float32 logits, and the gradient of Σ w ⊙ log p, w − p Σ w. */
   function exact(): { values: Float64Array; gradient: Float64Array } {

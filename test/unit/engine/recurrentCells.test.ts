@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../src/models/engine/backends';
+import { maxDiff, useWasmBackend } from '../../helpers/backends';
 import {
   GRU_CELL,
   GRU_CELL_GRAD,
@@ -47,27 +47,11 @@ function evaluate(cell: Cell, masked: boolean, useC = true): Float32Array[] {
   });
 }
 
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return m;
-}
-
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 describe('fused LSTM cell', function () {
   this.timeout(60000);
-  let previous = 'cpu';
-
-  before(async () => {
-    previous = tf.getBackend() ?? 'cpu';
-    await selectBackend('wasm');
-  });
-
-  after(async () => {
-    await tf.setBackend(previous);
-  });
+  useWasmBackend();
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`${backend}: values and gradients match the cell written as ops, with and without a mask`, async () => {
@@ -225,16 +209,7 @@ function evaluateGru(cell: Gru, masked: boolean): Float32Array[] {
 
 describe('fused GRU cell', function () {
   this.timeout(60000);
-  let previous = 'cpu';
-
-  before(async () => {
-    previous = tf.getBackend() ?? 'cpu';
-    await selectBackend('wasm');
-  });
-
-  after(async () => {
-    await tf.setBackend(previous);
-  });
+  useWasmBackend();
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`${backend}: values and gradients match the cell written as ops, with and without a mask`, async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../src/models/engine/backends';
+import { maxDiff, useWasmBackend } from '../../helpers/backends';
 import { installWasmFixes, missingWasmKernels } from '../../../src/models/engine/wasmFixes';
 
 /** Runs `f` on a backend and returns its values. */
@@ -12,30 +12,13 @@ async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32A
   return data;
 }
 
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return m;
-}
-
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', seed);
 }
 
 describe('wasm fixes', function () {
   this.timeout(60000);
-  let previous = 'cpu';
-
-  before(async () => {
-    previous = tf.getBackend() ?? 'cpu';
-    const report = await selectBackend('wasm');
-    assert.equal(report.chosen, 'wasm');
-  });
-
-  after(async () => {
-    await tf.setBackend(previous);
-  });
+  useWasmBackend();
 
   it('leaves no gradient kernel missing on wasm', () => {
     const { borrowed } = installWasmFixes();

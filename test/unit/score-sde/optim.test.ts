@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../src/models/engine/backends';
+import { useWasmBackend } from '../../helpers/backends';
 import { type AdamSettings, adamStep, disposeAdam, initAdam, learningRate } from '../../../src/models/score-sde/optim';
 
 const SHAPES = [[3, 4], [4], [4, 2], [1]];
@@ -43,14 +43,7 @@ function reference(steps: number): { params: number[][]; ema: number[][] } {
 
 describe('score SDE: Adam over all parameters at once', function () {
   this.timeout(60000);
-  let previous = 'cpu';
-  before(async () => {
-    previous = tf.getBackend() ?? 'cpu';
-    await selectBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend(previous);
-  });
+  useWasmBackend();
 
   for (const backend of ['cpu', 'wasm'] as const)
     it(`${backend}: parameters and their EMA follow Adam written out in float64, with clipping and warm-ups`, async () => {
