@@ -19,9 +19,13 @@ export interface HostMemory {
   unary(kernelName: string, x: tf.TensorInfo): tf.TensorInfo;
 }
 
-interface WasmMemory extends tf.KernelBackend {
+/** The parts of the wasm backend (`BackendWasm`) that kernels written in JavaScript use. */
+export interface WasmBackend extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+  incRef(dataId: tf.DataId): void;
+  readonly wasm: { readonly HEAPU8: Uint8Array };
+  readonly dataIdMap: { get(dataId: tf.DataId): { readonly memoryOffset: number } | undefined };
 }
 
 interface CpuMemory extends tf.KernelBackend {
@@ -40,7 +44,7 @@ export function hostMemory(backendName: HostBackend, backend: tf.KernelBackend):
     return values;
   };
   if (backendName === 'wasm') {
-    const wasm = backend as WasmMemory;
+    const wasm = backend as WasmBackend;
     return {
       alloc: (shape) => wasm.makeOutput(shape, 'float32'),
       view: (t) => float32(wasm.typedArrayFromHeap(t)),

@@ -27,6 +27,7 @@
  */
 import './tfSetup';
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackend } from './hostKernels';
 
 /** Kernels that cannot be borrowed this way (complex numbers, strings, canvas). */
 const NOT_BORROWABLE = new Set(['Complex', 'ComplexAbs', 'FFT', 'IFFT', 'Imag', 'Real', 'Draw', 'StaticRegexReplace']);
@@ -38,15 +39,6 @@ export interface InstalledFixes {
   readonly borrowed: string[];
   readonly matmul: string[];
   readonly copyFree: string[];
-}
-
-/** The parts of the wasm backend (`BackendWasm`) that the overrides use. */
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-  incRef(dataId: tf.DataId): void;
-  readonly wasm: { readonly HEAPU8: Uint8Array };
-  readonly dataIdMap: { get(dataId: tf.DataId): { readonly memoryOffset: number } | undefined };
 }
 
 /** Kernel names present on `cpu` but missing on `wasm`. */
