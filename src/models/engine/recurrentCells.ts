@@ -300,7 +300,7 @@ export function registerRecurrentCellKernels(): void {
 
 /** The mask as the kernels take it: float32 [N], all ones for null. */
 function rowMask(mask: tf.Tensor2D | null, rows: number): tf.Tensor1D {
-  return mask ? tf.reshape(tf.cast(mask, 'float32'), [-1]) : tf.fill([rows], 1, 'float32');
+  return tf.tidy(() => (mask ? tf.reshape(tf.cast(mask, 'float32'), [-1]) : tf.fill([rows], 1, 'float32')));
 }
 
 /** m · next + (1 − m) · previous: exactly `previous` where m = 0, exactly `next` where m = 1. */
@@ -340,7 +340,10 @@ export function lstmCell(
 ): CellState<tf.Tensor2D> {
   if (!tf.getKernel(LSTM_CELL, tf.getBackend())) return lstmCellOps(gates, c, h, mask);
   const m = rowMask(mask, gates.shape[0]);
-  const [hOut, cOut] = tf.engine().runKernel(LSTM_CELL, { gates, c, h, mask: m }) as [tf.Tensor2D, tf.Tensor2D];
+  const [hOut, cOut, ...forGradient] = tf.engine().runKernel(LSTM_CELL, { gates, c, h, mask: m }) as tf.Tensor2D[];
+  if (!hOut || !cOut) throw new Error(`${LSTM_CELL}: missing outputs`);
+  tf.dispose(forGradient); // the gradient keeps its own references
+  tf.dispose(m);
   return { h: hOut, c: cOut };
 }
 
@@ -363,6 +366,9 @@ export function gruCellOps(xw: tf.Tensor2D, hu: tf.Tensor2D, h: tf.Tensor2D, mas
  */
 export function gruCell(xw: tf.Tensor2D, hu: tf.Tensor2D, h: tf.Tensor2D, mask: tf.Tensor2D | null): tf.Tensor2D {
   if (!tf.getKernel(GRU_CELL, tf.getBackend())) return gruCellOps(xw, hu, h, mask);
-  const [hOut] = tf.engine().runKernel(GRU_CELL, { xw, hu, h, mask: rowMask(mask, h.shape[0]) }) as [tf.Tensor2D];
+  const m = rowMask(mask, h.shape[0]);
+  const [hOut, ...forGradient] = tf.engine().runKernel(GRU_CELL, { xw, hu, h, mask: m }) as tf.Tensor2D[];
+  if (!hOut) throw new Error(`${GRU_CELL}: missing outputs`);
+  tf.dispose([...forGradient, m]); // the gradient keeps its own references
   return hOut;
 }

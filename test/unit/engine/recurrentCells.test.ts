@@ -129,6 +129,18 @@ describe('fused LSTM cell', function () {
       for (let i = 0; i < 5; i++) evaluate(lstmCell, true);
       assert.equal(tf.memory().numTensors, before);
     });
+
+    it(`${backend}: outside tf.tidy, leaves only the new state behind`, async () => {
+      await tf.setBackend(backend);
+      const inputs = [seeded([ROWS, 4 * UNITS], 1), seeded([ROWS, UNITS], 2), seeded([ROWS, UNITS], 3), mixedMask()];
+      const [gates, c, h, mask] = inputs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const before = tf.memory().numTensors;
+      const next = lstmCell(gates, c, h, mask);
+      assert.equal(tf.memory().numTensors, before + 2, 'h and c, without the activations kept for the gradient');
+      const unmasked = lstmCell(gates, c, h, null);
+      assert.equal(tf.memory().numTensors, before + 4);
+      tf.dispose([next.h, next.c, unmasked.h, unmasked.c, ...inputs]);
+    });
   }
 
   it('computes a one-unit cell as written out by hand', async () => {
@@ -254,6 +266,22 @@ describe('fused GRU cell', function () {
       const before = tf.memory().numTensors;
       for (let i = 0; i < 3; i++) evaluateGru(gruCell, true);
       assert.equal(tf.memory().numTensors, before);
+    });
+
+    it(`${backend}: outside tf.tidy, leaves only the new state behind`, async () => {
+      await tf.setBackend(backend);
+      const inputs = [
+        seeded([ROWS, 3 * UNITS], 1),
+        seeded([ROWS, 3 * UNITS], 2),
+        seeded([ROWS, UNITS], 3),
+        mixedMask(),
+      ];
+      const [xw, hu, h, mask] = inputs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const before = tf.memory().numTensors;
+      const masked = gruCell(xw, hu, h, mask);
+      const unmasked = gruCell(xw, hu, h, null);
+      assert.equal(tf.memory().numTensors, before + 2, 'one state each, without the activations kept for the gradient');
+      tf.dispose([masked, unmasked, ...inputs]);
     });
   }
 
