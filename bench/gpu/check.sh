@@ -6,7 +6,9 @@
 #                 score-SDE MLP at batch 4096 (the largest batch a demo accepts)
 #   reference     ours (wasm, 1 thread) ÷ the machine's PyTorch on 1 CPU thread, per demo
 #   auto          what `--backend auto` picks for a small recurrent model and a large batch
-# Logs go to $OUT (or ./gpu-out): summary.txt and logs.tar.gz.
+# Logs go to $OUT (or ./gpu-out): summary.txt and logs.tar.gz. Back on the development machine,
+# `npx tsx bench/gpu/report.ts <the gpu-logs folder of logs.tar.gz>` writes the tables for
+# docs/benchmarks.md.
 # Usage: bash bench/gpu/check.sh [seconds for the lanes, default 420]
 #   PAPERS="fedopt rims"  only these demos (default: all seven)
 #   REFERENCE=0           leave out the PyTorch lane
@@ -110,6 +112,7 @@ kill "$watchdog" 2>/dev/null
 cp "$XDG_CACHE_HOME/paper-lab/calibration.json" "$L/" 2>/dev/null
 for d in /tmp/gpu-runs/*/; do
   [ -f "$d/run.json" ] && cp "$d/run.json" "$L/runjson-$(basename "$d").json"
+  [ -f "$d/summary.json" ] && cp "$d/summary.json" "$L/summary-$(basename "$d").json"
 done
 {
   cat "$L/machine.txt"

@@ -119,6 +119,23 @@ export interface SteadyThroughput {
   readonly ratioCpu: number | null;
 }
 
+/** What `--json FILE` writes: the table's rows with the run's settings (read by bench/gpu/report.ts). */
+export interface BenchFile {
+  readonly paper: string;
+  readonly demo: string;
+  readonly preset: string;
+  readonly config: DemoConfig;
+  readonly seed: number;
+  /** --steps, or null for the complete run. */
+  readonly steps: number | null;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly loadAverage: readonly number[] };
+  readonly date: string;
+  readonly rows: readonly (BenchRow & { readonly afterWarmup?: SteadyThroughput })[];
+  /** With --warmup or --reference: the steps left out of `afterWarmup`. */
+  readonly warmup?: number;
+  readonly reference?: ReferenceResult & { readonly threads: number; readonly warmup: number; readonly steps: number };
+}
+
 export async function benchCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS);
   if (flagBool(args, 'help')) {
@@ -294,26 +311,20 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   if (reference) console.log(referenceLine(reference, threads, plural(demo.stepLabel)));
   const json = flagString(args, 'json');
   if (json) {
-    fs.writeFileSync(
-      json,
-      JSON.stringify(
-        {
-          paper: paperId,
-          demo: demo.id,
-          preset,
-          config,
-          seed,
-          steps: maxSteps ?? null,
-          machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg() },
-          date: new Date().toISOString(),
-          rows: withSteady ? rows.map((r, i) => ({ ...r, afterWarmup: steady[i] })) : rows,
-          ...(withSteady ? { warmup } : {}),
-          ...(reference ? { reference: { ...reference, threads, warmup, steps: timedSteps } } : {}),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    const file: BenchFile = {
+      paper: paperId,
+      demo: demo.id,
+      preset,
+      config,
+      seed,
+      steps: maxSteps ?? null,
+      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage: os.loadavg() },
+      date: new Date().toISOString(),
+      rows: withSteady ? rows.map((r, i) => ({ ...r, afterWarmup: steady[i] })) : rows,
+      ...(withSteady ? { warmup } : {}),
+      ...(reference ? { reference: { ...reference, threads, warmup, steps: timedSteps } } : {}),
+    };
+    fs.writeFileSync(json, JSON.stringify(file, null, 2) + '\n');
     console.log(`wrote ${json}`);
   }
   return rows.some((r) => r.ok) ? 0 : 1;
