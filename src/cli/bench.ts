@@ -22,7 +22,7 @@ import {
   parseSets,
   UsageError,
 } from './args';
-import { findDemo } from './papers';
+import { demoArgument } from './papers';
 import { formatNumber, table } from './format';
 import {
   findPython,
@@ -142,10 +142,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     console.log(BENCH_HELP);
     return 0;
   }
-  const [paperId, ...rest] = args.positionals;
-  if (paperId === undefined) throw new UsageError('bench: missing <paper> (or "host")');
-  if (rest.length > 0) throw new UsageError(`bench: unexpected arguments ${rest.join(' ')}`);
-  const { paper, demo } = await findDemo(paperId, flagString(args, 'demo'));
+  const { paperId, paper, demo } = await demoArgument(args, 'bench', '<paper> (or "host")');
   const backendsFlag = flagString(args, 'backends');
   const backends: BackendName[] = backendsFlag
     ? backendsFlag.split(',').map((b) => {

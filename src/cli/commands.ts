@@ -29,7 +29,7 @@ import {
 import { benchCommand, BENCH_HELP } from './bench';
 import { benchHostCommand, BENCH_HOST_HELP } from './benchHost';
 import { claimsTable, formatSeconds, ProgressLine } from './format';
-import { findDemo, loadPapers } from './papers';
+import { demoArgument, loadPapers } from './papers';
 
 const HELP = `paper-lab — run the ICLR 2021 paper demos headless
 
@@ -85,10 +85,7 @@ async function runCommand(argv: readonly string[]): Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
-  const [paperId, ...rest] = args.positionals;
-  if (paperId === undefined) throw new UsageError('run: missing <paper> (see paper-lab list)');
-  if (rest.length > 0) throw new UsageError(`run: unexpected arguments ${rest.join(' ')}`);
-  const { paper, demo } = await findDemo(paperId, flagString(args, 'demo'));
+  const { paperId, paper, demo } = await demoArgument(args, 'run', '<paper> (see paper-lab list)');
   const preset = parsePreset(demo, flagString(args, 'preset'));
   const config = parseSets(demo, flagStrings(args, 'set'));
   const seed = flagInt(args, 'seed') ?? 0;

@@ -2,7 +2,7 @@
  * The catalog as the CLI reads it (descriptors only; no training code).
  */
 import { isPaperId, type DemoDescriptor, type PaperDescriptor } from '../shared/catalog';
-import { UsageError } from './args';
+import { flagString, type ParsedArgs, UsageError } from './args';
 
 export async function loadPapers(): Promise<readonly PaperDescriptor[]> {
   const catalog = await import('../models/catalog');
@@ -28,4 +28,16 @@ export async function findDemo(
       `--demo: ${paperId} has no demo "${demoId ?? ''}" (demos: ${paper.demos.map((d) => d.id).join(', ')})`,
     );
   return { paper, demo };
+}
+
+/** A command's one positional argument, the paper, and its demo (`--demo`). */
+export async function demoArgument(
+  args: ParsedArgs,
+  command: string,
+  missing: string,
+): Promise<{ readonly paperId: string; readonly paper: PaperDescriptor; readonly demo: DemoDescriptor }> {
+  const [paperId, ...rest] = args.positionals;
+  if (paperId === undefined) throw new UsageError(`${command}: missing ${missing}`);
+  if (rest.length > 0) throw new UsageError(`${command}: unexpected arguments ${rest.join(' ')}`);
+  return { paperId, ...(await findDemo(paperId, flagString(args, 'demo'))) };
 }

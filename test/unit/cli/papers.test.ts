@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { findDemo } from '../../../src/cli/papers';
+import { parseArgs, RUN_FLAGS } from '../../../src/cli/args';
+import { demoArgument, findDemo } from '../../../src/cli/papers';
 
 describe('cli: finding a paper and its demo', () => {
   it("takes the paper's first demo when none is named", async () => {
@@ -19,5 +20,20 @@ describe('cli: finding a paper and its demo', () => {
 
   it('rejects an unknown paper', async () => {
     await assert.rejects(findDemo('alexnet', undefined), /unknown paper "alexnet"/);
+  });
+
+  it("reads a command's one paper argument and its --demo, and refuses none or more than one", async () => {
+    const args = (argv: string[]) => parseArgs(argv, RUN_FLAGS);
+    const found = await demoArgument(args(['rims', '--demo', 'generalize']), 'run', '<paper>');
+    assert.equal(found.paperId, 'rims');
+    assert.equal(found.demo.id, 'generalize');
+    await assert.rejects(
+      demoArgument(args([]), 'run', '<paper> (see paper-lab list)'),
+      /^UsageError: run: missing <paper> \(see paper-lab list\)$/m,
+    );
+    await assert.rejects(
+      demoArgument(args(['rims', 'fedopt']), 'bench', '<paper>'),
+      /bench: unexpected arguments fedopt/,
+    );
   });
 });
