@@ -39,7 +39,7 @@ import { fitGaussian, gaussianNll } from './gaussian';
 import { type MlpParams, score, scoreJvp, timeFeatures } from './model';
 import { negativeLogLikelihood, probabilityFlowSample, type ScoreModel } from './ode';
 import type { AdamSettings } from './optim';
-import { pcSample } from './samplers';
+import { pcInpaint, pcSample } from './samplers';
 import { makeSde, type Sde, SDE_LABELS, type SdeName } from './sdes';
 
 /** t ∈ [ε, 1] for training and likelihood (official: 10⁻⁵), and the last sampling time (official: 10⁻³). */
@@ -317,17 +317,13 @@ async function inpaint(setup: ImageSetup, model: ScoreModel, rng: Rng): Promise<
   const region = config['inpaintRegion'] === 'right' ? 'right' : 'bottom';
   const maskValues = knownMask(digits.side, region);
   const known = setup.heldOut.slice(0, count * dims);
-  const mask = tf.tensor2d(maskValues, [1, dims]);
-  const knownT = tf.tensor2d(known, [count, dims]);
-  const { samples } = await pcSample(sde, model.score, count, dims, {
+  const samples = await pcInpaint(sde, model.score, known, maskValues, count, {
     steps: Number(config['samplerSteps']),
     correctorSteps: Number(config['correctorSteps']),
     snr: Number(config['snr']),
     eps: SAMPLE_EPS,
     rng,
-    impute: { mask, known: knownT },
   });
-  tf.dispose([mask, knownT]);
   const mean = meanDigit(digits);
   let maxChange = 0;
   let sq = 0;

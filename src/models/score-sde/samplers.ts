@@ -116,33 +116,38 @@ export async function pcSample(sde: Sde, score: ScoreFn, n: number, dims: number
   const record = async (i: number, v: tf.Tensor2D): Promise<void> => {
     if (snapshotAt.has(i)) snapshots.push({ t: times[i] as number, points: (await v.data()) as Float32Array });
   };
-  await record(0, x);
-  for (let i = 0; i < o.steps; i++) {
-    const t = times[i] as number;
-    const tNext = times[i + 1] as number;
-    const last = i === o.steps - 1;
-    const next = tf.tidy(() => {
-      // @paper score-sde reverse-sde
-      let u = reverseDiffusionPredictor(sde, score, x, t, t - tNext, normal());
-      if (o.impute) u = { x: renoiseKnown(sde, u.x, tNext, o.impute, normal()), mean: u.mean };
-      const alpha = sde.discretize(t, t - tNext).alpha;
-      for (let j = 0; j < o.correctorSteps; j++) {
-        u = langevinCorrector(score, u.x, tNext, o.snr, alpha, normal());
+  try {
+    await record(0, x);
+    for (let i = 0; i < o.steps; i++) {
+      const t = times[i] as number;
+      const tNext = times[i + 1] as number;
+      const last = i === o.steps - 1;
+      const next = tf.tidy(() => {
+        // @paper score-sde reverse-sde
+        let u = reverseDiffusionPredictor(sde, score, x, t, t - tNext, normal());
         if (o.impute) u = { x: renoiseKnown(sde, u.x, tNext, o.impute, normal()), mean: u.mean };
-      }
-      let out = last ? u.mean : u.x;
-      if (last && o.impute) out = tf.add(tf.mul(out, tf.sub(1, o.impute.mask)), tf.mul(o.impute.known, o.impute.mask));
-      return out;
-    });
+        const alpha = sde.discretize(t, t - tNext).alpha;
+        for (let j = 0; j < o.correctorSteps; j++) {
+          u = langevinCorrector(score, u.x, tNext, o.snr, alpha, normal());
+          if (o.impute) u = { x: renoiseKnown(sde, u.x, tNext, o.impute, normal()), mean: u.mean };
+        }
+        let out = last ? u.mean : u.x;
+        if (last && o.impute)
+          out = tf.add(tf.mul(out, tf.sub(1, o.impute.mask)), tf.mul(o.impute.known, o.impute.mask));
+        return out;
+      });
+      x.dispose();
+      x = next;
+      nfe += 1 + o.correctorSteps;
+      await record(i + 1, x);
+      if (o.tick) await o.tick();
+    }
+    const samples = (await x.data()) as Float32Array;
+    return { samples, snapshots, nfe };
+  } finally {
+    // The current samples, also when the score or a tick throws.
     x.dispose();
-    x = next;
-    nfe += 1 + o.correctorSteps;
-    await record(i + 1, x);
-    if (o.tick) await o.tick();
   }
-  const samples = (await x.data()) as Float32Array;
-  x.dispose();
-  return { samples, snapshots, nfe };
 }
 
 function nearestIndex(values: readonly number[], target: number): number {
@@ -151,4 +156,25 @@ function nearestIndex(values: readonly number[], target: number): number {
     if (Math.abs(v - target) < Math.abs((values[best] as number) - target)) best = i;
   });
   return best;
+}
+
+/**
+ * Inpainting by PC sampling: n samples whose coordinates where `mask` [D] is 1 are the rows of
+ * `known` [n, D] (re-noised to every step's time, exact at the end) and whose others are generated.
+ */
+export async function pcInpaint(
+  sde: Sde,
+  score: ScoreFn,
+  known: Float32Array,
+  mask: Float32Array,
+  n: number,
+  o: Omit<PcOptions, 'impute'>,
+): Promise<Float32Array> {
+  const dims = mask.length;
+  const impute = { mask: tf.tensor2d(mask, [1, dims]), known: tf.tensor2d(known.subarray(0, n * dims), [n, dims]) };
+  try {
+    return (await pcSample(sde, score, n, dims, { ...o, impute })).samples;
+  } finally {
+    tf.dispose([impute.mask, impute.known]);
+  }
 }

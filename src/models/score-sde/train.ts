@@ -32,7 +32,7 @@ import { disposeBatch, dsmBatch } from './loss';
 import { initMlp, type MlpParams, score, scoreJvp, timeFeatures } from './model';
 import { negativeLogLikelihood, probabilityFlowSample, type ScoreModel } from './ode';
 import { type AdamSettings, adamStep, disposeAdam, initAdam } from './optim';
-import { pcSample, type ScoreFn } from './samplers';
+import { pcInpaint, pcSample, type ScoreFn } from './samplers';
 import { makeSde, type Sde, SDE_LABELS, type SdeName } from './sdes';
 
 const DIMS = 2;
@@ -337,17 +337,13 @@ async function inpaint(setup: Setup, m: Trained, rng: Rng): Promise<Record<strin
   const { config, density, ctx } = setup;
   const count = Math.min(SHOWN, setup.heldOut.length / 2);
   const known = setup.heldOut.slice(0, 2 * count);
-  const mask = tf.tensor2d([1, 0], [1, 2]);
-  const knownT = tf.tensor2d(known, [count, 2]);
-  const { samples } = await pcSample(m.sde, m.score, count, DIMS, {
+  const samples = await pcInpaint(m.sde, m.score, known, Float32Array.of(1, 0), count, {
     steps: Number(config['samplerSteps']),
     correctorSteps: Number(config['correctorSteps']),
     snr: Number(config['snr']),
     eps: SAMPLE_EPS,
     rng,
-    impute: { mask, known: knownT },
   });
-  tf.dispose([mask, knownT]);
   let maxChange = 0;
   let near = 0;
   for (let i = 0; i < count; i++) {

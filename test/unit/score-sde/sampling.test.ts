@@ -15,6 +15,7 @@ import { adamStep, disposeAdam, initAdam } from '../../../src/models/score-sde/o
 import {
   langevinCorrector,
   langevinStepSize,
+  pcInpaint,
   pcSample,
   reverseDiffusionPredictor,
 } from '../../../src/models/score-sde/samplers';
@@ -122,6 +123,30 @@ describe('score-sde: samplers and the score network', () => {
     tf.dispose([mask, known]);
     assert.deepEqual([samples[0], samples[2], samples[4]], [Math.fround(0.3), Math.fround(-1.7), Math.fround(2.25)]);
     assert.ok(samples.every((v) => Number.isFinite(v)));
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('pcInpaint is pcSample with that imputation, and frees its tensors even when the score throws', async () => {
+    const sde = makeSde('ve', PARAMS);
+    const score = (x: tf.Tensor2D, t: number): tf.Tensor2D => tf.div(x, -(sde.marginalStd(t) ** 2 + 1)) as tf.Tensor2D;
+    const known = Float32Array.of(0.3, 0, -0.4, 9, 1.1, 0.5, 9, 9, 9);
+    const mask = Float32Array.of(1, 0, 1);
+    const options = { steps: 10, correctorSteps: 1, snr: 0.16, eps: 1e-3 };
+    const before = tf.memory().numTensors;
+    const inpainted = await pcInpaint(sde, score, known, mask, 2, { ...options, rng: new Rng(5) });
+    assert.equal(tf.memory().numTensors, before);
+    const impute = { mask: tf.tensor2d([[1, 0, 1]]), known: tf.tensor2d(known.slice(0, 6), [2, 3]) };
+    const { samples } = await pcSample(sde, score, 2, 3, { ...options, rng: new Rng(5), impute });
+    tf.dispose([impute.mask, impute.known]);
+    assert.deepEqual(Array.from(inpainted), Array.from(samples));
+    assert.deepEqual(
+      [inpainted[0], inpainted[2], inpainted[3], inpainted[5]],
+      Array.from(Float32Array.of(0.3, -0.4, 9, 0.5)),
+    );
+    const failing = (): tf.Tensor2D => {
+      throw new Error('score failed');
+    };
+    await assert.rejects(pcInpaint(sde, failing, known, mask, 2, { ...options, rng: new Rng(5) }), /score failed/);
     assert.equal(tf.memory().numTensors, before);
   });
 
