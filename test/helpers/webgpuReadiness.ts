@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_CELL_KERNELS } from '../../src/models/engine/recurrentCells';
+import { SOFTMAX_XENT_GRAD } from '../../src/models/engine/softmaxCrossEntropy';
 
 export interface WebgpuReadiness {
   /** Where each synchronous read came from (the first frame outside TensorFlow.js), deduplicated. */
@@ -30,7 +31,7 @@ export async function watchForWebgpu(): Promise<{ stop(): WebgpuReadiness }> {
   await import('@tensorflow/tfjs-backend-webgpu');
   const webgpu = new Set(tf.getKernelsForBackend('webgpu').map((k) => k.kernelName));
   // Fused kernels that only the cpu and wasm backends have: elsewhere the same op runs as plain ops.
-  for (const name of FUSED_CELL_KERNELS) webgpu.add(name);
+  for (const name of [...FUSED_CELL_KERNELS, SOFTMAX_XENT_GRAD]) webgpu.add(name);
   const engine: Engine = tf.engine();
   const readSync = engine.readSync;
   const runKernel = engine.runKernel;

@@ -14,6 +14,8 @@ export interface HostMemory {
   alloc(shape: number[]): tf.TensorInfo;
   /** A view of the tensor's values; take it after the last allocation (wasm's heap can move). */
   view(t: tf.TensorInfo): Float32Array;
+  /** The same for an int32 tensor (labels, indices). */
+  viewInt32(t: tf.TensorInfo): Int32Array;
   free(t: tf.TensorInfo): void;
   /** Runs one of the backend's own unary kernels (Sigmoid). */
   unary(kernelName: string, x: tf.TensorInfo): tf.TensorInfo;
@@ -43,11 +45,16 @@ export function hostMemory(backendName: HostBackend, backend: tf.KernelBackend):
     if (!(values instanceof Float32Array)) throw new Error('host kernels: float32 tensors only');
     return values;
   };
+  const int32 = (values: tf.TypedArray | undefined): Int32Array => {
+    if (!(values instanceof Int32Array)) throw new Error('host kernels: an int32 tensor expected');
+    return values;
+  };
   if (backendName === 'wasm') {
     const wasm = backend as WasmBackend;
     return {
       alloc: (shape) => wasm.makeOutput(shape, 'float32'),
       view: (t) => float32(wasm.typedArrayFromHeap(t)),
+      viewInt32: (t) => int32(wasm.typedArrayFromHeap(t)),
       free: (t) => wasm.disposeData(t.dataId),
       unary,
     };
@@ -60,6 +67,7 @@ export function hostMemory(backendName: HostBackend, backend: tf.KernelBackend):
       const values = cpu.data.get(t.dataId)?.values;
       return values instanceof Int32Array || values instanceof Uint8Array ? Float32Array.from(values) : float32(values);
     },
+    viewInt32: (t) => int32(cpu.data.get(t.dataId)?.values),
     free: (t) => cpu.disposeData(t.dataId),
     unary,
   };

@@ -13,12 +13,14 @@ import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradientFixes } from './gradients';
 import { registerRecurrentCellKernels } from './recurrentCells';
+import { registerSoftmaxCrossEntropyKernel } from './softmaxCrossEntropy';
 
 // Production mode: no debug-only checks, and no console banner suggesting tfjs-node on the cpu
 // backend (the engine already tries tfjs-node first and records why it was skipped).
 enableProdMode();
 registerGradientFixes();
 registerRecurrentCellKernels();
+registerSoftmaxCrossEntropyKernel();
 
 export const TFJS_VERSIONS: Readonly<Record<string, string>> = {
   'tfjs-core': version_core,

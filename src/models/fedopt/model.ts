@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/rng';
+import { softmaxCrossEntropyGrad } from '../engine/softmaxCrossEntropy';
 
 /** One local step's examples of one client. */
 export interface Batch {
@@ -50,7 +51,8 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
  * computed as zᵀ = Wᵀ xᵀ.
  *
  * Gradient, by hand: with G = (softmax(z) − onehot(y)) / B, one row per example,
- *   ∂ℓ/∂Wᵀ = Gᵀ x,   ∂ℓ/∂b = Σ_examples G.
+ *   ∂ℓ/∂Wᵀ = Gᵀ x,   ∂ℓ/∂b = Σ_examples G,
+ * where Gᵀ and its sum come from one kernel on cpu and wasm (`softmaxCrossEntropyGrad`).
  */
 export function softmaxRegression(vocabulary: number, numClasses: number): FederatedModel {
   const logits = (params: readonly tf.Tensor[], { featuresT }: Batch): tf.Tensor2D => {
@@ -62,11 +64,10 @@ export function softmaxRegression(vocabulary: number, numClasses: number): Feder
     init: () => [tf.zeros([numClasses, vocabulary]), tf.zeros([numClasses])],
     logits,
     gradients(params, batch, scale = 1) {
-      const { features, labels } = batch;
-      const size = features.shape[0];
-      const probs = tf.softmax(logits(params, batch));
-      const g = tf.mul(tf.sub(probs, tf.cast(tf.oneHot(labels, numClasses), 'float32')), scale / size);
-      return [tf.matMul(g, features, true, false), tf.sum(g, 0)];
+      const [wT, b] = params as [tf.Tensor2D, tf.Tensor1D];
+      const { features, featuresT, labels } = batch;
+      const { gT, gSum } = softmaxCrossEntropyGrad(tf.matMul(wT, featuresT), b, labels, scale / features.shape[0]);
+      return [tf.matMul(gT, features), gSum];
     },
   };
 }
