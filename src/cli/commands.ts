@@ -53,8 +53,8 @@ Options:
   --seed N           seed (default 0)
   --backend B        auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default auto). auto
                      starts every backend it can and, when several start, trains a few steps on
-                     each and keeps the fastest (remembered per machine and model in
-                     $XDG_CACHE_HOME/paper-lab/calibration.json)
+                     each and keeps the fastest (remembered per machine, version and model
+                     in $XDG_CACHE_HOME/paper-lab/calibration.json)
   --recalibrate      auto: measure the backends again instead of using the remembered numbers
   --set key=value    change one config field (repeatable), e.g. --set rounds=50
   --out DIR          run folder (default ./paper-lab-runs/<runId>)

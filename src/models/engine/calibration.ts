@@ -1,8 +1,9 @@
 /**
  * `auto` backend selection by measurement. Every backend that starts trains the actual demo for
  * a few steps (one warm-up step, then up to `CALIBRATION_STEPS` timed steps or
- * `CALIBRATION_SECONDS`), and the fastest wins. The result is cached per machine and model
- * signature (paper, demo and config), so each model is measured once per machine.
+ * `CALIBRATION_SECONDS`), and the fastest wins. The result is cached per machine (with the Paper
+ * Lab version) and model signature (paper, demo and config), so each model is measured once per
+ * machine and release.
  *
  * The calibration runs the trainer with a context that discards everything it reports and
  * throws `CalibrationDone` from `tick()` once enough steps are timed, so a trainer stops at
@@ -18,6 +19,7 @@ import type { BackendMeasurement, BackendName, BackendReport } from '../../share
 import type { DemoRun, RunContext } from '../types';
 import { activateBackend, type SelectBackendOptions, startAllBackends, takeDeviceFault } from './backends';
 import { Rng } from './rng';
+import { version as PAPER_LAB_VERSION } from '../../../package.json';
 
 /** Timed steps per backend after the warm-up step. */
 export const CALIBRATION_STEPS = 4;
@@ -36,11 +38,18 @@ export class CalibrationDone extends Error {
   }
 }
 
-/** What a measurement needs to know about the machine; equal keys mean the cached numbers apply. */
+/**
+ * What a measurement needs to know about the machine and the software it ran; equal keys mean the
+ * cached numbers apply. The Paper Lab version is part of it: a release may change one backend's
+ * speed and not another's (a fused kernel on wasm, say), so an upgrade measures again.
+ */
 export function machineKey(): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  return `${os.platform()}-${os.arch()} ${model} ×${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.versions.node}`;
+  return (
+    `${os.platform()}-${os.arch()} ${model} ×${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+    `node ${process.versions.node}, paper-lab ${PAPER_LAB_VERSION}`
+  );
 }
 
 /** Paper, demo and a hash of the config (keys sorted), e.g. "rims/generalize#1f2e3d4c5b6a". */

@@ -77,6 +77,13 @@ describe('auto backend calibration', function () {
     assert.match(machineKey(), /×\d+/);
   });
 
+  it('keys the machine with the Paper Lab version, so an upgrade measures again', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.ok(machineKey().endsWith(`, paper-lab ${version}`), machineKey());
+  });
+
   it('caches per machine, model and set of backends, and survives a corrupt file', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-cal-')), 'sub', 'calibration.json');
     const cache = new CalibrationCache(file, 3);
