@@ -67,6 +67,7 @@ export async function fitScoreNetwork(o: FitOptions, rng: Rng): Promise<{ params
   const batchOptions = { eps: o.eps, dataVariance: o.dataVariance, embedding: o.shape.embedding };
   let lossSum: tf.Scalar = tf.scalar(0);
   let done = 0;
+  let finished = false;
   try {
     for (let step = 1; step <= steps && !ctx.aborted; step++) {
       const batch = dsmBatch(sde, o.draw(o.batchSize, rng), dims, rng, batchOptions);
@@ -89,12 +90,15 @@ export async function fitScoreNetwork(o: FitOptions, rng: Rng): Promise<{ params
       ctx.progress(o.progressOffset + step);
       await ctx.tick();
     }
+    finished = true;
   } finally {
     lossSum.dispose();
     const ema = state.ema;
     state.ema = [];
     disposeAdam(state);
-    state.ema = ema;
+    // The EMA parameters go to the caller, unless training threw (a stop or a crash mid-step).
+    if (finished) state.ema = ema;
+    else tf.dispose(ema);
   }
   return { params: state.ema, steps: done };
 }

@@ -219,4 +219,40 @@ describe('score-sde: 14×14 digits', () => {
     tf.dispose(params);
     assert.equal(tf.memory().numTensors, before);
   });
+
+  it('training that throws mid-run (a crash, or a calibration cut short) leaves no tensor behind', async () => {
+    const nTrain = digits.train.length / digits.dims;
+    const range = pixelRange('subvp');
+    const ctx = recordingContext(0, 'wasm');
+    ctx.tick = () => (ctx.lastProgress >= 4 ? Promise.reject(new Error('stopped here')) : Promise.resolve());
+    const before = tf.memory().numTensors;
+    await assert.rejects(
+      fitScoreNetwork(
+        {
+          sde: subVpSde(0.1, 20),
+          shape: { inputs: digits.dims, embedding: 8, hidden: 32, layers: 2, outputs: digits.dims },
+          hp: { lr: 1e-3, warmup: 2, totalSteps: 12, clip: 1, emaDecay: 0.99 },
+          steps: 12,
+          batchSize: 16,
+          draw: (n, r) =>
+            dequantize(
+              digits.train,
+              digits.dims,
+              Array.from({ length: n }, () => r.int(nTrain)),
+              range,
+              r,
+            ),
+          eps: 1e-5,
+          dataVariance: 0.3,
+          ctx,
+          progressOffset: 0,
+          previewEvery: 0,
+        },
+        new Rng(0),
+      ),
+      /stopped here/,
+    );
+    assert.equal(ctx.lastProgress, 4);
+    assert.equal(tf.memory().numTensors, before);
+  });
 });
