@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PAPERS } from '../../src/models/catalog';
 import type { RunRecord, RunSummary } from '../../src/shared/runs';
+import { vulkanEnv, vulkanManifest } from '../helpers/softwareVulkan';
 
 const repo = resolve(__dirname, '..', '..');
-const toolchain = resolve(process.env['PAPER_LAB_TOOLCHAIN'] ?? join(repo, '.cache', 'toolchain'));
-const manifest = process.env['PAPER_LAB_VULKAN_ICD'] ?? join(toolchain, 'lavapipe', 'lvp_icd.json');
+const manifest = vulkanManifest();
 /** The demos whose training runs through TensorFlow.js ops (ANCE's and FlyVec's is plain JavaScript). */
 const DEMOS = ['fedopt', 'score-sde', 'rims', 'drq', 'genre'] as const;
 
@@ -25,7 +25,7 @@ function runOnWebgpu(paper: string, out: string): Promise<{ code: number | null;
     const args = ['--import', 'tsx', 'test/helpers/cli.ts', 'run', paper, '--backend', 'webgpu', '--seed', '0'];
     const child = spawn(process.execPath, [...args, '--out', out], {
       cwd: repo,
-      env: { ...process.env, VK_DRIVER_FILES: manifest, XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'xdg-')) },
+      env: vulkanEnv(manifest),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let text = '';

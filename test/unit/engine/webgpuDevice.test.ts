@@ -14,11 +14,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { vulkanManifest, vulkanEnv } from '../../helpers/softwareVulkan';
 import { DEMO_PROBES, type DemoProbe, type MetricPoint, type ProbeReport } from '../../helpers/webgpuProbeSpec';
 
 const repo = resolve(__dirname, '..', '..', '..');
-const toolchain = resolve(process.env['PAPER_LAB_TOOLCHAIN'] ?? join(repo, '.cache', 'toolchain'));
-const manifest = process.env['PAPER_LAB_VULKAN_ICD'] ?? join(toolchain, 'lavapipe', 'lvp_icd.json');
+const manifest = vulkanManifest();
 const required = process.env['PAPER_LAB_REQUIRE_WEBGPU'] === '1';
 const PAPERS = Object.keys(DEMO_PROBES);
 
@@ -35,11 +35,10 @@ const TIMING = /PerSec$/;
 
 function runProbe(dir: string): Promise<ProbeReport> {
   const out = join(dir, 'report.json');
-  const runtime = join(dir, 'runtime');
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/webgpuProbe.ts', out, ...PAPERS], {
       cwd: repo,
-      env: { ...process.env, VK_DRIVER_FILES: manifest, XDG_RUNTIME_DIR: mkdtempSync(runtime) },
+      env: vulkanEnv(manifest),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let text = '';

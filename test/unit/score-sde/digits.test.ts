@@ -20,7 +20,7 @@ import {
   pixelRange,
   toPixels,
 } from '../../../src/models/score-sde/digits';
-import { fitScoreNetwork } from '../../../src/models/score-sde/fit';
+import { fitScoreNetwork, type FitOptions } from '../../../src/models/score-sde/fit';
 import { adamStep, disposeAdam, initAdam } from '../../../src/models/score-sde/optim';
 import { knownMask } from '../../../src/models/score-sde/images';
 import { subVpSde } from '../../../src/models/score-sde/sdes';
@@ -179,36 +179,43 @@ describe('score-sde: 14×14 digits', () => {
     disposeAdam(state);
   });
 
-  it('the image training step leaks no tensors', async () => {
+  /** A small sub-VP score network on the digits, 12 steps; `ctx` and previews as each test sets them. */
+  function digitFit(overrides: Pick<FitOptions, 'ctx' | 'previewEvery'> & Partial<FitOptions>): FitOptions {
     const nTrain = digits.train.length / digits.dims;
     const range = pixelRange('subvp');
+    return {
+      sde: subVpSde(0.1, 20),
+      shape: { inputs: digits.dims, embedding: 8, hidden: 32, layers: 2, outputs: digits.dims },
+      hp: { lr: 1e-3, warmup: 2, totalSteps: 12, clip: 1, emaDecay: 0.99 },
+      steps: 12,
+      batchSize: 16,
+      draw: (n, r) =>
+        dequantize(
+          digits.train,
+          digits.dims,
+          Array.from({ length: n }, () => r.int(nTrain)),
+          range,
+          r,
+        ),
+      eps: 1e-5,
+      dataVariance: 0.3,
+      progressOffset: 0,
+      ...overrides,
+    };
+  }
+
+  it('the image training step leaks no tensors', async () => {
     const counts: number[] = [];
     const before = tf.memory().numTensors;
     const { params } = await fitScoreNetwork(
-      {
-        sde: subVpSde(0.1, 20),
-        shape: { inputs: digits.dims, embedding: 8, hidden: 32, layers: 2, outputs: digits.dims },
-        hp: { lr: 1e-3, warmup: 2, totalSteps: 12, clip: 1, emaDecay: 0.99 },
-        steps: 12,
-        batchSize: 16,
-        draw: (n, r) =>
-          dequantize(
-            digits.train,
-            digits.dims,
-            Array.from({ length: n }, () => r.int(nTrain)),
-            range,
-            r,
-          ),
-        eps: 1e-5,
-        dataVariance: 0.3,
+      digitFit({
         ctx: recordingContext(0, 'wasm'),
-        progressOffset: 0,
         previewEvery: 3,
         preview: () => {
           counts.push(tf.memory().numTensors);
           return Promise.resolve();
         },
-      },
+      }),
       new Rng(0),
     );
     assert.equal(counts.length, 4);
@@ -221,37 +228,10 @@ describe('score-sde: 14×14 digits', () => {
   });
 
   it('training that throws mid-run (a crash, or a calibration cut short) leaves no tensor behind', async () => {
-    const nTrain = digits.train.length / digits.dims;
-    const range = pixelRange('subvp');
     const ctx = recordingContext(0, 'wasm');
     ctx.tick = () => (ctx.lastProgress >= 4 ? Promise.reject(new Error('stopped here')) : Promise.resolve());
     const before = tf.memory().numTensors;
-    await assert.rejects(
-      fitScoreNetwork(
-        {
-          sde: subVpSde(0.1, 20),
-          shape: { inputs: digits.dims, embedding: 8, hidden: 32, layers: 2, outputs: digits.dims },
-          hp: { lr: 1e-3, warmup: 2, totalSteps: 12, clip: 1, emaDecay: 0.99 },
-          steps: 12,
-          batchSize: 16,
-          draw: (n, r) =>
-            dequantize(
-              digits.train,
-              digits.dims,
-              Array.from({ length: n }, () => r.int(nTrain)),
-              range,
-              r,
-            ),
-          eps: 1e-5,
-          dataVariance: 0.3,
-          ctx,
-          progressOffset: 0,
-          previewEvery: 0,
-        },
-        new Rng(0),
-      ),
-      /stopped here/,
-    );
+    await assert.rejects(fitScoreNetwork(digitFit({ ctx, previewEvery: 0 }), new Rng(0)), /stopped here/);
     assert.equal(ctx.lastProgress, 4);
     assert.equal(tf.memory().numTensors, before);
   });
