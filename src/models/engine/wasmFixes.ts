@@ -24,6 +24,10 @@
  *     split) made a subarray for each row of each input; rows are now moved within one view of the
  *     heap. Cast to the dtype a tensor already has (every Multiply gradient casts its inputs) copied
  *     too; it now shares the buffer. Cast to bool, which wrapped modulo 256, now tests for non-zero.
+ * (d) Kernels that compute the wrong thing. OneHot ignores its dtype: the wasm kernel always writes
+ *     int32 values, so a float32 one-hot held the bit patterns of the integers (1 read as 1.4e-45)
+ *     and a bool one-hot wrote four bytes per one-byte element, past the end of its buffer. It is
+ *     replaced by a loop that writes the requested dtype.
  */
 import './tfSetup';
 import * as tf from '@tensorflow/tfjs-core';
@@ -34,11 +38,15 @@ const NOT_BORROWABLE = new Set(['Complex', 'ComplexAbs', 'FFT', 'IFFT', 'Imag', 
 
 let installed: InstalledFixes | null = null;
 
-/** What `installWasmFixes` changed: overridden matmul kernels, borrowed cpu kernels, copy-free kernels. */
+/**
+ * What `installWasmFixes` changed: overridden matmul kernels, borrowed cpu kernels, copy-free
+ * kernels and corrected kernels.
+ */
 export interface InstalledFixes {
   readonly borrowed: string[];
   readonly matmul: string[];
   readonly copyFree: string[];
+  readonly corrected: string[];
 }
 
 /** Kernel names present on `cpu` but missing on `wasm`. */
@@ -359,6 +367,30 @@ const concatKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/**
+ * OneHot in the requested dtype: `onValue` where the index equals the position, `offValue`
+ * elsewhere, and a row of `offValue` for an index outside [0, depth), as on cpu.
+ */
+const oneHotKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const indices = inputs['indices'];
+  if (!indices) throw new Error('OneHot: no input');
+  const depth = Number(attrs?.['depth']);
+  const onValue = Number(attrs?.['onValue'] ?? 1);
+  const offValue = Number(attrs?.['offValue'] ?? 0);
+  const dtype = (attrs?.['dtype'] ?? 'int32') as tf.DataType;
+  const wasm = backend as WasmBackend;
+  const out = wasm.makeOutput([...indices.shape, depth], dtype);
+  // Views are taken after the allocation, which can grow (and detach) the heap.
+  const ids = wasm.typedArrayFromHeap(indices);
+  const values = wasm.typedArrayFromHeap(out);
+  values.fill(offValue);
+  for (let row = 0; row < ids.length; row++) {
+    const id = ids[row] as number;
+    if (id >= 0 && id < depth) values[row * depth + id] = onValue;
+  }
+  return out;
+};
+
 /** Replaces the wasm kernels that copy more than they need; returns the names replaced. */
 function installCopyFreeKernels(): string[] {
   const replacements: [string, (original: tf.KernelFunc) => tf.KernelFunc][] = [
@@ -379,11 +411,19 @@ function installCopyFreeKernels(): string[] {
       // Strings live outside the heap; the original kernels handle them.
       return input?.dtype === 'string' ? original.kernelFunc(args) : kernelFunc(args);
     };
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc: wrapped });
+    replaceKernel(kernelName, wrapped);
     done.push(kernelName);
   }
   return done;
+}
+
+/** Replaces a wasm kernel's function, keeping its setup; false where wasm has no such kernel. */
+function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): boolean {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return false;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc });
+  return true;
 }
 
 /** Registers a wasm kernel that runs the cpu kernel of the same name on copies of its inputs. */
@@ -418,7 +458,7 @@ function borrowCpuKernel(kernelName: string): boolean {
 
 /**
  * Installs the fixes once (idempotent). Call before `tf.setBackend('wasm')`; returns the names of
- * the overridden, borrowed and copy-free kernels.
+ * the overridden, borrowed, copy-free and corrected kernels.
  */
 export function installWasmFixes(): InstalledFixes {
   if (installed) return installed;
@@ -427,6 +467,7 @@ export function installWasmFixes(): InstalledFixes {
     .filter((name) => !NOT_BORROWABLE.has(name))
     .filter(borrowCpuKernel);
   const copyFree = installCopyFreeKernels();
-  installed = { borrowed, matmul, copyFree };
+  const corrected = replaceKernel('OneHot', oneHotKernel) ? ['OneHot'] : [];
+  installed = { borrowed, matmul, copyFree, corrected };
   return installed;
 }

@@ -297,6 +297,42 @@ describe('wasm fixes', function () {
     tf.dispose([ints, asFloat, asBool, floats, flags]);
   });
 
+  it('one-hot encodes in the requested dtype, as cpu does, with out-of-range indices off', async () => {
+    assert.ok(installWasmFixes().corrected.includes('OneHot'));
+    const ids = [0, 2, 1, -1, 3, 2];
+    const cases: [tf.DataType, number, number][] = [
+      ['float32', 1, 0],
+      ['float32', 0.5, -0.25],
+      ['int32', 1, 0],
+      ['int32', 7, -3],
+      ['bool', 1, 0],
+    ];
+    for (const [dtype, onValue, offValue] of cases) {
+      const read = async (backend: 'cpu' | 'wasm'): Promise<{ dtype: string; shape: number[]; values: number[] }> => {
+        await tf.setBackend(backend);
+        const t = tf.tidy(() => tf.oneHot(tf.tensor2d(ids, [2, 3], 'int32'), 3, onValue, offValue, dtype));
+        const result = { dtype: t.dtype, shape: t.shape, values: Array.from(await t.data()) };
+        t.dispose();
+        return result;
+      };
+      const cpu = await read('cpu');
+      // Written out: row r is onValue at ids[r] where 0 ≤ ids[r] < 3, offValue elsewhere.
+      const expected = ids.flatMap((id) => [0, 1, 2].map((k) => (k === id ? onValue : offValue)));
+      assert.deepEqual(cpu.values, expected, `cpu ${dtype}`);
+      assert.deepEqual(await read('wasm'), { dtype, shape: [2, 3, 3], values: expected }, `wasm ${dtype} ${onValue}`);
+    }
+    // The result feeds float arithmetic directly (the kernel used to hand back integer bit patterns).
+    await tf.setBackend('wasm');
+    const weighted = tf.tidy(() =>
+      tf
+        .oneHot(tf.tensor1d([1, 0], 'int32'), 2, 1, 0, 'float32')
+        .mul(3)
+        .sum(),
+    );
+    assert.equal((await weighted.data())[0], 6);
+    weighted.dispose();
+  });
+
   it('keeps Bᵀ with B: one transpose for repeated products, freed with B, keyed by shape', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend;
