@@ -9,7 +9,9 @@ The spec (built by src/cli/reference.ts from the demo's preset) is
      "config": {...the values that shape the training step...},
      "threads": N, "steps": S, "warmup": W, "seed": 0}
 
-The driver sets torch's intra-op threads to N, builds the paper's trainer, runs W untimed
+The driver limits the BLAS and OpenMP pools to N threads before torch is imported (a torch
+built on OpenBLAS, as Debian's is, keeps one OpenBLAS thread per core whatever
+`torch.set_num_threads` says), sets torch's intra-op threads to N, builds the paper's trainer, runs W untimed
 steps, then times S steps (wall clock and this process's CPU time) and prints one JSON object:
     {"ok": true, "stepsPerSecond": ..., "seconds": ..., "cpuSeconds": ..., "steps": S,
      "warmup": W, "threads": N, "torch": "2.x", "blas": "...", "python": "3.x"}
@@ -61,17 +63,45 @@ def read_spec(argv):
     return spec
 
 
+# The thread pools a BLAS or OpenMP runtime sizes from the environment when it loads.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def limit_thread_pools(threads):
+    """Sizes the BLAS and OpenMP pools to `threads`; only takes effect before torch is imported."""
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+
+
+def loaded_blas():
+    """The BLAS library this process has mapped (e.g. 'libopenblas'), or None where it cannot tell."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            names = {os.path.basename(line.split()[-1]) for line in maps if "/" in line}
+    except OSError:
+        return None
+    for prefix in ("libmkl_core", "libopenblas", "libblis", "libblas"):
+        if any(name.startswith(prefix) for name in names):
+            return prefix
+    return None
+
+
 def blas_info(torch):
-    """The BLAS torch was built with (e.g. 'mkl', 'open', 'generic'), from its build configuration."""
+    """The BLAS torch was built with (e.g. 'mkl', 'open', 'generic'), from its build configuration,
+    and the library loaded where that differs: a 'generic' build calls whichever libblas.so.3 the
+    system provides ('generic, libopenblas')."""
     try:
         found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
     except Exception:  # noqa: BLE001 - the configuration text is informative only
-        return "unknown"
-    return found.group(1) if found else "unknown"
+        found = None
+    built = found.group(1) if found else "unknown"
+    library = loaded_blas()
+    return f"{built}, {library}" if built == "generic" and library else built
 
 
 def main(argv):
     spec = read_spec(argv)
+    limit_thread_pools(int(spec["threads"]))
     try:
         import torch
     except Exception as error:  # noqa: BLE001 - ImportError, or a broken install's OSError

@@ -5,6 +5,7 @@
  * ours ÷ PyTorch. One optional test runs the real driver when a python with torch is found.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -269,6 +270,31 @@ describe('bench --reference', () => {
       assert.equal(r.timing.threads, 3);
       assert.equal(r.timing.torch, '9.9');
       assert.equal(r.timing.stepsPerSecond, 4);
+    });
+
+    it('the driver, run on its own, sizes the BLAS and OpenMP pools to the spec before torch loads', function () {
+      // A stand-in torch package whose import fails with the pool sizes it saw, so the driver reports
+      // them as its reason. A torch built on OpenBLAS sizes its pool from these when it loads.
+      const fakeTorch = path.join(dir, 'fake-torch', 'torch');
+      fs.mkdirSync(fakeTorch, { recursive: true });
+      fs.writeFileSync(
+        path.join(fakeTorch, '__init__.py'),
+        'import os\nnames = ("OMP", "MKL", "OPENBLAS", "BLIS")\n' +
+          'raise ImportError("pools " + " ".join(os.environ.get(n + "_NUM_THREADS", "unset") for n in names))\n',
+      );
+      const python = findPython(undefined, { PATH: process.env['PATH'] ?? '' }).path;
+      if (!python || !root) this.skip();
+      const child = spawnSync(
+        python,
+        [path.join(root, 'bench', 'reference', 'run.py'), JSON.stringify({ ...spec, threads: 3 })],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env['PATH'], PYTHONPATH: path.dirname(fakeTorch), OPENBLAS_NUM_THREADS: '8' },
+        },
+      );
+      assert.equal(child.status, 3, child.stderr);
+      const parsed = parseReferenceOutput(child.stdout);
+      assert.match('reason' in parsed ? parsed.reason : '', /^torch cannot be imported by \S+: pools 3 3 3 3$/);
     });
 
     it('reads only a complete timing from the driver', () => {
