@@ -267,7 +267,7 @@ const reportedOnly = (value: number | undefined): { measured: number | null; pas
   value === undefined || Number.isNaN(value) ? { measured: null, pass: false } : { measured: value, pass: true };
 
 /**
- * The issue's gradient claims were calibrated on WordNet after 1000 steps of 64 queries, once the
+ * The gradient claims were calibrated on WordNet after 1000 steps of 64 queries, once the
  * encoder had fit its training pairs. Runs at that scale are held to them on WordNet. Shorter runs
  * (the quick preset) are held to them on the confusable countries, where hard negatives stay hard
  * within the budget; their WordNet ratio is reported.
