@@ -137,7 +137,7 @@ export function makeLearner(spec: LearnerSpec, s: Settings): Learner {
 function views(images: Float32Array, n: number, count: number, augment: boolean, pad: number, rng: Rng): Float32Array {
   if (!augment) return images;
   const out = new Float32Array(count * images.length);
-  for (let v = 0; v < count; v++) out.set(randomShift(images, n, SHAPE, pad, rng).images, v * images.length);
+  for (let v = 0; v < count; v++) randomShift(images, n, SHAPE, pad, rng, out, v * images.length);
   return out;
 }
 

@@ -49,6 +49,24 @@ describe('drq random shift', () => {
     }
   });
 
+  it('equals the padded crop at every offset, for pads up to beyond the image, written at an offset', () => {
+    const src = batch(2);
+    for (const pad of [0, 1, 2, 4, 6]) {
+      for (let dy = 0; dy <= 2 * pad; dy++) {
+        for (let dx = 0; dx <= 2 * pad; dx++) {
+          const dst = new Float32Array(3 * PIXELS).fill(-1);
+          shiftImage(src, dst, 1, SHAPE, pad, dy, dx, PIXELS);
+          const got = Array.from(dst.subarray(2 * PIXELS));
+          assert.deepEqual(got, padThenCrop(src, 1, pad, dy, dx), `pad ${pad} at (${dy}, ${dx})`);
+          assert.ok(
+            dst.subarray(0, 2 * PIXELS).every((v) => v === -1),
+            'nothing written before the image',
+          );
+        }
+      }
+    }
+  });
+
   it('is the identity at the centre offset and covers every offset', () => {
     const src = batch(1);
     const dst = new Float32Array(PIXELS);
