@@ -34,6 +34,9 @@ for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulka
 done
 egl=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 [ -f "$egl" ] && export __EGL_VENDOR_LIBRARY_FILENAMES=$egl
+# Dawn's Vulkan loader wants a runtime folder (without one, every process prints an error line).
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/gpu-xdg}
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export XDG_CACHE_HOME=/tmp/gpu-cache PAPER_LAB_PYTHON=${PAPER_LAB_PYTHON:-python3}
 M=(--module-path .gpukit/mods)
 CLI=(node dist/cli.js)
