@@ -11,8 +11,9 @@ The spec (built by src/cli/reference.ts from the demo's preset) is
 
 The driver limits the BLAS and OpenMP pools to N threads before torch is imported (a torch
 built on OpenBLAS, as Debian's is, keeps one OpenBLAS thread per core whatever
-`torch.set_num_threads` says), sets torch's intra-op threads to N, builds the paper's trainer, runs W untimed
-steps, then times S steps (wall clock and this process's CPU time) and prints one JSON object:
+`torch.set_num_threads` says), sets torch's intra-op threads to N, builds the paper's trainer,
+runs W untimed steps, then times S steps (wall clock and this process's CPU time) and prints one
+JSON object:
     {"ok": true, "stepsPerSecond": ..., "seconds": ..., "cpuSeconds": ..., "steps": S,
      "warmup": W, "threads": N, "torch": "2.x", "blas": "...", "python": "3.x"}
 On any failure it prints {"ok": false, "reason": "..."} and exits with status 3, so the caller
