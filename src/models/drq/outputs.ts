@@ -99,7 +99,7 @@ export function returnsTable(
   for (const kind of s.agents) {
     rows.push([
       `${AGENT_LABELS[kind]} (mean)`,
-      `${s.seeds} seeds`,
+      `${s.seeds} ${s.seeds === 1 ? 'seed' : 'seeds'}`,
       r2(results[`auc.${kind}`]),
       r2(mean(learners.filter((l) => l.kind === kind).map((l) => l.evals.at(-1) ?? NaN))),
       null,
