@@ -167,7 +167,7 @@ const bothAgents = 'Needs the DrQ and no-augmentation agents.';
 
 const QUICK_CAVEAT =
   `Not shown by the quick preset: with one seed and 300 agent steps no agent leaves random level (DrQ starts rising after about 2,000–2,500 agent steps). ` +
-  `Checked by \`${CLAIM_COMMAND}\` (three seeds per agent, 4,000 agent steps, six learners in two learner workers on wasm: 14 min 13 s on two otherwise idle cores, 1,554 s of CPU, for run seed 2). ` +
+  `Checked by \`${CLAIM_COMMAND}\` (three seeds per agent, 4,000 agent steps, six learners in two learner workers on wasm: about 7 minutes on two otherwise idle cores, 767 s of CPU, for run seed 2). ` +
   `Run seed 0: DrQ's AUC 5.20 against no augmentation's 3.37, a ratio of 1.54 — above 1.5, but narrowly, because both agents sit near random level for the first 2,500 steps and one DrQ seed was still rising at the end; ` +
   `DrQ ended at 22.2, 9.2 and 7.7 and reached 3× random (8.76) in 2 of 3 seeds, no augmentation ended at 4.3, 1.0 and 1.9 and reached it in none: seeds difference +2. ` +
   `Run seed 1: AUC 6.47 against 2.97, ratio 2.18; DrQ ended at 16.1, 22.3 and 9.3 and reached 3× random (8.58) in 3 of 3 seeds (steps 3,000, 2,250 and 4,000), no augmentation in none (final 2.5, 2.5, 2.0): seeds difference +3. ` +
@@ -177,7 +177,7 @@ export const pixelSacDemo: DemoDescriptor = {
   id: 'pixel-sac',
   title: 'Pixel SAC with and without augmentation',
   description:
-    'A point mass must reach a target in a small continuous-control task rendered to 24×24 pixels inside the project (two channels, two frames stacked). Soft actor-critic agents with the same encoder and budget learn from the pixels: no augmentation, random shifts only (K = M = 1), and DrQ (K = M = 2). Shows evaluation return per agent, critic loss, temperature and a strip of augmented observations. The quick preset shows the curves; the claim preset (three seeds per agent in two learner workers, about 14 minutes of two cores) checks the claims.',
+    'A point mass must reach a target in a small continuous-control task rendered to 24×24 pixels inside the project (two channels, two frames stacked). Soft actor-critic agents with the same encoder and budget learn from the pixels: no augmentation, random shifts only (K = M = 1), and DrQ (K = M = 2). Shows evaluation return per agent, critic loss, temperature and a strip of augmented observations. The quick preset shows the curves; the claim preset (three seeds per agent in two learner workers, about 7 minutes of two cores) checks the claims.',
   available: true,
   fields,
   presets: { quick, claim, paper },
