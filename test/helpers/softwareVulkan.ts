@@ -14,10 +14,14 @@ export function vulkanManifest(): string {
   return process.env['PAPER_LAB_VULKAN_ICD'] ?? join(toolchain, 'lavapipe', 'lvp_icd.json');
 }
 
+/** One runtime folder for every child of this process. */
+let runtimeDir: string | undefined;
+
 /**
  * This process's environment with the Vulkan loader pointed at `manifest` only, and a private
  * runtime folder (the driver's window-system probe complains without one).
  */
 export function vulkanEnv(manifest: string): NodeJS.ProcessEnv {
-  return { ...process.env, VK_DRIVER_FILES: manifest, XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'paper-lab-xdg-')) };
+  runtimeDir ??= mkdtempSync(join(tmpdir(), 'paper-lab-xdg-'));
+  return { ...process.env, VK_DRIVER_FILES: manifest, XDG_RUNTIME_DIR: runtimeDir };
 }

@@ -401,28 +401,26 @@ function installCopyFreeKernels(): string[] {
     ['Unpack', () => unpackKernel],
     ['Concat', () => concatKernel],
   ];
-  const done: string[] = [];
-  for (const [kernelName, replace] of replacements) {
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (!original) continue;
-    const kernelFunc = replace(original.kernelFunc);
-    const wrapped: tf.KernelFunc = (args) => {
-      const input = Object.values(args.inputs)[0];
-      // Strings live outside the heap; the original kernels handle them.
-      return input?.dtype === 'string' ? original.kernelFunc(args) : kernelFunc(args);
-    };
-    replaceKernel(kernelName, wrapped);
-    done.push(kernelName);
-  }
-  return done;
+  return replacements
+    .filter(([kernelName, replace]) =>
+      replaceKernel(kernelName, (original) => {
+        const kernelFunc = replace(original);
+        // Strings live outside the heap; the original kernels handle them.
+        return (args) => (Object.values(args.inputs)[0]?.dtype === 'string' ? original(args) : kernelFunc(args));
+      }),
+    )
+    .map(([kernelName]) => kernelName);
 }
 
-/** Replaces a wasm kernel's function, keeping its setup; false where wasm has no such kernel. */
-function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): boolean {
+/**
+ * Replaces a wasm kernel's function by `replace(original)`, keeping its setup; false where wasm
+ * has no such kernel.
+ */
+function replaceKernel(kernelName: string, replace: (original: tf.KernelFunc) => tf.KernelFunc): boolean {
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) return false;
   tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
+  tf.registerKernel({ ...original, kernelFunc: replace(original.kernelFunc) });
   return true;
 }
 
@@ -467,7 +465,7 @@ export function installWasmFixes(): InstalledFixes {
     .filter((name) => !NOT_BORROWABLE.has(name))
     .filter(borrowCpuKernel);
   const copyFree = installCopyFreeKernels();
-  const corrected = replaceKernel('OneHot', oneHotKernel) ? ['OneHot'] : [];
+  const corrected = replaceKernel('OneHot', () => oneHotKernel) ? ['OneHot'] : [];
   installed = { borrowed, matmul, copyFree, corrected };
   return installed;
 }
