@@ -413,6 +413,57 @@ async function uiSteps(page, catalog, ws) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Restricted Mode
+
+/**
+ * The same .vsix in a code-server with workspace trust on and the folder not trusted (Restricted
+ * Mode): the Paper Lab view lists the papers and a quick FedOpt run completes with its claims.
+ */
+async function untrustedSteps(context, paths, catalog) {
+  const runDir = makeRunDir({
+    prefix: 'paper-lab-e2e-untrusted-',
+    settings: {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'never',
+      'security.workspace.trust.emptyWindow': false,
+    },
+  });
+  const ws = join(runDir, 'ws');
+  cpSync(join(repoRoot, 'examples'), ws, { recursive: true });
+  await installVsix(paths, runDir, VSIX);
+  const server = await startCodeServer(paths, runDir, { workspace: ws, workspaceTrust: true });
+  const page = await context.newPage();
+  try {
+    await step(page, 'untrusted-workspace', async () => {
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`);
+      await waitForWorkbench(page);
+      const restricted = page.locator('.part.statusbar', { hasText: 'Restricted Mode' });
+      await restricted.waitFor({ state: 'visible', timeout: 30000 }).catch(() => {
+        throw new Error('the workbench is not in Restricted Mode: the folder is trusted, so this step checks nothing');
+      });
+      const button = page.locator('.part.activitybar .action-item a[aria-label^="Paper Lab"]').first();
+      await button.waitFor({ state: 'visible', timeout: 30000 }).catch(() => {
+        throw new Error('no Paper Lab view in Restricted Mode: the extension is disabled in untrusted workspaces');
+      });
+      const sidebar = page.locator('.part.sidebar');
+      if (!((await sidebar.textContent()) ?? '').includes(catalog[0].title)) await button.click();
+      await poll(async () => catalog.every((p) => ((await sidebar.textContent()) ?? '').includes(p.title)), {
+        timeoutMs: 30000,
+        what: 'the paper titles in the Paper Lab view (Restricted Mode)',
+      });
+      await screenshot(page, 'untrusted-tree');
+      const fedopt = catalog.find((p) => p.id === 'fedopt');
+      await runQuickDemo(page, fedopt);
+    });
+  } finally {
+    await page.close().catch(() => {});
+    await server.stop();
+    removeRunDir(runDir);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The extension-host suite
 
 async function hostSuite(context, server, ws) {
@@ -518,6 +569,7 @@ async function main() {
       await page.close().catch(() => {});
     }
     if (!args.has('--skip-host')) await hostSuite(context, server, ws);
+    if (!args.has('--skip-ui')) await untrustedSteps(context, paths, catalog);
   } finally {
     writeFileSync(join(RESULTS, 'browser-console.log'), consoleLines.join('\n') + '\n');
     writeFileSync(join(RESULTS, 'code-server.log'), server.output());

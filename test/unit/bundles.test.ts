@@ -1,0 +1,135 @@
+/**
+ * The bundles as they ship: every worker entry in dist/ (the training worker, the CLI, DrQ's
+ * learner workers, ANCE's index refresh) started on every backend that can start here. The other
+ * tests run the sources under tsx, where a module imported only for its side effects is always
+ * evaluated; the bundler may drop it, and a bundle then lacks a backend its sources register.
+ *
+ * cpu and wasm always run; webgpu runs on the software Vulkan driver when it is in the toolchain
+ * folder (`node scripts/software-vulkan.mjs`).
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { vulkanEnv, vulkanManifest } from '../helpers/softwareVulkan';
+
+const repo = resolve(__dirname, '..', '..');
+const dist = join(repo, 'dist');
+const ENTRIES = ['cli.js', 'worker.js', 'drq-learners.js', 'ance-refresh.js'];
+const BACKENDS = ['cpu', 'wasm', ...(existsSync(vulkanManifest()) ? ['webgpu'] : [])];
+
+/** Small configs that still start each secondary worker: two DrQ learner workers, ANCE's async refresh. */
+const SMALL: Record<string, string[]> = {
+  drq: [
+    'agents.none=true',
+    'agents.rad=false',
+    'agents.drq=true',
+    'seeds=1',
+    'workers=2',
+    'steps=24',
+    'seedSteps=16',
+    'evalEvery=10',
+    'evalEpisodes=1',
+    'batch=8',
+  ],
+  ance: [
+    'steps.countries=24',
+    'steps.wordnet=0',
+    'warmupSteps=8',
+    'refreshEvery=8',
+    'refreshMode=async',
+    'evalEvery=12',
+  ],
+};
+
+interface RunJson {
+  readonly status: string;
+  readonly backend?: { readonly chosen: string };
+  readonly error?: string;
+}
+
+function readRunJson(dir: string): RunJson {
+  return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunJson;
+}
+
+function env(backend: string): NodeJS.ProcessEnv {
+  return backend === 'webgpu' ? vulkanEnv(vulkanManifest()) : process.env;
+}
+
+function cli(args: string[], backend: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(dist, 'cli.js'), ...args], { cwd: repo, env: env(backend) });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => done({ code, output }));
+  });
+}
+
+describe('bundled worker entries (dist/)', function () {
+  this.timeout(600_000);
+  let tmp: string;
+
+  before(function () {
+    const source = statSync(join(repo, 'src', 'models', 'engine', 'tfSetup.ts')).mtimeMs;
+    const stale = ENTRIES.some((e) => !existsSync(join(dist, e)) || statSync(join(dist, e)).mtimeMs < source);
+    if (stale) {
+      const r = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repo, encoding: 'utf8' });
+      assert.equal(r.status, 0, `the build failed:\n${r.stderr}`);
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'paper-lab-bundles-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  for (const backend of BACKENDS) {
+    for (const paper of Object.keys(SMALL)) {
+      it(`dist/cli.js runs ${paper} on ${backend}, with its secondary workers`, async () => {
+        const out = join(tmp, `${paper}-${backend}`);
+        const sets = (SMALL[paper] ?? []).flatMap((s) => ['--set', s]);
+        const r = await cli(['run', paper, '--backend', backend, '--out', out, ...sets], backend);
+        const record = readRunJson(out);
+        assert.equal(record.error, undefined, r.output);
+        assert.equal(r.code, 0, r.output);
+        assert.equal(record.status, 'completed', r.output);
+        assert.equal(record.backend?.chosen, backend);
+      });
+    }
+
+    it(`dist/worker.js trains FedOpt on ${backend} as the extension starts it`, async () => {
+      const runDir = join(tmp, `worker-${backend}`);
+      const worker = new Worker(join(dist, 'worker.js'), { env: env(backend), stdout: true, stderr: true });
+      const messages: { type: string; report?: { chosen: string }; message?: string }[] = [];
+      const code = await new Promise<number>((done, fail) => {
+        worker.on('message', (m: { type: string; report?: { chosen: string }; message?: string }) => {
+          messages.push(m);
+          if (m.type === 'ready')
+            worker.postMessage({
+              type: 'start',
+              runId: `fedopt-bundle-${backend}`,
+              paper: 'fedopt',
+              demo: 'compare',
+              preset: 'quick',
+              config: { rounds: 2, clients: 20, clientsPerRound: 4 },
+              seed: 0,
+              backend,
+              runDir,
+              modulePaths: [],
+            });
+        });
+        worker.on('error', fail);
+        worker.on('exit', done);
+      });
+      const errors = messages.filter((m) => m.type === 'error').map((m) => m.message);
+      assert.deepEqual(errors, []);
+      assert.equal(code, 0);
+      assert.equal(messages.find((m) => m.type === 'backend')?.report?.chosen, backend);
+      assert.ok(
+        messages.some((m) => m.type === 'summary'),
+        'the worker sent no summary',
+      );
+      assert.equal(readRunJson(runDir).status, 'completed');
+    });
+  }
+});
