@@ -37,6 +37,26 @@ const problemMatcher = {
   },
 };
 
+/**
+ * The extension host reads every demo's definition but never trains: a demo loads its trainer
+ * with `import('./train')`, which this plugin answers in the host's bundle with a module that
+ * throws when loaded, so no training code (and no TensorFlow.js) is bundled there.
+ */
+const noTrainingCode = {
+  name: 'no-training-code',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/train$/ }, (args) =>
+      /[\\/]src[\\/]models[\\/]/.test(args.importer) && args.kind === 'dynamic-import'
+        ? { path: args.importer, namespace: 'no-training-code' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-training-code' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`training code (${args.path}) is not part of the extension host`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -57,6 +77,7 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
     metafile: true,
+    plugins: [problemMatcher, noTrainingCode],
   },
   {
     ...common,

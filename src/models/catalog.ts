@@ -2,7 +2,8 @@
  * Every paper's descriptor, in the order the tree shows them. Imports no TensorFlow.js: the
  * extension host, the webview side and the CLI read this.
  */
-import type { PaperDescriptor, PaperId } from '../shared/catalog';
+import type { PaperId } from '../shared/catalog';
+import type { ModelPaper } from './types';
 import { ance } from './ance/descriptor';
 import { drq } from './drq/descriptor';
 import { fedopt } from './fedopt/descriptor';
@@ -11,15 +12,15 @@ import { genre } from './genre/descriptor';
 import { rims } from './rims/descriptor';
 import { scoreSde } from './score-sde/descriptor';
 
-export const PAPERS: readonly PaperDescriptor[] = [rims, scoreSde, genre, ance, drq, fedopt, flyvec];
+export const PAPERS: readonly ModelPaper[] = [rims, scoreSde, genre, ance, drq, fedopt, flyvec];
 
-export function getPaper(id: PaperId): PaperDescriptor {
+export function getPaper(id: PaperId): ModelPaper {
   const paper = PAPERS.find((p) => p.meta.id === id);
   if (!paper) throw new Error(`unknown paper ${id}`);
   return paper;
 }
 
-export function findDemo(id: PaperId, demoId?: string): PaperDescriptor['demos'][number] | undefined {
+export function findDemo(id: PaperId, demoId?: string): ModelPaper['demos'][number] | undefined {
   const paper = getPaper(id);
   return demoId === undefined ? paper.demos[0] : paper.demos.find((d) => d.id === demoId);
 }

@@ -3,7 +3,8 @@
  * (`@tensorflow/tfjs-core`) directly; the engine has already chosen and initialised the
  * backend before `run` is called. No vscode, DOM or Node imports in training code.
  */
-import type { DemoConfig, RunResults } from '../shared/catalog';
+import type { DemoConfig, PaperDescriptor, RunResults } from '../shared/catalog';
+import type { Demo } from '../shared/demo';
 import type { Json } from '../shared/messages';
 import type { RunOutput } from '../shared/outputs';
 import type { BackendName } from '../shared/runs';
@@ -36,3 +37,11 @@ export interface RunContext {
 
 /** A demo's training entry point: trains, reports through `ctx`, and returns the results the claims read. */
 export type DemoRun = (config: DemoConfig, ctx: RunContext) => Promise<RunResults>;
+
+/** A demo with its trainer (loaded on demand: the extension host's bundle holds no training code). */
+export type TrainableDemo = Demo<RunContext>;
+
+/** A paper as the engine reads it: its descriptor, and a trainer behind every demo. */
+export interface ModelPaper extends PaperDescriptor {
+  readonly demos: readonly TrainableDemo[];
+}

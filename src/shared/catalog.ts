@@ -120,8 +120,14 @@ export interface ClaimSpec {
   readonly text: string;
   /** The target in words, e.g. "≤ 0.5". */
   readonly target: string;
-  /** Measures the claim from the run's results; `measured` is null when the run did not produce it. */
-  readonly measure: (results: RunResults) => { readonly measured: number | null; readonly pass: boolean };
+  /**
+   * Measures the claim from the run's results (and its config, which a claim may read; without it
+   * the claim sees the quick preset); `measured` is null when the run did not produce it.
+   */
+  readonly measure: (
+    results: RunResults,
+    config?: DemoConfig,
+  ) => { readonly measured: number | null; readonly pass: boolean };
   /** Unit or format hint for `measured`, e.g. "rounds", "ratio", "nats". */
   readonly unit?: string;
   /** Set when the paper's claim is known not to reproduce at this scale; shown in the UI. */

@@ -6,7 +6,6 @@
  */
 import { strict as assert } from 'node:assert';
 import { compareDemo } from '../../src/models/fedopt/demo';
-import { runFedOpt } from '../../src/models/fedopt/train';
 import { useRepositoryData } from '../helpers/data';
 import { recordingContext } from '../helpers/fakeContext';
 import { useBackend } from '../unit/fedopt/backend';
@@ -19,7 +18,9 @@ describe('fedopt claims (quick preset, seeds 0–4)', () => {
   for (const seed of SEEDS) {
     it(`holds at seed ${seed}`, async () => {
       const started = Date.now();
-      const results = await runFedOpt(compareDemo.presets['quick'] ?? {}, recordingContext(seed, 'wasm'));
+      const results = await (
+        await compareDemo.loadTrainer()
+      )(compareDemo.presets['quick'] ?? {}, recordingContext(seed, 'wasm'));
       const measured = compareDemo.claims.map((claim) => ({ claim, ...claim.measure(results) }));
       console.log(
         `    seed ${seed} (${((Date.now() - started) / 1000).toFixed(1)} s): ` +
@@ -41,7 +42,9 @@ describe('fedopt paper preset (MNIST)', () => {
 
   it('trains every optimizer on MNIST and reports its claims', async () => {
     useRepositoryData(); // media/data/mnist-14x14.bin, written by `npm run data`
-    const results = await runFedOpt(compareDemo.presets['paper'] ?? {}, recordingContext(0, 'wasm'));
+    const results = await (
+      await compareDemo.loadTrainer()
+    )(compareDemo.presets['paper'] ?? {}, recordingContext(0, 'wasm'));
     for (const claim of compareDemo.claims) {
       const { measured, pass } = claim.measure(results);
       console.log(`    ${claim.id}: ${measured?.toFixed(3)} ${pass ? 'pass' : 'fail'}`);

@@ -2,8 +2,9 @@
  * The ANCE demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js (the
  * extension host and the CLI read it).
  */
+import type { TrainableDemo } from '../types';
 import { thresholdClaim } from '../../shared/claims';
-import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, PlotSpec } from '../../shared/catalog';
+import type { ClaimSpec, DemoConfig, FieldSpec, PlotSpec } from '../../shared/catalog';
 import { CORPORA, CORPUS_LABELS, type CorpusId } from './data';
 import { SAMPLER_LABELS, SAMPLERS } from './samplers';
 
@@ -365,7 +366,8 @@ const claims: readonly ClaimSpec[] = [
   },
 ];
 
-export const negativesDemo: DemoDescriptor = {
+export const negativesDemo: TrainableDemo = {
+  loadTrainer: () => import('./train').then((m) => m.runAnce),
   id: 'negatives',
   title: 'Random, BM25 and ANCE negatives',
   description:

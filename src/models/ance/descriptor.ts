@@ -1,9 +1,9 @@
 /** ANCE dense retrieval: the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { negativesDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const ance: PaperDescriptor = {
+export const ance: ModelPaper = {
   meta,
   equations,
   demos: [negativesDemo],

@@ -2,8 +2,9 @@
  * The DrQ demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js
  * (the extension host and the CLI read it).
  */
+import type { TrainableDemo } from '../types';
 import { thresholdClaim } from '../../shared/claims';
-import type { DemoConfig, DemoDescriptor, FieldSpec } from '../../shared/catalog';
+import type { DemoConfig, FieldSpec } from '../../shared/catalog';
 
 export const AGENTS = ['none', 'rad', 'drq'] as const;
 export type AgentKind = (typeof AGENTS)[number];
@@ -173,7 +174,8 @@ const QUICK_CAVEAT =
   `Run seed 1: AUC 6.47 against 2.97, ratio 2.18; DrQ ended at 16.1, 22.3 and 9.3 and reached 3× random (8.58) in 3 of 3 seeds (steps 3,000, 2,250 and 4,000), no augmentation in none (final 2.5, 2.5, 2.0): seeds difference +3. ` +
   `Run seed 2: AUC 6.14 against 3.72, ratio 1.65; DrQ ended at 15.7, 12.0 and 15.0 and reached 3× random (7.64) in 3 of 3 seeds, no augmentation in 1 (an early evaluation at step 750; final 3.4, 1.6, 2.8): seeds difference +2.`;
 
-export const pixelSacDemo: DemoDescriptor = {
+export const pixelSacDemo: TrainableDemo = {
+  loadTrainer: () => import('./train').then((m) => m.runDrq),
   id: 'pixel-sac',
   title: 'Pixel SAC with and without augmentation',
   description:

@@ -1,9 +1,9 @@
 /** DrQ (Yarats et al.): the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { pixelSacDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const drq: PaperDescriptor = {
+export const drq: ModelPaper = {
   meta,
   equations,
   demos: [pixelSacDemo],

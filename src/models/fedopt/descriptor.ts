@@ -1,9 +1,9 @@
 /** Adaptive Federated Optimization (Reddi et al.): the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { compareDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const fedopt: PaperDescriptor = {
+export const fedopt: ModelPaper = {
   meta,
   equations,
   demos: [compareDemo],

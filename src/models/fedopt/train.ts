@@ -7,20 +7,17 @@
  * Random streams, all drawn from the run's seed: data, initial model (shared by all arms),
  * and client sampling with local shuffling (shared by all arms).
  *
- * Results (read by the claims), for each enabled optimizer `<opt>`:
- *   roundsToTarget.<opt>  first round with test accuracy ≥ target; rounds run + 1 if never (a lower bound)
- *   accAt20.<opt>         test accuracy after round 20 (absent for runs shorter than 20 rounds)
- *   final.<opt>, finalLoss.<opt>  test accuracy and loss after the last round
- *   rounds                rounds completed (fewer than configured when stopped)
+ * The results it returns (`FedOptResults`) are declared with the demo in ./demo.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { BarsOutput, HeatmapOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
-import type { DemoRun } from '../types';
+import type { RunContext } from '../types';
 import { type Examples, type FederatedData, labelCounts, loadMnist, mnistData, syntheticData } from './data';
 import {
   CLIENT_LR_GRID,
+  type FedOptConfig,
+  type FedOptResults,
   hasServerLr,
   NOT_REACHED_NOTE,
   OPTIMIZER_LABELS,
@@ -44,13 +41,15 @@ interface Arm {
 /** Clients shown in the label histogram. */
 const HISTOGRAM_CLIENTS = 20;
 
-export const runFedOpt: DemoRun = async (config, ctx) => {
+type PerOptimizer = { -readonly [K in ServerOptimizer]?: number };
+
+export async function train(config: FedOptConfig, ctx: RunContext): Promise<FedOptResults> {
   const data = await loadData(config, ctx.rng.seed());
   ctx.output(labelHistogram(data));
   const model: FederatedModel =
     data.dataset === 'synthetic'
       ? softmaxRegression(data.inputSize, data.numClasses)
-      : mlp(data.inputSize, Number(config['hidden']), data.numClasses);
+      : mlp(data.inputSize, config.hidden, data.numClasses);
   const initRng = new Rng(ctx.rng.seed());
   const samplingRng = new Rng(ctx.rng.seed());
 
@@ -60,8 +59,8 @@ export const runFedOpt: DemoRun = async (config, ctx) => {
   tf.dispose(init);
   const test = testBatch(data);
 
-  const rounds = Number(config['rounds']);
-  const target = Number(config['targetAccuracy']);
+  const rounds = config.rounds;
+  const target = config.targetAccuracy;
   const compared = arms.filter((a) => !a.grid);
   const reached = new Map<ServerOptimizer, number>();
   const accAt20 = new Map<ServerOptimizer, number>();
@@ -92,15 +91,18 @@ export const runFedOpt: DemoRun = async (config, ctx) => {
       await ctx.tick();
     }
 
-    const results: Record<string, number> = { rounds: done };
+    const roundsToTarget: PerOptimizer = {};
+    const final: PerOptimizer = {};
+    const finalLoss: PerOptimizer = {};
+    const at20: PerOptimizer = {};
     for (const [i, { acc, loss }] of last.entries()) {
       const opt = (compared[i] as Arm).opt;
-      results[`roundsToTarget.${opt}`] = reached.get(opt) ?? done + 1;
-      results[`final.${opt}`] = acc;
-      results[`finalLoss.${opt}`] = loss;
-      const at20 = accAt20.get(opt);
-      if (at20 !== undefined) results[`accAt20.${opt}`] = at20;
+      roundsToTarget[opt] = reached.get(opt) ?? done + 1;
+      final[opt] = acc;
+      finalLoss[opt] = loss;
+      at20[opt] = accAt20.get(opt);
     }
+    const results: FedOptResults = { rounds: done, roundsToTarget, accAt20: at20, final, finalLoss };
     ctx.output(roundsTable(compared, results, target));
     const gridArms = arms.filter((a) => a.grid);
     if (gridArms.length > 0 && done > 0) {
@@ -112,35 +114,40 @@ export const runFedOpt: DemoRun = async (config, ctx) => {
     for (const arm of arms) disposeState(arm.state);
     disposeBatches([test]);
   }
-};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Setup
 
-async function loadData(config: DemoConfig, seed: number): Promise<FederatedData> {
+async function loadData(config: FedOptConfig, seed: number): Promise<FederatedData> {
   const split = {
-    clients: Number(config['clients']),
-    examplesPerClient: Number(config['examplesPerClient']),
-    majorFraction: Number(config['majorFraction']),
+    clients: config.clients,
+    examplesPerClient: config.examplesPerClient,
+    majorFraction: config.majorFraction,
   };
-  return config['dataset'] === 'mnist' ? mnistData(await loadMnist(), split, seed) : syntheticData(split, seed);
+  return config.dataset === 'mnist' ? mnistData(await loadMnist(), split, seed) : syntheticData(split, seed);
 }
 
-function serverHyperparameters(config: DemoConfig, eta: number): ServerHyperparameters {
-  return { eta, beta1: Number(config['beta1']), beta2: Number(config['beta2']), tau: Number(config['tau']) };
+function serverHyperparameters(config: FedOptConfig, eta: number): ServerHyperparameters {
+  return { eta, beta1: config.beta1, beta2: config.beta2, tau: config.tau };
+}
+
+/** The server learning rate of `opt` (FedAvg: 1). */
+function serverEta(config: FedOptConfig, opt: ServerOptimizer): number {
+  return hasServerLr(opt) ? config.lr[opt].server : 1;
 }
 
 /** The compared arms (each enabled optimizer at its configured learning rates), then the grid cells if asked. */
-function makeArms(config: DemoConfig): Arm[] {
-  const enabled = SERVER_OPTIMIZERS.filter((opt) => config[`optimizers.${opt}`] === true);
+function makeArms(config: FedOptConfig): Arm[] {
+  const enabled = SERVER_OPTIMIZERS.filter((opt) => config.optimizers[opt]);
   const arms: Arm[] = enabled.map((opt) => ({
     opt,
-    clientLr: Number(config[`lr.${opt}.client`]),
-    hp: serverHyperparameters(config, hasServerLr(opt) ? Number(config[`lr.${opt}.server`]) : 1),
+    clientLr: config.lr[opt].client,
+    hp: serverHyperparameters(config, serverEta(config, opt)),
     grid: false,
     state: [],
   }));
-  if (config['lrGrid'] === true) {
+  if (config.lrGrid) {
     for (const opt of enabled) {
       const serverGrid = hasServerLr(opt) ? SERVER_LR_GRID : [0];
       for (const logServer of serverGrid) {
@@ -188,10 +195,10 @@ function testBatch(data: FederatedData): Batch {
  * The round's local batches, per sampled client: sample |S| clients; for each of E epochs
  * shuffle the client's examples and cut them into batches of B (dropping a remainder smaller than B).
  */
-function roundBatches(data: FederatedData, config: DemoConfig, rng: Rng): Batch[][] {
-  const epochs = Number(config['localEpochs']);
-  const b = Number(config['localBatch']);
-  return rng.sample(data.clients.length, Number(config['clientsPerRound'])).map((c) => {
+function roundBatches(data: FederatedData, config: FedOptConfig, rng: Rng): Batch[][] {
+  const epochs = config.localEpochs;
+  const b = config.localBatch;
+  return rng.sample(data.clients.length, config.clientsPerRound).map((c) => {
     const examples = data.clients[c];
     if (!examples) throw new Error(`no client ${c}`);
     const batches: Batch[] = [];
@@ -261,22 +268,22 @@ function labelHistogram(data: FederatedData): BarsOutput {
   };
 }
 
-function roundsTable(arms: readonly Arm[], results: RunResults, target: number): TableOutput {
-  const rounds = results['rounds'] ?? 0;
+function roundsTable(arms: readonly Arm[], results: FedOptResults, target: number): TableOutput {
+  const rounds = results.rounds;
   return {
     kind: 'table',
     id: 'rounds-to-target',
     title: `Rounds to ${target} test accuracy`,
     columns: ['optimizer', 'client η_l', 'server η', 'rounds to target', 'accuracy at round 20', 'final accuracy'],
     rows: arms.map((arm) => {
-      const r = results[`roundsToTarget.${arm.opt}`] ?? null;
+      const r = results.roundsToTarget[arm.opt] ?? null;
       return [
         OPTIMIZER_LABELS[arm.opt],
         lrLabel(arm.clientLr),
         hasServerLr(arm.opt) ? lrLabel(arm.hp.eta) : '1',
         r !== null && r > rounds ? `> ${rounds}` : r,
-        results[`accAt20.${arm.opt}`] ?? null,
-        results[`final.${arm.opt}`] ?? null,
+        results.accAt20[arm.opt] ?? null,
+        results.final[arm.opt] ?? null,
       ];
     }),
     note: `"> N": ${NOT_REACHED_NOTE}.`,

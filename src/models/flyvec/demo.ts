@@ -2,8 +2,9 @@
  * The FlyVec demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js
  * (the extension host and the CLI read it).
  */
+import type { TrainableDemo } from '../types';
 import { thresholdClaim } from '../../shared/claims';
-import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec } from '../../shared/catalog';
+import type { ClaimSpec, DemoConfig, FieldSpec } from '../../shared/catalog';
 import { CONTEXT_EXAMPLES, PROBE_CATEGORIES, SHOWN_PROBES } from './probes';
 import { neighboursQuery } from './query';
 
@@ -147,7 +148,8 @@ function atLeast(id: string, text: string, key: string, value: number, unit: str
   return thresholdClaim({ id, text, key, comparison: '>=', value, unit, target: `≥ ${format(value)}` });
 }
 
-export const embeddingsDemo: DemoDescriptor = {
+export const embeddingsDemo: TrainableDemo = {
+  loadTrainer: () => import('./train').then((m) => m.runFlyVec),
   id: 'embeddings',
   title: 'Fruit-fly word hashes',
   description:

@@ -1,9 +1,9 @@
 /** Can a Fruit Fly Learn Word Embeddings? (FlyVec): the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { embeddingsDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const flyvec: PaperDescriptor = {
+export const flyvec: ModelPaper = {
   meta,
   equations,
   demos: [embeddingsDemo],

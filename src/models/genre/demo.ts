@@ -2,7 +2,8 @@
  * The GENRE demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js (the
  * extension host and the CLI read it).
  */
-import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } from '../../shared/catalog';
+import type { TrainableDemo } from '../types';
+import type { ClaimSpec, DemoConfig, FieldSpec, RunResults } from '../../shared/catalog';
 import { beamsQuery } from './query';
 
 const fields: readonly FieldSpec[] = [
@@ -139,7 +140,8 @@ function claim(
   };
 }
 
-export const constrainedBeamDemo: DemoDescriptor = {
+export const constrainedBeamDemo: TrainableDemo = {
+  loadTrainer: () => import('./train').then((m) => m.runGenre),
   id: 'constrained-beam',
   title: 'Entity names by constrained beam search',
   description:

@@ -1,9 +1,9 @@
 /** Autoregressive Entity Retrieval (GENRE): the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { constrainedBeamDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const genre: PaperDescriptor = {
+export const genre: ModelPaper = {
   meta,
   equations,
   demos: [constrainedBeamDemo],

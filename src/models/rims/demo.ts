@@ -2,8 +2,9 @@
  * The copying-generalisation demo: its settings, presets, plots, outputs and claims. Imports no
  * TensorFlow.js (the extension host and the CLI read it).
  */
+import type { TrainableDemo } from '../types';
 import { thresholdClaim } from '../../shared/claims';
-import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec, RunResults } from '../../shared/catalog';
+import type { ClaimSpec, DemoConfig, FieldSpec, RunResults } from '../../shared/catalog';
 
 /** Runs at least this long are held to the paper-preset claim. */
 export const PAPER_STEPS = 2000;
@@ -233,7 +234,8 @@ const claims: ClaimSpec[] = [
   }),
 ];
 
-export const generalizeDemo: DemoDescriptor = {
+export const generalizeDemo: TrainableDemo = {
+  loadTrainer: () => import('./train').then((m) => m.runRims),
   id: 'generalize',
   title: 'Copying beyond the training length',
   description:

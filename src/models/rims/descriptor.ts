@@ -1,9 +1,9 @@
 /** Recurrent Independent Mechanisms (Goyal et al.): the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { generalizeDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const rims: PaperDescriptor = {
+export const rims: ModelPaper = {
   meta,
   equations,
   demos: [generalizeDemo],

@@ -3,8 +3,9 @@
  * 2-D data with a known density; the paper preset on 14×14 MNIST digits. Imports no TensorFlow.js
  * (the extension host and the CLI read it).
  */
+import type { TrainableDemo } from '../types';
 import { thresholdClaim } from '../../shared/claims';
-import type { ClaimSpec, DemoConfig, DemoDescriptor, FieldSpec } from '../../shared/catalog';
+import type { ClaimSpec, DemoConfig, FieldSpec } from '../../shared/catalog';
 
 export const SDE_OPTIONS = ['ve', 'vp', 'subvp'] as const;
 export const DATASET_OPTIONS = ['ring', 'checkerboard', 'moons', 'mnist14'] as const;
@@ -422,7 +423,8 @@ export const claims: readonly ClaimSpec[] = [
   // do not apply to a digits run.
 ];
 
-export const densityDemo: DemoDescriptor = {
+export const densityDemo: TrainableDemo = {
+  loadTrainer: () => import('./train').then((m) => m.runScoreSde),
   id: '2d-density',
   title: 'Score SDEs on a 2-D density and on 14×14 digits',
   description:

@@ -1,9 +1,9 @@
 /** Score-Based Generative Modeling through SDEs (Song et al.): the paper as the catalog sees it. No TensorFlow.js. */
-import type { PaperDescriptor } from '../../shared/catalog';
+import type { ModelPaper } from '../types';
 import { densityDemo } from './demo';
 import { equations, meta } from './paper';
 
-export const scoreSde: PaperDescriptor = {
+export const scoreSde: ModelPaper = {
   meta,
   equations,
   demos: [densityDemo],

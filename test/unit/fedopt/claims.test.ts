@@ -4,7 +4,6 @@
  */
 import { strict as assert } from 'node:assert';
 import { compareDemo } from '../../../src/models/fedopt/demo';
-import { runFedOpt } from '../../../src/models/fedopt/train';
 import { recordingContext } from '../../helpers/fakeContext';
 import { useBackend } from './backend';
 
@@ -13,7 +12,9 @@ describe('fedopt quick preset claims', () => {
 
   for (const seed of [0, 1, 2]) {
     it(`holds at seed ${seed}`, async () => {
-      const results = await runFedOpt(compareDemo.presets['quick'] ?? {}, recordingContext(seed, 'wasm'));
+      const results = await (
+        await compareDemo.loadTrainer()
+      )(compareDemo.presets['quick'] ?? {}, recordingContext(seed, 'wasm'));
       for (const claim of compareDemo.claims) {
         const { measured, pass } = claim.measure(results);
         assert.ok(pass, `${claim.id}: measured ${measured}, target ${claim.target}`);
