@@ -1,4 +1,5 @@
-// Lint configuration: typescript-eslint's recommended type-aware rules, strict about `any`.
+// Lint configuration: typescript-eslint's recommended rules, strict about `any`, with the type-aware
+// rules that catch promises nobody waits for or handles.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -8,7 +9,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],

@@ -2,9 +2,11 @@
  * A small command-line parser: `--flag value`, `--flag=value`, boolean `--flag`, repeatable
  * flags, and positionals. Errors name the flag and exit with status 2.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ConfigValue, DemoDescriptor } from '../shared/catalog';
-import { parseAssignment } from '../shared/config';
-import { isBackendChoice, type BackendChoice } from '../shared/runs';
+import { clip, parseAssignment, presetOf, unknownPresetError } from '../shared/config';
+import { isBackendChoice, MAX_SEED, type BackendChoice } from '../shared/runs';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -17,6 +19,8 @@ export interface FlagSpec {
   readonly kind: 'string' | 'boolean' | 'int';
   /** May be given several times (values collected in order). */
   readonly repeat?: boolean;
+  /** `int`: the largest value accepted. */
+  readonly max?: number;
 }
 
 export interface ParsedArgs {
@@ -44,17 +48,17 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     if (!arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const f = spec[name];
+    const f = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!f) {
       const known = Object.keys(spec).map((k) => `--${k}`);
-      throw new UsageError(`unknown option --${name} (options: ${known.join(', ')})`);
+      throw new UsageError(`unknown option --${clip(name)} (options: ${known.join(', ')})`);
     }
     let raw: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
     let value: string | boolean | number;
     if (f.kind === 'boolean') {
       if (raw === undefined) value = true;
       else if (raw === 'true' || raw === 'false') value = raw === 'true';
-      else throw new UsageError(`--${name}: expected true or false (got "${raw}")`);
+      else throw new UsageError(`--${name}: expected true or false (got "${clip(raw)}")`);
     } else {
       if (raw === undefined) {
         raw = argv[i + 1];
@@ -64,8 +68,12 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
       }
       if (f.kind === 'int') {
         const n = Number(raw);
-        if (raw.trim() === '' || !Number.isInteger(n) || n < 0)
-          throw new UsageError(`--${name}: expected a non-negative integer (got "${raw}")`);
+        if (raw.trim() === '' || !Number.isSafeInteger(n) || n < 0 || (f.max !== undefined && n > f.max))
+          throw new UsageError(
+            f.max !== undefined
+              ? `--${name}: expected an integer from 0 to ${f.max} (got "${clip(raw)}")`
+              : `--${name}: expected a non-negative integer (got "${clip(raw)}")`,
+          );
         value = n;
       } else value = raw;
     }
@@ -98,18 +106,64 @@ export function flagStrings(args: ParsedArgs, name: string): string[] {
 export function parseBackend(value: string | undefined, flag = '--backend'): BackendChoice {
   if (value === undefined) return 'auto';
   if (!isBackendChoice(value))
-    throw new UsageError(`${flag}: "${value}" is not a backend (auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu)`);
+    throw new UsageError(
+      `${flag}: "${clip(value)}" is not a backend (auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu)`,
+    );
   return value;
 }
 
-/** The `--preset` flag's value (default `quick`), checked against the demo's presets. */
+/** The `--preset` flag's value (default `quick`), checked against the demo's own presets. */
 export function parsePreset(demo: DemoDescriptor, value: string | undefined): string {
   const preset = value ?? 'quick';
-  if (!demo.presets[preset])
-    throw new UsageError(
-      `--preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
-    );
+  if (!presetOf(demo, preset)) throw new UsageError(`--preset: ${unknownPresetError(demo, preset)}`);
   return preset;
+}
+
+function errnoOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function canWrite(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks, before any work, that a file flag (`--json FILE`) names a file that can be written:
+ * not a folder, in a folder that exists. Returns the absolute path; throws a UsageError naming
+ * the flag. `writable` replaces the access check (tests).
+ */
+export function checkOutputFile(flag: string, file: string, writable: (p: string) => boolean = canWrite): string {
+  if (file.trim() === '') throw new UsageError(`${flag}: expected a file name (got an empty one)`);
+  const resolved = path.resolve(file);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(resolved);
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code === 'ENOTDIR') throw new UsageError(`${flag}: ${clip(file)} is inside a file, not a folder`);
+    if (code !== 'ENOENT') throw new UsageError(`${flag}: cannot use ${clip(file)} (${code ?? String(e)})`);
+  }
+  if (stat?.isDirectory()) throw new UsageError(`${flag}: ${clip(file)} is a folder, not a file`);
+  if (stat) {
+    if (!writable(resolved)) throw new UsageError(`${flag}: ${clip(file)} is not writable`);
+    return resolved;
+  }
+  const parent = path.dirname(resolved);
+  let parentStat: fs.Stats;
+  try {
+    parentStat = fs.statSync(parent);
+  } catch {
+    throw new UsageError(`${flag}: the folder ${clip(parent)} does not exist`);
+  }
+  if (!parentStat.isDirectory()) throw new UsageError(`${flag}: ${clip(parent)} is a file, not a folder`);
+  if (!writable(parent)) throw new UsageError(`${flag}: cannot write into the folder ${clip(parent)}`);
+  return resolved;
 }
 
 /** Turns `--set key=value` assignments into a partial config; errors name the field. */
@@ -128,7 +182,7 @@ export function parseSets(demo: DemoDescriptor, sets: readonly string[]): Record
 export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   demo: { kind: 'string' },
   preset: { kind: 'string' },
-  seed: { kind: 'int' },
+  seed: { kind: 'int', max: MAX_SEED },
   backend: { kind: 'string' },
   set: { kind: 'string', repeat: true },
   out: { kind: 'string' },
@@ -142,7 +196,7 @@ export const BENCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
   demo: { kind: 'string' },
   backends: { kind: 'string' },
   steps: { kind: 'int' },
-  seed: { kind: 'int' },
+  seed: { kind: 'int', max: MAX_SEED },
   preset: { kind: 'string' },
   set: { kind: 'string', repeat: true },
   json: { kind: 'string' },

@@ -9,8 +9,10 @@ import * as path from 'node:path';
 import type { DemoConfig, PaperId, PerformanceResult } from '../shared/catalog';
 import { validateConfig } from '../shared/config';
 import { BACKEND_NAMES, type BackendName } from '../shared/runs';
+import { describeFsError } from '../models/engine/recorder';
 import {
   BENCH_FLAGS,
+  checkOutputFile,
   type FlagSpec,
   flagBool,
   flagInt,
@@ -22,6 +24,7 @@ import {
   parseSets,
   UsageError,
 } from './args';
+import { runDeps, type CliDeps } from './deps';
 import { demoArgument } from './papers';
 import { formatNumber, table } from './format';
 import {
@@ -136,13 +139,13 @@ export interface BenchFile {
   readonly reference?: ReferenceResult & { readonly threads: number; readonly warmup: number; readonly steps: number };
 }
 
-export async function benchCommand(argv: readonly string[]): Promise<number> {
+export async function benchCommand(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   const args = parseArgs(argv, FLAGS);
   if (flagBool(args, 'help')) {
     console.log(BENCH_HELP);
     return 0;
   }
-  const { paperId, paper, demo } = await demoArgument(args, 'bench', '<paper> (or "host")');
+  const { paperId, paper, demo } = await demoArgument(args, 'bench', '<paper> (or "host")', deps.papers);
   const backendsFlag = flagString(args, 'backends');
   const backends: BackendName[] = backendsFlag
     ? backendsFlag.split(',').map((b) => {
@@ -173,6 +176,9 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   const warmup = flagInt(args, 'warmup') ?? defaults.warmup;
   // With the reference, every run stops after the warm-up and the timed steps.
   const maxSteps = withReference ? warmup + timedSteps : stepsFlag;
+  // Checked now, not after the whole benchmark.
+  const jsonFlag = flagString(args, 'json');
+  const json = jsonFlag !== undefined ? checkOutputFile('--json', jsonFlag) : undefined;
 
   const { runDemo } = await import('../models/engine/runner');
   const rows: BenchRow[] = [];
@@ -199,6 +205,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
         runDir: null,
         modulePaths: flagStrings(args, 'module-path'),
         signal: controller.signal,
+        ...runDeps(deps),
         sink: {
           progress: (step) => {
             steps = step;
@@ -306,8 +313,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     if (r.performance && r.performance.length > 0) console.log(`${r.backend}: ${r.performance.join(', ')}`);
   }
   if (reference) console.log(referenceLine(reference, threads, plural(demo.stepLabel)));
-  const json = flagString(args, 'json');
-  if (json) {
+  if (json !== undefined) {
     const file: BenchFile = {
       paper: paperId,
       demo: demo.id,
@@ -321,7 +327,12 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
       ...(withSteady ? { warmup } : {}),
       ...(reference ? { reference: { ...reference, threads, warmup, steps: timedSteps } } : {}),
     };
-    fs.writeFileSync(json, JSON.stringify(file, null, 2) + '\n');
+    try {
+      fs.writeFileSync(json, JSON.stringify(file, null, 2) + '\n');
+    } catch (e) {
+      console.error(`paper-lab: could not write ${json}: ${describeFsError(e)}`);
+      return 1;
+    }
     console.log(`wrote ${json}`);
   }
   return rows.some((r) => r.ok) ? 0 : 1;

@@ -22,7 +22,8 @@ import {
   WorkerReady,
   WorkerSummary,
 } from '../shared/workerProtocol';
-import { BENCH_HOST_FLAGS, flagBool, flagString, parseArgs, parseBackend, UsageError } from './args';
+import { describeFsError } from '../models/engine/recorder';
+import { BENCH_HOST_FLAGS, checkOutputFile, flagBool, flagString, parseArgs, parseBackend, UsageError } from './args';
 import { table } from './format';
 import { findPaper } from './papers';
 
@@ -358,6 +359,9 @@ export async function benchHostCommand(argv: readonly string[]): Promise<number>
   const dist = path.resolve(flagString(args, 'dist') ?? defaultDist());
   const backend = flagString(args, 'backend') ?? 'auto';
   parseBackend(backend);
+  // Checked now, not after the measurements.
+  const jsonFlag = flagString(args, 'json');
+  const json = jsonFlag !== undefined ? checkOutputFile('--json', jsonFlag) : undefined;
   const activation = await measureActivation(dist);
   const rows: string[][] = [
     ['load dist/extension.js', `${activation.loadMs.toFixed(1)} ms`],
@@ -379,9 +383,13 @@ export async function benchHostCommand(argv: readonly string[]): Promise<number>
     );
   }
   console.log(table(['measure', 'value'], rows));
-  const json = flagString(args, 'json');
-  if (json) {
-    fs.writeFileSync(json, JSON.stringify({ activation, loop }, null, 2) + '\n');
+  if (json !== undefined) {
+    try {
+      fs.writeFileSync(json, JSON.stringify({ activation, loop }, null, 2) + '\n');
+    } catch (e) {
+      console.error(`paper-lab: could not write ${json}: ${describeFsError(e)}`);
+      return 1;
+    }
     console.log(`wrote ${json}`);
   }
   const bad =

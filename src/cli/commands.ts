@@ -7,13 +7,16 @@
  *   paper-lab bench <paper> [--demo ID] [--backends wasm,cpu] [--steps N] [--json FILE]
  *                           [--reference [--python PATH] [--threads N]]
  *   paper-lab bench host [--dist DIR] [--json FILE]
+ *   paper-lab runs [DIR]
  *
  * Exit status: 0 ok, 1 a run failed (or, with --check, a claim failed), 2 bad usage or config.
  */
 import * as path from 'node:path';
 import type { PaperId } from '../shared/catalog';
+import { clip } from '../shared/config';
 import type { RunSummary } from '../shared/runs';
 import { makeRunId } from '../shared/runs';
+import { checkNewRunFolder, RunFolderError, RunWriteError } from '../models/engine/recorder';
 import {
   flagBool,
   flagInt,
@@ -29,7 +32,10 @@ import {
 import { benchCommand, BENCH_HELP } from './bench';
 import { benchHostCommand, BENCH_HOST_HELP } from './benchHost';
 import { claimsTable, formatSeconds, ProgressLine } from './format';
+import { runDeps, type CliDeps } from './deps';
 import { demoArgument, loadPapers } from './papers';
+import { runsCommand, RUNS_HELP } from './runs';
+import { RunSignals } from './signals';
 
 const HELP = `paper-lab — run the ICLR 2021 paper demos headless
 
@@ -38,6 +44,7 @@ Usage:
   paper-lab run <paper> …        train a demo and check its claims
   paper-lab bench <paper> …      training throughput and time-to-claim per backend
   paper-lab bench host …         extension activation time and event-loop delay during a run
+  paper-lab runs [DIR]           the runs under DIR (default ./paper-lab-runs) and their status
 
 Run "paper-lab <command> --help" for a command's options.`;
 
@@ -50,26 +57,29 @@ const RUN_HELP = `Usage: paper-lab run <paper> [options]
 Options:
   --demo ID          demo to run (default: the paper's first)
   --preset NAME      preset the config starts from (quick, paper, …; default quick)
-  --seed N           seed (default 0)
+  --seed N           seed, 0 to 4294967295 (default 0)
   --backend B        auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default auto). auto
                      starts every backend it can and, when several start, trains a few steps on
                      each and keeps the fastest (remembered per machine, version and model
                      in $XDG_CACHE_HOME/paper-lab/calibration.json)
   --recalibrate      auto: measure the backends again instead of using the remembered numbers
   --set key=value    change one config field (repeatable), e.g. --set rounds=50
-  --out DIR          run folder (default ./paper-lab-runs/<runId>)
+  --out DIR          run folder, new or empty (default ./paper-lab-runs/<runId>)
   --module-path DIR  extra folder to resolve optional backend packages from (repeatable)
   --check            exit with status 1 when any claim fails
-  --help             this text`;
+  --help             this text
 
-async function listCommand(argv: readonly string[]): Promise<number> {
+SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the run after the current step and writes its summary;
+a second one marks the run interrupted and quits at once.`;
+
+async function listCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
   const args = parseArgs(argv, { help: { kind: 'boolean' } });
   if (flagBool(args, 'help')) {
     console.log(LIST_HELP);
     return 0;
   }
   if (args.positionals.length > 0) throw new UsageError(`list takes no arguments (got ${args.positionals.join(' ')})`);
-  for (const paper of await loadPapers()) {
+  for (const paper of await loadPapers(deps.papers)) {
     console.log(`${paper.meta.id.padEnd(10)} ${paper.meta.title}`);
     for (const demo of paper.demos) {
       const state = demo.available ? 'available' : 'not available yet';
@@ -79,32 +89,39 @@ async function listCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-async function runCommand(argv: readonly string[]): Promise<number> {
+async function runCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
   const args = parseArgs(argv, RUN_FLAGS);
   if (flagBool(args, 'help')) {
     console.log(RUN_HELP);
     return 0;
   }
-  const { paperId, paper, demo } = await demoArgument(args, 'run', '<paper> (see paper-lab list)');
+  const { paperId, paper, demo } = await demoArgument(args, 'run', '<paper> (see paper-lab list)', deps.papers);
   const preset = parsePreset(demo, flagString(args, 'preset'));
   const config = parseSets(demo, flagStrings(args, 'set'));
   const seed = flagInt(args, 'seed') ?? 0;
   const backend = parseBackend(flagString(args, 'backend'));
   const runId = makeRunId(paperId as PaperId, preset, seed);
-  const out = path.resolve(flagString(args, 'out') ?? path.join('paper-lab-runs', runId));
+  const outFlag = flagString(args, 'out');
+  if (outFlag !== undefined && outFlag.trim() === '')
+    throw new UsageError('--out: expected a folder (got an empty path)');
+  const out = path.resolve(outFlag ?? path.join('paper-lab-runs', runId));
+  // Refused before anything is written; the run then claims the folder exclusively.
+  const outProblem = checkNewRunFolder(out);
+  if (outProblem !== null) throw new UsageError(`--out: ${outProblem}`);
 
   const { runDemo, ConfigError } = await import('../models/engine/runner');
   const { describeReport } = await import('../models/engine/backends');
   const { defaultCalibrationFile } = await import('../models/engine/calibration');
   const bar = new ProgressLine(process.stdout, demo.stepLabel);
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    bar.clear();
-    console.log('stopping after the current step (Ctrl-C again to quit now)…');
-    controller.abort('interrupted');
-  };
-  process.on('SIGINT', onSigint);
+  const signals = new RunSignals(controller, {
+    notice: (text) => {
+      bar.clear();
+      console.log(text);
+    },
+    exit: (code) => process.exit(code),
+  });
+  const stopListening = signals.install(process);
   let summary: RunSummary;
   try {
     const outcome = await runDemo({
@@ -120,6 +137,8 @@ async function runCommand(argv: readonly string[]): Promise<number> {
       calibrationFile: defaultCalibrationFile(),
       recalibrate: flagBool(args, 'recalibrate'),
       signal: controller.signal,
+      onRecorder: (recorder) => signals.attach(recorder),
+      ...runDeps(deps),
       sink: {
         backend: (report) => console.log(`backend: ${describeReport(report)}`),
         log: (level, text) => {
@@ -136,9 +155,10 @@ async function runCommand(argv: readonly string[]): Promise<number> {
     summary = outcome.summary;
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
+    if (e instanceof RunFolderError) throw new UsageError(`--out: ${e.message}`);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
     bar.done();
   }
   console.log(`\n${paper.meta.shortName} / ${demo.title}: ${summary.status} in ${formatSeconds(summary.trainSeconds)}`);
@@ -149,7 +169,7 @@ async function runCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -160,20 +180,28 @@ export async function main(argv: readonly string[]): Promise<number> {
         console.log(HELP);
         return command === undefined ? 2 : 0;
       case 'list':
-        return await listCommand(rest);
+        return await listCommand(rest, deps);
       case 'run':
-        return await runCommand(rest);
+        return await runCommand(rest, deps);
       case 'bench':
         if (rest[0] === 'host') return await benchHostCommand(rest.slice(1));
-        return await benchCommand(rest);
+        return await benchCommand(rest, deps);
+      case 'runs':
+        return runsCommand(rest);
       default:
-        throw new UsageError(`unknown command "${command}" (commands: list, run, bench)`);
+        throw new UsageError(`unknown command "${clip(command)}" (commands: list, run, bench, runs)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`paper-lab: ${e.message}`);
       if (command === 'bench') console.error(rest[0] === 'host' ? BENCH_HOST_HELP : BENCH_HELP);
+      if (command === 'runs') console.error(RUNS_HELP);
       return 2;
+    }
+    // A file that could not be written (a full disk): one line says it all.
+    if (e instanceof RunWriteError) {
+      console.error(`paper-lab: ${e.message}`);
+      return 1;
     }
     console.error(`paper-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 1;

@@ -1,8 +1,10 @@
 /**
  * Where each equation is implemented: `@paper` annotations found in the extension's shipped
  * model sources and in the user's workspace files. Feeds the panel's "Implemented in" lists.
+ *
+ * Every file is read through `vscode.workspace.fs` (never Node's fs), so annotations are found in
+ * virtual and remote workspaces as well; files are only read as text, never run.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseAnnotations } from '../shared/annotations';
@@ -18,7 +20,7 @@ const MAX_FILE_BYTES = 2_000_000;
 type Locations = Map<string, CodeLocation[]>; // key `${paper} ${ref}`
 
 export class AnnotationIndex extends Disposable {
-  private shipped: Locations | undefined;
+  private shipped: Promise<Locations> | undefined;
   private readonly workspace = new Map<string, { paper: string; ref: string; location: CodeLocation }[]>();
   private workspaceScanned: Promise<void> | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
@@ -42,7 +44,7 @@ export class AnnotationIndex extends Disposable {
   async locationsFor(paper: string): Promise<Record<string, CodeLocation[]>> {
     await this.scanWorkspace();
     const result: Record<string, CodeLocation[]> = {};
-    for (const [key, locations] of this.shippedLocations()) {
+    for (const [key, locations] of await this.shippedLocations()) {
       const [p, ref] = key.split(' ') as [string, string];
       if (p === paper) result[ref] = [...locations];
     }
@@ -56,40 +58,54 @@ export class AnnotationIndex extends Disposable {
 
   /** True if `uri` is one of the locations this index knows (the panel may only open those). */
   async isKnownLocation(uri: string, line: number): Promise<boolean> {
-    const all = [...this.shippedLocations().values()].flat();
+    const all = [...(await this.shippedLocations()).values()].flat();
     await this.scanWorkspace();
     for (const entries of this.workspace.values()) all.push(...entries.map((e) => e.location));
     return all.some((l) => l.uri === uri && l.line === line);
   }
 
   /** The shipped sources, scanned once: they do not change while the extension runs. */
-  private shippedLocations(): Locations {
-    if (this.shipped) return this.shipped;
+  private shippedLocations(): Promise<Locations> {
+    this.shipped ??= this.scanShipped();
+    return this.shipped;
+  }
+
+  private async scanShipped(): Promise<Locations> {
     const found: Locations = new Map();
-    const root = path.join(this.extensionPath, 'src', 'models');
-    for (const file of listFiles(root, (f) => f.endsWith('.ts'))) {
-      const text = fs.readFileSync(file, 'utf8');
+    const root = vscode.Uri.file(path.join(this.extensionPath, 'src', 'models'));
+    for (const uri of await listFiles(root, (name) => name.endsWith('.ts'))) {
+      let text: string;
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        continue;
+      }
       if (!text.includes('@paper')) continue;
-      const relative = path.relative(this.extensionPath, file).split(path.sep).join('/');
+      const relative = path.relative(this.extensionPath, uri.fsPath).split(path.sep).join('/');
       for (const a of parseAnnotations(text)) {
         const key = `${a.paper} ${a.ref}`;
         const location: CodeLocation = {
           label: `${relative}:${a.target + 1}`,
-          uri: vscode.Uri.file(file).toString(),
+          uri: uri.toString(),
           line: a.target,
           shipped: true,
         };
         found.set(key, [...(found.get(key) ?? []), location]);
       }
     }
-    this.shipped = found;
     return found;
   }
 
   private scanWorkspace(): Promise<void> {
     this.workspaceScanned ??= (async () => {
       if (!vscode.workspace.workspaceFolders?.length) return;
-      const files = await vscode.workspace.findFiles(WORKSPACE_GLOB, WORKSPACE_EXCLUDE, MAX_WORKSPACE_FILES);
+      let files: vscode.Uri[];
+      try {
+        files = await vscode.workspace.findFiles(WORKSPACE_GLOB, WORKSPACE_EXCLUDE, MAX_WORKSPACE_FILES);
+      } catch {
+        // A virtual file system without file search: annotations still show as CodeLenses in open files.
+        return;
+      }
       for (const uri of files) await this.scanWorkspaceFile(uri);
     })();
     return this.workspaceScanned;
@@ -122,13 +138,19 @@ export class AnnotationIndex extends Disposable {
   }
 }
 
-function listFiles(dir: string, accept: (file: string) => boolean): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full, accept));
-    else if (accept(full)) out.push(full);
+/** Files under a folder (recursively) whose name `accept`s, sorted by path; none when it does not exist. */
+async function listFiles(dir: vscode.Uri, accept: (name: string) => boolean): Promise<vscode.Uri[]> {
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(dir);
+  } catch {
+    return [];
   }
-  return out.sort();
+  const out: vscode.Uri[] = [];
+  for (const [name, type] of entries) {
+    const child = vscode.Uri.joinPath(dir, name);
+    if ((type & vscode.FileType.Directory) !== 0) out.push(...(await listFiles(child, accept)));
+    else if ((type & vscode.FileType.File) !== 0 && accept(name)) out.push(child);
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

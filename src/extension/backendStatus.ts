@@ -8,7 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKEND_NAMES, type BackendChoice, type BackendReport } from '../shared/runs';
+import { backendTooltip } from './backendTooltip';
 import { Disposable } from './lifecycle';
+import {
+  cancelInvocation,
+  describeInstallOutcome,
+  INSTALLABLE_BACKENDS,
+  npmInstallInvocation,
+  type InstallResult,
+} from './npmInstall';
 import type { RunManager } from './runManager';
 import { backendSetting } from './settings';
 
@@ -69,23 +77,10 @@ export class BackendStatus extends Disposable {
 
   private render(): void {
     this.item.text = `$(chip) ${this.current}`;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Paper Lab training backend**: setting \`${backendSetting()}\`\n\n`);
-    if (this.report) {
-      const calibration = this.report.calibration;
-      const how = calibration
-        ? calibration.cached
-          ? `, the fastest for this model by the throughput measured ${calibration.measuredAt.slice(0, 10)}`
-          : ', the fastest for this model by measured throughput'
-        : '';
-      tooltip.appendMarkdown(`Last run used **${this.report.chosen}**${how}:\n\n`);
-      for (const a of this.report.attempts) {
-        tooltip.appendMarkdown(`- ${a.ok ? '$(check)' : '$(close)'} \`${a.name}\`: ${a.reason.replace(/\n/g, ' ')}\n`);
-      }
-    } else {
-      tooltip.appendMarkdown('No run yet: the backend is chosen when a run starts.\n');
-    }
-    tooltip.appendMarkdown('\n[Select Training Backend](command:paperLab.selectBackend)');
+    const { markdown, enabledCommands } = backendTooltip(backendSetting(), this.report);
+    const tooltip = new vscode.MarkdownString(markdown, true);
+    // Command links run only when the string trusts their commands: exactly the ones it links.
+    tooltip.isTrusted = { enabledCommands };
     this.item.tooltip = tooltip;
     this.changed.fire(this.current);
   }
@@ -108,38 +103,42 @@ export class BackendStatus extends Disposable {
   }
 }
 
-const INSTALLABLE = [
-  {
-    label: '@tensorflow/tfjs-node-gpu',
-    detail: 'NVIDIA GPU through TensorFlow. Needs CUDA 11.2 and cuDNN 8.1; downloads libtensorflow while installing.',
-  },
-  { label: '@tensorflow/tfjs-node', detail: 'TensorFlow on the CPU. Downloads libtensorflow while installing.' },
-  { label: 'webgpu', detail: 'WebGPU through Dawn (about 21 MB a platform). Needs a Vulkan, Metal or D3D12 driver.' },
-];
-
 /**
  * Installs an optional backend package with npm into the extension's global storage, where the
- * training worker also looks for backends. Runs only when the user asks.
+ * training worker also looks for backends. Runs only when the user asks. The package is pinned to
+ * the release matching the bundled TensorFlow.js (see npmInstall.ts, which also builds the command).
  */
 export async function installGpuBackend(storagePath: string, log: vscode.LogOutputChannel): Promise<void> {
-  const picked = await vscode.window.showQuickPick(INSTALLABLE, {
-    title: 'Paper Lab: Install GPU Backend',
-    placeHolder: 'Package to install with npm into the extension storage',
-  });
+  const picked = await vscode.window.showQuickPick(
+    INSTALLABLE_BACKENDS.map((b) => ({ label: b.label, description: b.spec, detail: b.detail, spec: b.spec })),
+    { title: 'Paper Lab: Install GPU Backend', placeHolder: 'Package to install with npm into the extension storage' },
+  );
   if (!picked) return;
   const prefix = path.join(storagePath, 'backends');
   fs.mkdirSync(prefix, { recursive: true });
+  const invocation = npmInstallInvocation(process.platform, prefix, picked.spec, process.env);
   log.show(true);
-  log.info(`npm install --prefix ${prefix} ${picked.label}`);
-  const code = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Installing ${picked.label}`, cancellable: true },
+  log.info(`npm install --prefix "${prefix}" ${picked.spec}`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Installing ${picked.spec}`, cancellable: true },
     (progress, token) =>
-      new Promise<number>((resolve) => {
-        const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-        const child = spawn(npm, ['install', '--no-audit', '--no-fund', '--prefix', prefix, picked.label], {
-          cwd: prefix,
-          shell: process.platform === 'win32',
+      new Promise<InstallResult>((resolve) => {
+        let settled = false;
+        let cancelled = false;
+        const child = spawn(invocation.command, invocation.args, invocation.options);
+        const cancelSubscription = token.onCancellationRequested(() => {
+          cancelled = true;
+          log.info('installation cancelled');
+          const kill = child.pid !== undefined ? cancelInvocation(process.platform, child.pid) : undefined;
+          if (kill) spawn(kill.command, kill.args, { stdio: 'ignore' }).on('error', () => child.kill());
+          else child.kill();
         });
+        const settle = (r: InstallResult): void => {
+          if (settled) return;
+          settled = true;
+          cancelSubscription.dispose();
+          resolve(r);
+        };
         const onData = (data: Buffer): void => {
           const text = data.toString().trim();
           if (!text) return;
@@ -148,29 +147,29 @@ export async function installGpuBackend(storagePath: string, log: vscode.LogOutp
         };
         child.stdout.on('data', onData);
         child.stderr.on('data', onData);
-        token.onCancellationRequested(() => child.kill());
-        child.on('error', (error) => {
+        child.on('error', (error: NodeJS.ErrnoException) => {
           log.error(`could not run npm: ${error.message}`);
-          resolve(-1);
+          settle(
+            cancelled
+              ? { kind: 'cancelled' }
+              : {
+                  kind: 'spawnFailed',
+                  ...(error.code !== undefined ? { code: error.code } : {}),
+                  message: error.message,
+                },
+          );
         });
-        child.on('close', (c) => resolve(c ?? -1));
+        child.on('close', (code, signal) =>
+          settle(cancelled && code !== 0 ? { kind: 'cancelled' } : { kind: 'exited', code, signal }),
+        );
       }),
   );
-  if (code === 0) {
-    void vscode.window.showInformationMessage(
-      `Paper Lab: installed ${picked.label}. New runs try it when the backend is "auto" or set to it.`,
-    );
-  } else {
-    const hint =
-      code === -1
-        ? 'npm was not found on PATH: install Node.js and npm, then try again.'
-        : picked.label.startsWith('@tensorflow')
-          ? "Its install script downloads libtensorflow from storage.googleapis.com; without network access, or on a platform it has no binary for, it fails. See the log for npm's output."
-          : "See the log for npm's output.";
-    void vscode.window
-      .showErrorMessage(`Paper Lab: installing ${picked.label} failed. ${hint}`, 'Show Log')
-      .then((a) => {
-        if (a) log.show();
-      });
+  const message = describeInstallOutcome(result, picked.spec);
+  if (message.severity === 'info') {
+    void vscode.window.showInformationMessage(message.text);
+    return;
   }
+  void vscode.window.showErrorMessage(message.text, ...(message.showLog ? ['Show Log'] : [])).then((a) => {
+    if (a) log.show();
+  });
 }

@@ -34,10 +34,13 @@ function paperOf(arg: unknown): PaperId | undefined {
   return undefined;
 }
 
-/** The run id an argument refers to: a run id string, or a run tree node. */
+/**
+ * The run folder an argument refers to: a folder name (for a run started here, its runId), or a
+ * run tree node. Runs are keyed by folder: a copied folder keeps the runId written inside it.
+ */
 function runOf(arg: unknown): string | undefined {
   if (typeof arg === 'string' && !isPaperId(arg)) return arg;
-  if (isRecord(arg) && isRecord(arg['run']) && typeof arg['run']['runId'] === 'string') return arg['run']['runId'];
+  if (isRecord(arg) && isRecord(arg['run']) && typeof arg['run']['folder'] === 'string') return arg['run']['folder'];
   return undefined;
 }
 
@@ -130,36 +133,37 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
 
     register('paperLab.stopRun', async (arg) => {
       const live = s.runs.liveRuns();
-      const runId =
+      // A live run's folder is named after its runId.
+      const folder =
         runOf(arg) ??
         (live.length <= 1
           ? live[0]?.runId
           : (await vscode.window.showQuickPick(live.map((r) => ({ label: r.runId }))))?.label);
-      if (runId && !s.runs.stop(runId))
+      if (folder && !s.runs.stop(folder))
         void vscode.window.showInformationMessage('Paper Lab: that run is not running.');
     }),
 
-    register('paperLab.openRun', (arg, maybeRun) => {
+    register('paperLab.openRun', (arg, maybeFolder) => {
       const paper = paperOf(arg);
-      const runId = typeof maybeRun === 'string' ? maybeRun : runOf(arg);
-      if (paper && runId) s.panels.open(paper, { runId });
+      const folder = typeof maybeFolder === 'string' ? maybeFolder : runOf(arg);
+      if (paper && folder) s.panels.open(paper, { runId: folder });
     }),
 
     register('paperLab.deleteRun', async (arg) => {
-      const runId = runOf(arg);
-      if (!runId) return;
+      const folder = runOf(arg);
+      if (!folder) return;
       const answer = await vscode.window.showWarningMessage(
-        `Delete run ${runId} and its files?`,
+        `Delete run ${folder} and its files?`,
         { modal: true },
         'Delete',
       );
-      if (answer === 'Delete') s.runs.delete(runId);
+      if (answer === 'Delete') s.runs.delete(folder);
     }),
 
     register('paperLab.revealRunFolder', async (arg) => {
-      const runId = runOf(arg);
-      if (!runId) return;
-      const file = vscode.Uri.file(path.join(s.runs.store.dirOf(runId), 'run.json'));
+      const folder = runOf(arg);
+      if (!folder) return;
+      const file = vscode.Uri.file(path.join(s.runs.store.dirOf(folder), 'run.json'));
       await vscode.window.showTextDocument(file, { preview: true });
     }),
 

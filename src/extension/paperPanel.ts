@@ -8,7 +8,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explanationPath, isPaperId, type PaperId } from '../shared/catalog';
 import { isRecord } from '../shared/messages';
-import { isPanelToHost, toPaperView, type HostToPanel, type PanelToHost } from '../shared/webviewProtocol';
+import {
+  isPanelToHost,
+  startRunErrors,
+  toPaperView,
+  type HostToPanel,
+  type PanelToHost,
+} from '../shared/webviewProtocol';
 import { validateConfig } from '../shared/config';
 import type { RunOutput } from '../shared/outputs';
 import { findDemo, getPaper } from '../models/catalog';
@@ -157,10 +163,10 @@ export class PaperPanel extends Disposable {
         await this.startRun(m.demo, m.preset, m.config, m.seed);
         return;
       case 'stopRun':
-        if (this.services.runs.list(this.paper).some((r) => r.runId === m.runId)) this.services.runs.stop(m.runId);
+        if (this.services.runs.list(this.paper).some((r) => r.folder === m.folder)) this.services.runs.stop(m.folder);
         return;
       case 'openRun':
-        if (this.services.runs.list(this.paper).some((r) => r.runId === m.runId)) this.sendRun(m.runId);
+        if (this.services.runs.list(this.paper).some((r) => r.folder === m.folder)) this.sendRun(m.folder);
         return;
       case 'openLocation':
         if (await this.services.annotations.isKnownLocation(m.uri, m.line)) await openLocation(m.uri, m.line);
@@ -173,7 +179,7 @@ export class PaperPanel extends Disposable {
         return;
       }
       case 'query':
-        this.answerQuery(m.runId, m.query, m.input);
+        this.answerQuery(m.folder, m.query, m.input);
         return;
       case 'validateConfig': {
         const demo = findDemo(this.paper, m.demo);
@@ -190,6 +196,14 @@ export class PaperPanel extends Disposable {
     config: Readonly<Record<string, unknown>>,
     seed: number,
   ): Promise<void> {
+    // The panel's message is untrusted: a demo or preset this paper does not have is refused here,
+    // with the reason shown in the panel, rather than run with some other preset.
+    const refused = startRunErrors(getPaper(this.paper).demos, { demo, preset });
+    if (refused.length > 0) {
+      this.services.log.warn(`Refused a run from the ${this.paper} panel: ${refused.join('; ')}`);
+      this.post({ type: 'configErrors', demo, errors: refused });
+      return;
+    }
     try {
       await this.services.runs.start({ paper: this.paper, demo, preset, config, seed });
     } catch (error) {
@@ -203,15 +217,16 @@ export class PaperPanel extends Disposable {
   }
 
   /** Answers a question about a finished run of this paper from the checkpoint it saved. */
-  private answerQuery(runId: string, queryId: string, input: string): void {
+  private answerQuery(folder: string, queryId: string, input: string): void {
     const reply = (result: { output?: RunOutput; error?: string }): void =>
-      this.post({ type: 'queryResult', runId, query: queryId, input, ...result });
-    const record = this.services.runs.store.readRecord(runId);
+      this.post({ type: 'queryResult', folder, query: queryId, input, ...result });
+    const record = this.services.runs.store.readRecord(folder);
     if (!record || record.paper !== this.paper) return reply({ error: 'That run is not one of this paper.' });
     const query = findDemo(this.paper, record.demo)?.queries?.find((q) => q.id === queryId);
     if (!query) return reply({ error: `This demo has no query "${queryId}".` });
-    if (this.services.runs.isLive(runId)) return reply({ error: 'The run is still training; ask again when it ends.' });
-    const checkpoint = this.services.runs.store.readCheckpoint(runId, query.checkpoint);
+    if (this.services.runs.isLive(folder))
+      return reply({ error: 'The run is still training; ask again when it ends.' });
+    const checkpoint = this.services.runs.store.readCheckpoint(folder, query.checkpoint);
     if (checkpoint === undefined) {
       return reply({ error: `This run saved no "${query.checkpoint}" checkpoint (it may have been stopped early).` });
     }
@@ -245,10 +260,12 @@ export class PaperPanel extends Disposable {
     if (runId) this.sendRun(runId);
   }
 
-  private sendRun(runId: string): void {
-    const run = this.services.runs.store.read(runId, this.services.runs.isLive(runId));
+  /** Shows the run in `folder` (a run this host started lives in the folder named by its runId). */
+  private sendRun(folder: string): void {
+    const live = this.services.runs.isLive(folder);
+    const run = this.services.runs.store.read(folder, live);
     if (!run || run.record.paper !== this.paper) return;
-    this.post({ type: 'runLoaded', ...run, live: this.services.runs.isLive(runId) });
+    this.post({ type: 'runLoaded', folder, ...run, live });
   }
 
   private async sendLocations(): Promise<void> {

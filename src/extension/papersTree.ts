@@ -112,16 +112,17 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
           `${run.demo} · ${run.preset} · seed ${run.seed}`,
           vscode.TreeItemCollapsibleState.None,
         );
-        item.id = `run:${run.runId}`;
+        // Keyed by folder: a copied run folder keeps its runId.
+        item.id = `run:${run.folder}`;
         item.description = [run.status === 'completed' ? run.claimsLine : run.status, started.toLocaleString()]
           .filter(Boolean)
           .join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          `**${run.runId}**\n\nstatus: ${run.status}${run.backend ? `\n\nbackend: ${run.backend}` : ''}${run.claimsLine ? `\n\n${run.claimsLine}` : ''}`,
+          `**${run.runId}**${run.folder !== run.runId ? ` (folder ${run.folder})` : ''}\n\nstatus: ${run.status}${run.backend ? `\n\nbackend: ${run.backend}` : ''}${run.claimsLine ? `\n\n${run.claimsLine}` : ''}`,
         );
         item.iconPath = STATUS_ICON[run.status];
         item.contextValue = run.status === 'running' ? 'run.running' : 'run.done';
-        item.command = { command: 'paperLab.openRun', title: 'Open Run', arguments: [node.paper, run.runId] };
+        item.command = { command: 'paperLab.openRun', title: 'Open Run', arguments: [node.paper, run.folder] };
         return item;
       }
     }

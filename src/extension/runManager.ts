@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { DemoConfig, PaperId } from '../shared/catalog';
-import { validateConfig } from '../shared/config';
+import { validateRunRequest } from '../shared/config';
 import type { RunOutput } from '../shared/outputs';
 import { makeRunId, type MetricPoint, type RunRecord, type RunSummary } from '../shared/runs';
 import { isWorkerToHost, StartRun, StopRun, type WorkerToHost } from '../shared/workerProtocol';
 import type { RunListItem } from '../shared/webviewProtocol';
 import { findDemo } from '../models/catalog';
+import { writerOfThisProcess } from '../models/engine/recorder';
 import { Disposable } from './lifecycle';
 import { RunStore } from './runStore';
 import { backendSetting } from './settings';
@@ -57,6 +58,8 @@ class LiveRun {
   stopRequested = false;
   constructor(
     public record: RunRecord,
+    /** The run's folder under the runs folder: its key. */
+    readonly folder: string,
     readonly worker: Worker,
   ) {}
 }
@@ -77,7 +80,7 @@ export class RunManager extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.store = new RunStore(path.join(storagePath, 'runs'));
+    this.store = new RunStore(path.join(storagePath, 'runs'), (message) => this.log.warn(message));
     this.modulePaths = [path.join(storagePath, 'backends', 'node_modules')];
     this.calibrationFile = path.join(storagePath, 'calibration.json');
     this.register({ dispose: () => this.stopAll() });
@@ -91,33 +94,35 @@ export class RunManager extends Disposable {
     return this.live.size > 0;
   }
 
-  isLive(runId: string): boolean {
-    return this.live.has(runId);
+  /** Whether the run in folder `folder` (for a run started here, its runId) trains in this window. */
+  isLive(folder: string): boolean {
+    return this.live.has(folder);
   }
 
   liveRuns(): RunRecord[] {
     return [...this.live.values()].map((r) => r.record);
   }
 
-  /** Runs of a paper (or all), newest first, live ones included. */
+  /** Runs of a paper (or all), newest first, live ones included; each keyed by its folder. */
   list(paper?: PaperId): RunListItem[] {
     return this.store
-      .list((id) => this.live.has(id))
+      .list((folder) => this.live.has(folder))
       .filter((r) => paper === undefined || r.paper === paper)
       .map((r) => r.item);
   }
 
-  /** Validates the request, then starts its worker. Throws ConfigError before anything starts. */
+  /**
+   * Validates the request (demo, preset, config, seed), then starts its worker. Throws
+   * ConfigError before anything starts or any folder is created.
+   */
   async start(request: StartRequest): Promise<RunRecord> {
     const demo = findDemo(request.paper, request.demo);
     if (!demo) throw new ConfigError([`demo: unknown demo "${request.demo}" for ${request.paper}`]);
     if (!demo.available) throw new ConfigError([`demo: ${demo.title} is not available yet`]);
-    const base = demo.presets[request.preset] ?? demo.presets['quick'];
-    const validation = validateConfig(demo, request.config, base);
+    const validation = validateRunRequest(demo, request.preset, request.config, request.seed);
     if (!validation.ok) throw new ConfigError(validation.errors);
 
     const runId = makeRunId(request.paper, request.preset, request.seed);
-    const runDir = this.store.dirOf(runId);
     const record: RunRecord = {
       runId,
       paper: request.paper,
@@ -128,16 +133,19 @@ export class RunManager extends Disposable {
       status: 'running',
       startedAt: new Date().toISOString(),
       versions: { extension: vscode.extensions.getExtension('paper-lab.paper-lab')?.packageJSON?.version ?? 'dev' },
+      // The worker thread writes as this process: readers in other processes can tell when it is gone.
+      ...writerOfThisProcess(),
     };
-    this.store.create(record);
+    const folder = this.store.create(record);
+    const runDir = this.store.dirOf(folder);
 
     const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), {
       stdout: false,
       stderr: false,
       name: `paper-lab ${runId}`,
     });
-    const run = new LiveRun(record, worker);
-    this.live.set(runId, run);
+    const run = new LiveRun(record, folder, worker);
+    this.live.set(folder, run);
     worker.on('message', (message: unknown) => this.onMessage(run, message, validation.config, runDir));
     worker.on('error', (error) => {
       run.error = error.message;
@@ -150,14 +158,15 @@ export class RunManager extends Disposable {
     return record;
   }
 
-  /** Asks a run to stop; terminates its worker if it does not finish promptly. */
-  stop(runId: string): boolean {
-    const run = this.live.get(runId);
+  /** Asks the run in `folder` to stop; terminates its worker if it does not finish promptly. */
+  stop(folder: string): boolean {
+    const run = this.live.get(folder);
     if (!run) return false;
+    const runId = run.record.runId;
     run.stopRequested = true;
     run.worker.postMessage(StopRun.create({ reason: 'stopped by the user' }));
     setTimeout(() => {
-      if (this.live.has(runId)) {
+      if (this.live.get(folder) === run) {
         this.log.warn(`[${runId}] did not stop within ${STOP_GRACE_MS} ms; terminating its worker`);
         void run.worker.terminate();
       }
@@ -172,9 +181,10 @@ export class RunManager extends Disposable {
     }
   }
 
-  delete(runId: string): void {
-    if (this.live.has(runId)) throw new Error('Stop the run before deleting it.');
-    this.store.delete(runId);
+  /** Deletes the run folder `folder` (only that folder: a copy's original stays). */
+  delete(folder: string): void {
+    if (this.live.has(folder)) throw new Error('Stop the run before deleting it.');
+    this.store.delete(folder);
     this.listChanged.fire();
   }
 
@@ -234,15 +244,16 @@ export class RunManager extends Disposable {
 
   private onExit(run: LiveRun, code: number): void {
     const runId = run.record.runId;
-    this.live.delete(runId);
+    const folder = run.folder;
+    this.live.delete(folder);
     // The worker writes its own summary; when it could not (terminated, crashed), record why.
-    let record = this.store.readRecord(runId) ?? run.record;
+    let record = this.store.readRecord(folder) ?? run.record;
     if (record.status === 'running') {
       const status = run.stopRequested ? 'stopped' : 'failed';
       const error = run.stopRequested ? undefined : (run.error ?? `the training worker exited with code ${code}`);
-      record = this.store.finish(runId, status, error) ?? { ...record, status };
+      record = this.store.finish(folder, status, error) ?? { ...record, status };
     }
-    const summary = run.summary ?? this.store.readSummary(runId);
+    const summary = run.summary ?? this.store.readSummary(folder);
     this.log.info(`[${runId}] ended: ${record.status}${record.error ? ` (${record.error})` : ''}`);
     this.events.fire({ kind: 'ended', record, summary });
     this.listChanged.fire();

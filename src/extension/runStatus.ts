@@ -1,20 +1,23 @@
 /**
  * Progress of the live run in the status bar ("$(sync~spin) FedOpt quick · round 40/100 ·
- * 12.3 rounds/s · ETA 5 s"), and a notification when a run ends or fails.
+ * 12.3 rounds/s · ETA 5 s"), and a notification when a run ends or fails. Clicking the item opens
+ * the run it shows (see runStatusModel.ts for which run that is); Stop Run stops a run.
  */
-import { plural } from '../shared/text';
 import * as vscode from 'vscode';
 import { getPaper, findDemo } from '../models/catalog';
 import { Disposable } from './lifecycle';
 import type { RunEvent, RunManager } from './runManager';
+import { EMPTY_RUN_STATUS, reduceRunStatus, runStatusView, type RunStatusEvent } from './runStatusModel';
 
 export class RunStatus extends Disposable {
   private readonly item = this.register(
     vscode.window.createStatusBarItem('paperLab.run', vscode.StatusBarAlignment.Left, 50),
   );
+  private state = EMPTY_RUN_STATUS;
+  private running = false;
 
   constructor(
-    private readonly runs: RunManager,
+    runs: RunManager,
     private readonly onOpen: (paper: string, runId: string) => void,
   ) {
     super();
@@ -22,29 +25,46 @@ export class RunStatus extends Disposable {
     this.register(runs.onDidRunEvent((e) => this.onEvent(e)));
   }
 
+  /** Applies an event and redraws the item, binding its command to the run it now shows. */
+  private update(event: RunStatusEvent): void {
+    this.state = reduceRunStatus(this.state, event);
+    const view = runStatusView(this.state);
+    if (view) {
+      this.item.text = view.text;
+      this.item.tooltip = view.tooltip;
+      this.item.command = { ...view.command, arguments: [...view.command.arguments] };
+      this.item.show();
+    } else {
+      this.item.hide();
+      this.item.command = undefined;
+    }
+    const running = view !== undefined;
+    if (running !== this.running) {
+      this.running = running;
+      void vscode.commands.executeCommand('setContext', 'paperLab.running', running);
+    }
+  }
+
   private onEvent(event: RunEvent): void {
     const { record } = event;
     const name = `${getPaper(record.paper).meta.shortName} ${record.preset}`;
     switch (event.kind) {
-      case 'started':
-        this.item.text = `$(sync~spin) ${name} · starting`;
-        this.item.tooltip = `Paper Lab: ${record.runId}\nClick to stop.`;
-        this.item.command = { command: 'paperLab.stopRun', title: 'Stop Run', arguments: [record.runId] };
-        this.item.show();
-        void vscode.commands.executeCommand('setContext', 'paperLab.running', true);
-        return;
-      case 'progress': {
+      case 'started': {
         const unit = findDemo(record.paper, record.demo)?.stepLabel ?? 'step';
-        const remaining = event.stepsPerSecond > 0 ? (event.total - event.step) / event.stepsPerSecond : NaN;
-        const eta = Number.isFinite(remaining) ? ` · ETA ${formatSeconds(remaining)}` : '';
-        this.item.text = `$(sync~spin) ${name} · ${unit} ${event.step}/${event.total} · ${event.stepsPerSecond.toFixed(1)} ${plural(unit)}/s${eta}`;
+        this.update({ kind: 'started', run: { runId: record.runId, paper: record.paper, name, unit } });
         return;
       }
+      case 'progress':
+        this.update({
+          kind: 'progress',
+          runId: record.runId,
+          step: event.step,
+          total: event.total,
+          stepsPerSecond: event.stepsPerSecond,
+        });
+        return;
       case 'ended': {
-        if (!this.runs.hasLiveRuns) {
-          this.item.hide();
-          void vscode.commands.executeCommand('setContext', 'paperLab.running', false);
-        }
+        this.update({ kind: 'ended', runId: record.runId });
         const claims = event.summary?.claims ?? [];
         const passed = claims.filter((c) => c.pass).length;
         const open = 'Open Run';
@@ -66,9 +86,4 @@ export class RunStatus extends Disposable {
         return;
     }
   }
-}
-
-function formatSeconds(s: number): string {
-  if (s < 60) return `${Math.max(0, Math.round(s))} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }

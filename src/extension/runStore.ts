@@ -2,13 +2,25 @@
  * The host's view of the runs folder under the extension's global storage. Reading and writing
  * go through the engine's recorder (which imports no TensorFlow.js), so the host, the worker and
  * the CLI agree on one layout.
+ *
+ * A run is identified by its folder's name: a copied folder keeps the runId written inside it,
+ * so two folders may hold one runId. Every method takes the folder name.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunOutput } from '../shared/outputs';
-import { RUN_ID_PATTERN, type MetricPoint, type RunRecord, type RunStatus, type RunSummary } from '../shared/runs';
+import { isRunFolderName, type MetricPoint, type RunRecord, type RunStatus, type RunSummary } from '../shared/runs';
 import type { RunListItem } from '../shared/webviewProtocol';
-import { CHECKPOINTS_DIR, listRuns, readRun, readRunRecord, readSummary, RUN_FILE } from '../models/engine/recorder';
+import {
+  CHECKPOINTS_DIR,
+  listRuns,
+  readRun,
+  readRunRecord,
+  readSummary,
+  rewriteRunRecord,
+  RUN_FILE,
+  RunFolderError,
+} from '../models/engine/recorder';
 
 export interface StoredRun {
   readonly record: RunRecord;
@@ -18,73 +30,109 @@ export interface StoredRun {
 }
 
 export class RunStore {
-  constructor(readonly root: string) {}
+  private readonly warned = new Set<string>();
 
-  dirOf(runId: string): string {
-    if (!RUN_ID_PATTERN.test(runId)) throw new Error(`invalid run id "${runId}"`);
-    return path.join(this.root, runId);
+  /** `onWarning` hears about malformed run folders (each message once), e.g. to log them. */
+  constructor(
+    readonly root: string,
+    private readonly onWarning: (message: string) => void = () => undefined,
+  ) {}
+
+  private warn = (message: string): void => {
+    if (this.warned.has(message)) return;
+    if (this.warned.size > 1000) this.warned.clear();
+    this.warned.add(message);
+    this.onWarning(message);
+  };
+
+  /** The folder of the run named `folder` (one path segment; throws for anything else). */
+  dirOf(folder: string): string {
+    if (!isRunFolderName(folder)) throw new Error(`invalid run folder "${folder}"`);
+    return path.join(this.root, folder);
   }
 
-  /** Writes the initial run.json so the run is listed before its worker is up. */
-  create(record: RunRecord): void {
-    const dir = this.dirOf(record.runId);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, RUN_FILE), JSON.stringify(record, null, 2) + '\n');
-  }
-
-  /** Runs, newest first, as list items; `isLive` marks runs left `running` by a crash as interrupted. */
-  list(isLive: (runId: string) => boolean): { paper: string; item: RunListItem }[] {
-    return listRuns(this.root, { isLive }).map((record) => {
-      const summary = readSummary(this.dirOf(record.runId));
-      const claims = summary?.claims ?? [];
-      const item: RunListItem = {
-        runId: record.runId,
-        demo: record.demo,
-        preset: record.preset,
-        seed: record.seed,
-        status: record.status,
-        startedAt: record.startedAt,
-        ...(record.backend ? { backend: record.backend.chosen } : {}),
-        ...(claims.length > 0
-          ? { claimsLine: `${claims.filter((c) => c.pass).length}/${claims.length} claims pass` }
-          : {}),
-      };
-      return { paper: record.paper, item };
-    });
-  }
-
-  readRecord(runId: string): RunRecord | undefined {
+  /**
+   * Claims a new folder named after the run's id and writes the initial run.json, so the run
+   * is listed before its worker is up; the worker's recorder takes the folder over. Returns the
+   * folder's name. Throws when the folder exists.
+   */
+  create(record: RunRecord): string {
+    const folder = record.runId;
+    const dir = this.dirOf(folder);
+    fs.mkdirSync(this.root, { recursive: true });
     try {
-      return readRunRecord(this.dirOf(runId));
+      fs.mkdirSync(dir);
+    } catch (e) {
+      throw new RunFolderError(dir, `cannot create it: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    fs.writeFileSync(path.join(dir, RUN_FILE), JSON.stringify(record, null, 2) + '\n', { flag: 'wx' });
+    return folder;
+  }
+
+  /**
+   * Runs, newest first, as list items keyed by folder; `isLive(folder)` says whether this host
+   * runs it (a run left `running` by a crash or by a process that is gone shows as interrupted).
+   * Malformed folders are left out and reported to `onWarning`.
+   */
+  list(isLive: (folder: string) => boolean): { paper: string; item: RunListItem }[] {
+    return listRuns(this.root, { isLive: (folder) => isLive(folder), onWarning: this.warn }).map(
+      ({ folder, record, summary }) => {
+        const claims = summary?.claims ?? [];
+        const item: RunListItem = {
+          runId: record.runId,
+          folder,
+          demo: record.demo,
+          preset: record.preset,
+          seed: record.seed,
+          status: record.status,
+          startedAt: record.startedAt,
+          ...(record.backend ? { backend: record.backend.chosen } : {}),
+          ...(claims.length > 0
+            ? { claimsLine: `${claims.filter((c) => c.pass).length}/${claims.length} claims pass` }
+            : {}),
+        };
+        return { paper: record.paper, item };
+      },
+    );
+  }
+
+  readRecord(folder: string): RunRecord | undefined {
+    try {
+      return readRunRecord(this.dirOf(folder));
     } catch {
       return undefined;
     }
   }
 
-  readSummary(runId: string): RunSummary | undefined {
-    return readSummary(this.dirOf(runId)) ?? undefined;
+  readSummary(folder: string): RunSummary | undefined {
+    try {
+      return readSummary(this.dirOf(folder), this.warn) ?? undefined;
+    } catch {
+      return undefined;
+    }
   }
 
-  read(runId: string, live: boolean): StoredRun | undefined {
+  read(folder: string, live: boolean): StoredRun | undefined {
     try {
-      const run = readRun(this.dirOf(runId), { live });
+      const run = readRun(this.dirOf(folder), { live, onWarning: this.warn });
       return {
         record: run.record,
         points: run.points,
         outputs: run.outputs,
         ...(run.summary ? { summary: run.summary } : {}),
       };
-    } catch {
+    } catch (e) {
+      this.warn(`could not read the run folder ${folder}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
   }
 
   /** A JSON checkpoint the run saved (`checkpoints/<name>.json`), or undefined when it has none. */
-  readCheckpoint(runId: string, name: string): unknown {
+  readCheckpoint(folder: string, name: string): unknown {
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(name) || name.startsWith('.')) return undefined;
     try {
       return JSON.parse(
-        fs.readFileSync(path.join(this.dirOf(runId), CHECKPOINTS_DIR, `${name}.json`), 'utf8'),
+        fs.readFileSync(path.join(this.dirOf(folder), CHECKPOINTS_DIR, `${name}.json`), 'utf8'),
       ) as unknown;
     } catch {
       return undefined;
@@ -92,8 +140,8 @@ export class RunStore {
   }
 
   /** Marks a run that ended without writing its own status (terminated or crashed worker). */
-  finish(runId: string, status: RunStatus, error?: string): RunRecord | undefined {
-    const record = this.readRecord(runId);
+  finish(folder: string, status: RunStatus, error?: string): RunRecord | undefined {
+    const record = this.readRecord(folder);
     if (!record) return undefined;
     const updated: RunRecord = {
       ...record,
@@ -101,11 +149,16 @@ export class RunStore {
       endedAt: new Date().toISOString(),
       ...(error !== undefined ? { error } : {}),
     };
-    fs.writeFileSync(path.join(this.dirOf(runId), RUN_FILE), JSON.stringify(updated, null, 2) + '\n');
-    return updated;
+    try {
+      return rewriteRunRecord(this.dirOf(folder), updated);
+    } catch (e) {
+      this.warn(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
   }
 
-  delete(runId: string): void {
-    fs.rmSync(this.dirOf(runId), { recursive: true, force: true });
+  /** Deletes the run folder named `folder` (and nothing else: a copy's original stays). */
+  delete(folder: string): void {
+    fs.rmSync(this.dirOf(folder), { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 /** Typed access to the `paperLab.*` settings. */
 import * as vscode from 'vscode';
-import { isBackendChoice, type BackendChoice } from '../shared/runs';
+import { isBackendChoice, isValidSeed, type BackendChoice } from '../shared/runs';
 
 export function backendSetting(): BackendChoice {
   const value = vscode.workspace.getConfiguration('paperLab').get<string>('backend', 'auto');
@@ -8,8 +8,9 @@ export function backendSetting(): BackendChoice {
 }
 
 export function defaultSeed(): number {
+  // The settings editor enforces the schema's range; settings.json does not, so check again.
   const value = vscode.workspace.getConfiguration('paperLab').get<number>('defaultSeed', 0);
-  return Number.isInteger(value) && value >= 0 ? value : 0;
+  return isValidSeed(value) ? value : 0;
 }
 
 export function codeLensEnabled(): boolean {

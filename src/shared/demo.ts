@@ -184,9 +184,8 @@ export function flattenResults<R extends ResultSpecs>(specs: R, values: ResultsO
   const walk = (nodes: ResultSpecs, value: Readonly<Record<string, unknown>>, prefix: string): void => {
     for (const [name, node] of Object.entries(nodes)) {
       const v = value[name];
-      if (isResultGroup(node)) {
-        if (v !== undefined) walk(node.children, v as Readonly<Record<string, unknown>>, `${prefix}${name}.`);
-      } else if (typeof v === 'number') out[prefix + name] = v;
+      if (isResultGroup(node)) walk(node.children, (v ?? {}) as Readonly<Record<string, unknown>>, `${prefix}${name}.`);
+      else if (typeof v === 'number') out[prefix + name] = v;
       else if (!node.optional) throw new Error(`results: "${prefix + name}" is missing`);
     }
   };

@@ -66,6 +66,14 @@ export interface RunRecord {
   /** Wall-clock seconds of training, excluding backend start-up. */
   readonly trainSeconds?: number;
   readonly error?: string;
+  /**
+   * The process writing the run and its host: a reader on the same host that finds the run
+   * `running` while that process is gone shows it as interrupted.
+   */
+  readonly pid?: number;
+  readonly hostname?: string;
+  /** When that process started: a pid reused by a later process does not pass for it. */
+  readonly processStartedAt?: string;
 }
 
 /** One row of `metrics.jsonl`: values of several metrics at one step. */
@@ -104,3 +112,20 @@ export function makeRunId(paper: PaperId, preset: string, seed: number, date: Da
 }
 
 export const RUN_ID_PATTERN = /^[a-z0-9-]+$/;
+
+/** Seeds are used as unsigned 32-bit integers (see src/models/engine/rng.ts): larger ones would repeat a run. */
+export const MAX_SEED = 0xffffffff;
+
+export function isValidSeed(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_SEED;
+}
+
+/**
+ * Whether `name` can be a run folder's name: one path segment, not hidden. A run is identified
+ * by its folder (a copied folder keeps the runId written inside it).
+ */
+export function isRunFolderName(name: unknown): name is string {
+  return (
+    typeof name === 'string' && name.length > 0 && name.length <= 255 && !name.startsWith('.') && !/[/\\\0]/.test(name)
+  );
+}

@@ -23,7 +23,7 @@ import type {
 } from './catalog';
 import { defineMessage, isConfigRecord, isIdentifier, isNonNegativeInt, isString, type MessageOf } from './messages';
 import type { RunOutput } from './outputs';
-import type { MetricPoint, RunRecord, RunSummary } from './runs';
+import { isRunFolderName, type MetricPoint, type RunRecord, type RunSummary } from './runs';
 
 // ---------------------------------------------------------------------------------------------
 // Serializable views of the catalog (descriptors without functions)
@@ -92,6 +92,8 @@ export function toPaperView(paper: PaperDescriptor, explanation: string): PaperV
 /** A past or current run as listed in the panel and the tree. */
 export interface RunListItem {
   readonly runId: string;
+  /** The run's folder under the runs folder: the key the host opens and deletes a run by (a copy keeps its runId). */
+  readonly folder: string;
   readonly demo: string;
   readonly preset: string;
   readonly seed: number;
@@ -116,14 +118,37 @@ export const PanelStartRun = defineMessage<
     isIdentifier(m['demo']) && isIdentifier(m['preset']) && isConfigRecord(m['config']) && isNonNegativeInt(m['seed']),
 );
 
-export const PanelStopRun = defineMessage<'stopRun', { runId: string }>('stopRun', (m) => isIdentifier(m['runId']));
+/**
+ * The checks of a well-formed `startRun` that need the paper: the demo exists and is available,
+ * and the preset is one of its own (never a silent fallback to another preset). Empty when the
+ * run may start; each error reads `demo: …` or `preset: …` for the panel to show.
+ */
+export function startRunErrors(
+  demos: readonly Pick<DemoView, 'id' | 'title' | 'available' | 'presets'>[],
+  request: { readonly demo: string; readonly preset: string },
+): string[] {
+  const demo = demos.find((d) => d.id === request.demo);
+  if (!demo) return [`demo: unknown demo "${request.demo}" (demos: ${demos.map((d) => d.id).join(', ')})`];
+  if (!demo.available) return [`demo: ${demo.title} is not available yet`];
+  if (!Object.prototype.hasOwnProperty.call(demo.presets, request.preset)) {
+    return [`preset: ${demo.id} has no preset "${request.preset}" (presets: ${Object.keys(demo.presets).join(', ')})`];
+  }
+  return [];
+}
+
+/** Runs are named by their folder (a copied folder keeps the runId written inside it). */
+export const PanelStopRun = defineMessage<'stopRun', { folder: string }>('stopRun', (m) =>
+  isRunFolderName(m['folder']),
+);
 
 export const PanelOpenLocation = defineMessage<'openLocation', { uri: string; line: number }>(
   'openLocation',
   (m) => isString(m['uri']) && m['uri'].length < 4096 && isNonNegativeInt(m['line']),
 );
 
-export const PanelOpenRun = defineMessage<'openRun', { runId: string }>('openRun', (m) => isIdentifier(m['runId']));
+export const PanelOpenRun = defineMessage<'openRun', { folder: string }>('openRun', (m) =>
+  isRunFolderName(m['folder']),
+);
 
 export const PanelOpenLink = defineMessage<'openLink', { url: string }>(
   'openLink',
@@ -135,9 +160,9 @@ export const PanelValidateConfig = defineMessage<
   { demo: string; config: Readonly<Record<string, number | string | boolean>> }
 >('validateConfig', (m) => isIdentifier(m['demo']) && isConfigRecord(m['config']));
 
-export const PanelQuery = defineMessage<'query', { runId: string; query: string; input: string }>(
+export const PanelQuery = defineMessage<'query', { folder: string; query: string; input: string }>(
   'query',
-  (m) => isIdentifier(m['runId']) && isIdentifier(m['query']) && isString(m['input']) && m['input'].length <= 200,
+  (m) => isRunFolderName(m['folder']) && isIdentifier(m['query']) && isString(m['input']) && m['input'].length <= 200,
 );
 
 export type PanelToHost =
@@ -230,6 +255,8 @@ export interface HostRunEnded {
 /** A whole past run, for reopening it with its plots. */
 export interface HostRunLoaded {
   readonly type: 'runLoaded';
+  /** The run's folder: what the panel sends back to name this run. */
+  readonly folder: string;
   readonly record: RunRecord;
   readonly points: readonly MetricPoint[];
   readonly outputs: readonly RunOutput[];
@@ -251,7 +278,7 @@ export interface HostBackend {
 /** The answer to a `query` from the panel: an output to show, or why there is none. */
 export interface HostQueryResult {
   readonly type: 'queryResult';
-  readonly runId: string;
+  readonly folder: string;
   readonly query: string;
   readonly input: string;
   readonly output?: RunOutput;

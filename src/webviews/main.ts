@@ -72,13 +72,17 @@ class PaperPanel {
   private defaultSeed = 0;
   /** The run whose plots and outputs are on screen, and the run training now (if any). */
   private shownRun: RunRecord | undefined;
+  /** The shown run's folder (the host names runs by folder; a live run's folder is its runId). */
+  private shownFolder: string | undefined;
   private liveRunId: string | undefined;
   private pendingFocus: string | undefined;
+  /** Run was pressed and the host has not answered with the run or with errors yet. */
+  private startRequested = false;
 
   private readonly plots = new PlotsView();
   private readonly outputs = new OutputsView();
   private readonly queries = new QueriesView((runId, query, input) =>
-    this.host.post(PanelQuery.create({ runId, query, input })),
+    this.host.post(PanelQuery.create({ folder: runId, query, input })),
   );
   private readonly claims = new ClaimsTable();
   private readonly runs: RunsList;
@@ -124,8 +128,14 @@ class PaperPanel {
         break;
       case 'configErrors':
         if (message.demo === this.demoId) this.form?.showHostErrors(message.errors);
+        // The host refused a run the form asked for: say so where "Starting…" was.
+        if (this.startRequested && message.errors.length > 0 && !this.liveRunId) {
+          this.startRequested = false;
+          this.progressText.textContent = `Not started: ${message.errors.join('; ')}`;
+        }
         break;
       case 'runStarted':
+        this.startRequested = false;
         this.liveRunId = message.record.runId;
         this.showRun(message.record, true);
         this.form?.setRunning(true);
@@ -165,14 +175,14 @@ class PaperPanel {
           this.finish(message.record, message.summary);
         }
         this.runs.setStatus(message.record.runId, message.record.status);
-        this.runs.mark(this.shownRun?.runId, this.liveRunId);
+        this.runs.mark(this.shownFolder, this.liveRunId);
         break;
       case 'queryResult':
         this.queries.answer(message);
         break;
       case 'runLoaded':
-        if (message.live) this.liveRunId = message.record.runId;
-        this.showRun(message.record, message.live);
+        if (message.live) this.liveRunId = message.folder;
+        this.showRun(message.record, message.live, message.folder);
         this.form?.setRunning(this.liveRunId !== undefined);
         this.plots.add(message.points);
         this.plots.flush();
@@ -226,7 +236,7 @@ class PaperPanel {
 
     // Reopen the run that was shown before a reload, if it still exists.
     const shown = this.state.shownRun;
-    if (shown && this.runs.has(shown)) this.host.post(PanelOpenRun.create({ runId: shown }));
+    if (shown && this.runs.has(shown)) this.host.post(PanelOpenRun.create({ folder: shown }));
   }
 
   private header(paper: PaperView): HTMLElement {
@@ -321,10 +331,11 @@ class PaperPanel {
         this.host.post(
           PanelStartRun.create({ demo: demo.id, preset: request.preset, config: request.config, seed: request.seed }),
         );
+        this.startRequested = true;
         this.progressText.textContent = 'Starting…';
       },
       stop: () => {
-        if (this.liveRunId) this.host.post(PanelStopRun.create({ runId: this.liveRunId }));
+        if (this.liveRunId) this.host.post(PanelStopRun.create({ folder: this.liveRunId }));
       },
       validate: (config) => this.host.post(PanelValidateConfig.create({ demo: demo.id, config })),
     });
@@ -365,11 +376,12 @@ class PaperPanel {
   }
 
   /** Clears the results area and prepares it for a run (live or loaded). */
-  private showRun(record: RunRecord, live: boolean): void {
+  private showRun(record: RunRecord, live: boolean, folder: string = record.runId): void {
     const demo = this.demoOf(record);
     if (!demo) return;
     if (demo.id !== this.demoId) this.selectDemo(demo);
     this.shownRun = record;
+    this.shownFolder = folder;
     this.showEmpty(demo);
     this.resultsTitle.textContent = `${live ? 'Live run' : 'Run'} ${record.runId} · preset ${record.preset} · seed ${record.seed}`;
     this.claims.showPending(
@@ -377,8 +389,8 @@ class PaperPanel {
       live ? 'Measured when the run ends.' : 'This run has no summary.',
     );
     this.progressBar.hidden = !live;
-    this.runs.mark(record.runId, this.liveRunId);
-    this.saveState({ shownRun: record.runId });
+    this.runs.mark(folder, this.liveRunId);
+    this.saveState({ shownRun: folder });
   }
 
   private finish(record: RunRecord, summary: RunSummary | undefined): void {
@@ -393,7 +405,7 @@ class PaperPanel {
     this.progressText.textContent = parts.join(' ') + (record.error ? `. Error: ${record.error}` : '.');
     this.resultsTitle.textContent = `Run ${record.runId} · preset ${record.preset} · seed ${record.seed} · ${record.status}`;
     if (demo && summary) this.claims.showSummary(demo.claims, summary);
-    this.queries.show(record.status === 'completed' ? record.runId : undefined, demo?.queries ?? []);
+    this.queries.show(record.status === 'completed' ? this.shownFolder : undefined, demo?.queries ?? []);
   }
 
   private saveForm(demo: string, form: DemoFormState): void {

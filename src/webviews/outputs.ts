@@ -11,6 +11,7 @@ import type {
 } from '../shared/outputs';
 import { clear, h, svg } from './dom';
 import { formatNumber } from './format';
+import { renderOutputSafely } from './outputGuard';
 import { onThemeChange, readPalette, seriesColor, type Palette } from './theme';
 
 const HEAT_LEVELS = 10;
@@ -274,6 +275,19 @@ function renderText(out: TextOutput): HTMLElement {
   return h('pre', { class: 'text-output' }, out.text);
 }
 
+/** The note shown in place of an output that cannot be drawn. */
+function failedOutput(id: string, reason: string): HTMLElement {
+  return h(
+    'section',
+    { class: 'output output-failed', 'data-output': id },
+    h(
+      'div',
+      { class: 'config-errors', role: 'status' },
+      h('p', { class: 'config-error' }, `could not show output ${id}: ${reason}`),
+    ),
+  );
+}
+
 /** The outputs of the shown run, in the order the demo declares them. */
 export class OutputsView {
   readonly element: HTMLElement;
@@ -294,9 +308,27 @@ export class OutputsView {
     clear(this.element);
   }
 
-  show(out: RunOutput): void {
-    const spec = this.specs.find((s) => s.id === out.id);
+  /**
+   * Shows one output (replacing an earlier one with its id). A malformed output, or one whose
+   * drawing throws, is shown as a "could not show output" note instead; nothing here throws, so
+   * a caller showing several goes on to the next.
+   */
+  show(value: unknown): void {
     const redraws: ((p: Palette) => void)[] = [];
+    const { id, section } = renderOutputSafely(
+      value,
+      (out) => ({ id: out.id, section: this.render(out, redraws) }),
+      (failedId, reason) => {
+        redraws.length = 0; // a drawing that threw half-way leaves nothing to re-theme
+        return { id: failedId, section: failedOutput(failedId, reason) };
+      },
+    );
+    this.redraws.set(id, redraws);
+    this.place(id, section);
+  }
+
+  private render(out: RunOutput, redraws: ((p: Palette) => void)[]): HTMLElement {
+    const spec = this.specs.find((s) => s.id === out.id);
     let body: HTMLElement;
     switch (out.kind) {
       case 'table':
@@ -318,9 +350,8 @@ export class OutputsView {
         body = renderText(out);
         break;
     }
-    this.redraws.set(out.id, redraws);
     const note = 'note' in out ? out.note : undefined;
-    const section = h(
+    return h(
       'section',
       { class: `output output-${out.kind}`, 'data-output': out.id, 'data-kind': out.kind },
       h('h3', {}, out.title || spec?.title || out.id),
@@ -328,17 +359,21 @@ export class OutputsView {
       body,
       note ? h('p', { class: 'note' }, note) : null,
     );
-    const existing = this.element.querySelector(`.output[data-output="${CSS.escape(out.id)}"]`);
+  }
+
+  /** Puts a section in the declared order, or in place of the one shown for the same id. */
+  private place(id: string, section: HTMLElement): void {
+    const existing = this.element.querySelector(`.output[data-output="${CSS.escape(id)}"]`);
     if (existing) {
       existing.replaceWith(section);
       return;
     }
     // Keep the declared order: insert before the first shown output declared after this one.
-    const order = (id: string): number => {
-      const i = this.specs.findIndex((s) => s.id === id);
+    const order = (outputId: string): number => {
+      const i = this.specs.findIndex((s) => s.id === outputId);
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
-    const mine = order(out.id);
+    const mine = order(id);
     const after = [...this.element.querySelectorAll<HTMLElement>('.output')].find(
       (el) => order(el.dataset['output'] ?? '') > mine,
     );

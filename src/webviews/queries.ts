@@ -65,7 +65,7 @@ export class QueriesView {
   /** Renders an answer if it belongs to the run and query on screen. */
   answer(result: HostQueryResult): void {
     const target = this.answers.get(result.query);
-    if (!target || result.runId !== this.runId) return;
+    if (!target || result.folder !== this.runId) return;
     target.outputs.reset([]);
     if (result.output) {
       target.status.textContent = '';

@@ -26,13 +26,13 @@ export class RunsList {
   }
 
   /** Records a run's new status (e.g. when it ends) before the host sends a fresh list. */
-  setStatus(runId: string, status: RunListItem['status']): void {
-    this.runs = this.runs.map((r) => (r.runId === runId ? { ...r, status } : r));
+  setStatus(folder: string, status: RunListItem['status']): void {
+    this.runs = this.runs.map((r) => (r.folder === folder ? { ...r, status } : r));
     this.render();
   }
 
-  has(runId: string): boolean {
-    return this.runs.some((r) => r.runId === runId);
+  has(folder: string): boolean {
+    return this.runs.some((r) => r.folder === folder);
   }
 
   private render(): void {
@@ -42,15 +42,15 @@ export class RunsList {
       return;
     }
     for (const run of this.runs) {
-      const isLive = run.runId === this.live || run.status === 'running';
-      const isShown = run.runId === this.shown;
+      const isLive = run.folder === this.live || run.status === 'running';
+      const isShown = run.folder === this.shown;
       const button = h(
         'button',
         {
           type: 'button',
           class: 'run-item',
           'aria-current': isShown ? 'true' : undefined,
-          title: `Show run ${run.runId}`,
+          title: `Show run ${run.folder}`,
         },
         h('span', { class: `status status-${run.status}` }, isLive ? 'live' : run.status),
         h('span', { class: 'run-name' }, `${run.demo} · ${run.preset} · seed ${run.seed}`),
@@ -60,12 +60,12 @@ export class RunsList {
           [formatTimestamp(run.startedAt), run.backend, run.claimsLine].filter(Boolean).join(' · '),
         ),
       );
-      button.addEventListener('click', () => this.host.post(PanelOpenRun.create({ runId: run.runId })));
+      button.addEventListener('click', () => this.host.post(PanelOpenRun.create({ folder: run.folder })));
       this.element.appendChild(
         h(
           'li',
           {
-            'data-run': run.runId,
+            'data-run': run.folder,
             class: [isShown ? 'shown' : '', isLive ? 'live' : ''].join(' ').trim() || undefined,
           },
           button,

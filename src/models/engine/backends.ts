@@ -7,7 +7,7 @@
  * resolved at run time from node_modules and from extra folders (the extension's global
  * storage, where a user can install them).
  */
-import './tfSetup';
+import { tfjsVersionError } from './tfSetup';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
@@ -52,6 +52,21 @@ export interface SelectBackendOptions {
   /** Order `auto` tries (default: the design order). */
   readonly order?: readonly BackendName[];
   readonly wasmDir?: string;
+  /** The run's stop: checked before each backend starts (selection then throws `RunAbortedError`). */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown when the run is stopped while its backend is being started or measured. */
+export class RunAbortedError extends Error {
+  constructor(reason?: unknown) {
+    super(typeof reason === 'string' && reason !== '' ? `stopped (${reason})` : 'stopped');
+    this.name = 'AbortError';
+  }
+}
+
+/** Throws `RunAbortedError` once `signal` has aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RunAbortedError(signal.reason);
 }
 
 /** A readable reason from anything thrown while starting a backend. */
@@ -156,8 +171,17 @@ function isTensorflowRegistered(): boolean {
   return tf.findBackendFactory('tensorflow') !== null && tf.findBackendFactory('tensorflow') !== undefined;
 }
 
+/** Throws when an optional TensorFlow.js package is of another release than the engine's (see tfSetup.ts). */
+function requirePinned(loader: ModuleLoader, name: string): void {
+  const loaded = loader.require(name);
+  const versions = property(loaded, 'version');
+  const found = property(versions, name.replace('@tensorflow/', '')) ?? property(versions, 'tfjs-node');
+  const error = tfjsVersionError({ [name]: typeof found === 'string' ? found : '' });
+  if (error) throw new Error(error);
+}
+
 const initTensorflowGpu: BackendInit = async ({ loader }) => {
-  loader.require('@tensorflow/tfjs-node-gpu');
+  requirePinned(loader, '@tensorflow/tfjs-node-gpu');
   await useBackend('tensorflow');
   const gpu = property(tf.backend(), 'isUsingGpuDevice');
   if (gpu !== true)
@@ -169,7 +193,7 @@ const initTensorflowGpu: BackendInit = async ({ loader }) => {
 const initTensorflow: BackendInit = async ({ loader }) => {
   let via = '@tensorflow/tfjs-node';
   if (isTensorflowRegistered()) via = 'already loaded TensorFlow binding';
-  else loader.require('@tensorflow/tfjs-node');
+  else requirePinned(loader, '@tensorflow/tfjs-node');
   await useBackend('tensorflow');
   await smokeTest();
   return `TensorFlow on the CPU (${via})`;
@@ -231,6 +255,7 @@ const initWebgpu: BackendInit = async ({ loader, auto }) => {
   const text = fields.filter((f): f is string => typeof f === 'string' && f.length > 0).join(' ');
   const software = property(adapter, 'isFallbackAdapter') === true || SOFTWARE_ADAPTER.test(text);
   if (software && auto) throw new Error(`software adapter (${text || 'fallback'}) skipped`);
+  // Bundled at the pinned release (it exports no version to check here; a unit test checks the package).
   await import('@tensorflow/tfjs-backend-webgpu');
   installWebgpuFixes();
   await useBackend('webgpu');
@@ -286,6 +311,9 @@ async function startInOrder(
   const attempts: BackendAttempt[] = [];
   let wasmDir = options.wasmDir;
   for (const name of order) {
+    // A stop between backends ends the selection: starting one (loading a native addon, asking
+    // for a GPU adapter) can take seconds.
+    throwIfAborted(options.signal);
     const init = options.inits?.[name] ?? REAL_INITS[name];
     const ctx: BackendInitContext = {
       get loader() {

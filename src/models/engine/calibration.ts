@@ -8,6 +8,10 @@
  * The calibration runs the trainer with a context that discards everything it reports and
  * throws `CalibrationDone` from `tick()` once enough steps are timed, so a trainer stops at
  * once (without its end-of-run evaluation). Tensors and variables it left behind are disposed.
+ *
+ * A stop during calibration is prompt: `tick()` yields to the event loop (so the worker's stop
+ * message, or the CLI's Ctrl-C, gets through) and throws `RunAbortedError` once the run's signal
+ * has aborted, and the signal is checked again before each backend is started or measured.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
@@ -17,7 +21,14 @@ import * as path from 'node:path';
 import type { DemoConfig, PaperId } from '../../shared/catalog';
 import type { BackendMeasurement, BackendName, BackendReport } from '../../shared/runs';
 import type { DemoRun, RunContext } from '../types';
-import { activateBackend, type SelectBackendOptions, startAllBackends, takeDeviceFault } from './backends';
+import {
+  activateBackend,
+  type SelectBackendOptions,
+  startAllBackends,
+  takeDeviceFault,
+  throwIfAborted,
+} from './backends';
+import { makeTicker } from './context';
 import { Rng } from './rng';
 import { version as PAPER_LAB_VERSION } from '../../../package.json';
 
@@ -167,7 +178,12 @@ export interface MeasureOptions {
   readonly seconds?: number;
   readonly timeoutSeconds?: number;
   readonly clock?: () => number;
+  /** The run's stop: the measurement ends at the trainer's next `tick()` with `RunAbortedError`. */
+  readonly signal?: AbortSignal;
 }
+
+/** How often (ms) a calibration `tick()` yields to the event loop, letting a stop through. */
+const YIELD_EVERY_MS = 4;
 
 /**
  * Trains `trainer` on the current TensorFlow.js backend until the timing is done and returns
@@ -185,6 +201,9 @@ export async function measureThroughput(
   const timeout = options.timeoutSeconds ?? CALIBRATION_TIMEOUT_SECONDS;
   const warmupSteps = Math.max(1, options.warmupSteps ?? 1);
   const clock = options.clock ?? (() => performance.now() / 1000);
+  const signal = options.signal;
+  throwIfAborted(signal);
+  const yieldToEvents = makeTicker(YIELD_EVERY_MS);
   const started = clock();
   let lastStep = 0;
   let warmedAt: number | null = null;
@@ -212,9 +231,14 @@ export async function measureThroughput(
       } else timed++;
       lastAt = now;
     },
+    // Stays false: a trainer that saw it would leave its loop for its end-of-run evaluation;
+    // `tick()` ends the measurement instead.
     aborted: false,
-    tick() {
-      return done() ? Promise.reject(new CalibrationDone()) : Promise.resolve();
+    async tick() {
+      throwIfAborted(signal);
+      if (done()) throw new CalibrationDone();
+      await yieldToEvents();
+      throwIfAborted(signal);
     },
     checkpoint: () => Promise.resolve(),
   };
@@ -226,12 +250,14 @@ export async function measureThroughput(
   try {
     await trainer(config, ctx);
   } catch (e) {
-    if (!(e instanceof CalibrationDone)) failure = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof CalibrationDone) && !signal?.aborted) failure = e instanceof Error ? e.message : String(e);
   } finally {
     tf.engine().endScope();
     tf.disposeVariables();
   }
   const fault = takeDeviceFault();
+  // Stopped while measuring: nothing measured counts (and nothing is remembered).
+  throwIfAborted(signal);
   if (fault !== null) failure ??= `the GPU device reported an error: ${fault}`;
   const leftover = tf.memory().numTensors - tensorsBefore;
   if (failure !== null) return { name: backend, stepsPerSecond: null, note: `failed during calibration: ${failure}` };
@@ -261,7 +287,7 @@ export interface MeasuredSelectionOptions extends SelectBackendOptions {
   readonly log?: (text: string) => void;
   /** Makes a started backend current (tests replace it along with `inits`). */
   readonly activate?: (name: BackendName) => Promise<void>;
-  readonly measure?: Omit<MeasureOptions, 'seed'>;
+  readonly measure?: Omit<MeasureOptions, 'seed' | 'signal'>;
 }
 
 /**
@@ -290,12 +316,14 @@ export async function selectFastestBackend(options: MeasuredSelectionOptions): P
     options.log?.(`auto backend: measuring a few training steps on ${started.join(', ')}…`);
     const measured: BackendMeasurement[] = [];
     for (const name of started) {
+      throwIfAborted(options.signal);
       await activate(name);
       measured.push(
         await measureThroughput(options.trainer, options.config, name, {
           seed: options.seed,
           ...(options.modulePaths !== undefined ? { modulePaths: options.modulePaths } : {}),
           ...options.measure,
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
         }),
       );
     }

@@ -4,7 +4,7 @@
  */
 import { TFJS_VERSIONS } from './tfSetup';
 import type { DemoConfig, DemoDescriptor, PaperDescriptor, PaperId, RunResults } from '../../shared/catalog';
-import { validateConfig } from '../../shared/config';
+import { checkSeed, presetOf, unknownPresetError, validateConfig } from '../../shared/config';
 import {
   makeRunId,
   type BackendChoice,
@@ -18,7 +18,7 @@ import type { DemoRun } from '../types';
 import { selectBackend, takeDeviceFault } from './backends';
 import { CalibrationCache, machineKey, modelSignature, selectFastestBackend } from './calibration';
 import { createContext, type RunSink } from './context';
-import { RunRecorder } from './recorder';
+import { RunRecorder, RunWriteError, writerOfThisProcess, type RunFileSystem } from './recorder';
 import { Rng } from './rng';
 
 /** Finds descriptors and trainers; tests inject fakes, the default reads the real catalog. */
@@ -27,12 +27,16 @@ export interface DemoLookup {
   trainer(paper: PaperId, demo: string): DemoRun | undefined;
 }
 
-/** The real catalog and trainers, loaded on first use (they pull in every paper's training code). */
+/** The real catalog; each demo loads its own trainer when it runs. */
 export async function defaultLookup(): Promise<DemoLookup> {
-  const [catalog, trainers] = await Promise.all([import('../catalog'), import('../trainers')]);
+  const catalog = await import('../catalog');
   return {
     paper: (id) => catalog.PAPERS.find((p) => p.meta.id === id),
-    trainer: (paper, demo) => trainers.getTrainer(paper, demo),
+    trainer: (paper, demo) => {
+      const found = catalog.findDemo(paper, demo);
+      if (!found) return undefined;
+      return async (config, ctx) => (await found.loadTrainer())(config, ctx);
+    },
   };
 }
 
@@ -65,6 +69,10 @@ export interface RunDemoOptions {
   readonly calibrationFile?: string;
   /** `auto` only: measure again even when the cache knows this model. */
   readonly recalibrate?: boolean;
+  /** Told the run's recorder once the run folder is claimed (the CLI marks the run when it is killed). */
+  readonly onRecorder?: (recorder: RunRecorder) => void;
+  /** File operations of the run folder (tests inject failures such as a full disk). */
+  readonly fs?: RunFileSystem;
 }
 
 export interface RunOutcome {
@@ -95,11 +103,8 @@ export function resolveDemo(
     throw new ConfigError([
       `demo: ${paperId} has no demo "${demoId ?? ''}" (demos: ${paper.demos.map((d) => d.id).join(', ')})`,
     ]);
-  const base = demo.presets[preset];
-  if (!base)
-    throw new ConfigError([
-      `preset: ${demo.id} has no preset "${preset}" (presets: ${Object.keys(demo.presets).join(', ')})`,
-    ]);
+  const base = presetOf(demo, preset);
+  if (!base) throw new ConfigError([`preset: ${unknownPresetError(demo, preset)}`]);
   const trainer = lookup.trainer(paperId, demo.id);
   if (!demo.available || !trainer) throw new ConfigError([`demo: ${paperId}/${demo.id} has no training code yet`]);
   const result = validateConfig(demo, partial, base);
@@ -119,7 +124,7 @@ export function measureClaims(demo: DemoDescriptor, results: RunResults, config?
     let measured: number | null = null;
     let pass = false;
     try {
-      const m = claim.measure(results);
+      const m = claim.measure(results, config);
       measured = m.measured !== null && Number.isFinite(m.measured) ? m.measured : null;
       pass = m.pass;
     } catch {
@@ -138,6 +143,8 @@ export function measureClaims(demo: DemoDescriptor, results: RunResults, config?
 }
 
 function errorText(e: unknown): { message: string; stack?: string } {
+  // A file that could not be written is the whole story: no stack.
+  if (e instanceof RunWriteError) return { message: e.message };
   if (e instanceof Error) return { message: e.message || e.name, ...(e.stack ? { stack: e.stack } : {}) };
   return { message: String(e) };
 }
@@ -162,7 +169,8 @@ async function chooseBackend(
 ): Promise<BackendReport> {
   const modulePaths = options.modulePaths ?? [];
   if (options.selectBackend) return options.selectBackend(options.backend, modulePaths);
-  if (options.backend !== 'auto') return selectBackend(options.backend, { modulePaths });
+  const signal = options.signal !== undefined ? { signal: options.signal } : {};
+  if (options.backend !== 'auto') return selectBackend(options.backend, { modulePaths, ...signal });
   const restore = seedMathRandom(options.seed);
   try {
     return await selectFastestBackend({
@@ -176,6 +184,7 @@ async function chooseBackend(
       cache: options.calibrationFile ? new CalibrationCache(options.calibrationFile) : null,
       recalibrate: options.recalibrate ?? false,
       log: (text) => sink.log?.('info', text),
+      ...signal,
     });
   } finally {
     restore();
@@ -191,6 +200,8 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
   const lookup = options.lookup ?? (await defaultLookup());
   const preset = options.preset ?? 'quick';
   const { demo, config, trainer } = resolveDemo(lookup, options.paper, options.demo, options.config, preset);
+  const seedError = checkSeed(options.seed);
+  if (seedError) throw new ConfigError([seedError]);
   const sink = options.sink ?? {};
   const signal = options.signal ?? new AbortController().signal;
   const runId = options.runId ?? makeRunId(options.paper, preset, options.seed);
@@ -209,8 +220,13 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     status: 'running',
     startedAt: new Date().toISOString(),
     versions,
+    ...writerOfThisProcess(),
   };
-  const recorder = options.runDir !== null ? new RunRecorder(options.runDir, initial) : null;
+  const recorder =
+    options.runDir !== null
+      ? new RunRecorder(options.runDir, initial, options.fs !== undefined ? { fs: options.fs } : {})
+      : null;
+  if (recorder) options.onRecorder?.(recorder);
   let record = initial;
   const update = (patch: Partial<RunRecord>): void => {
     record = recorder ? recorder.update(patch) : { ...record, ...patch };
@@ -247,7 +263,11 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     } finally {
       trainSeconds = (performance.now() - t0) / 1000;
       lastStep = ctx.lastStep;
-      ctx.flush();
+      try {
+        ctx.flush();
+      } catch (e) {
+        error ??= errorText(e);
+      }
     }
     const fault = takeDeviceFault();
     if (fault !== null) {
@@ -272,14 +292,18 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     }
     status = signal.aborted ? 'stopped' : error ? 'failed' : 'completed';
   } catch (e) {
-    // Backend start-up failed (a BackendError names every backend tried and why).
-    error = errorText(e);
-    status = 'failed';
+    // Stopped while the backend was chosen, or backend start-up failed (a BackendError names
+    // every backend tried and why).
+    if (signal.aborted) status = 'stopped';
+    else {
+      error = errorText(e);
+      status = 'failed';
+    }
   } finally {
     restoreRandom();
   }
 
-  const summary: RunSummary = {
+  let summary: RunSummary = {
     runId,
     status,
     results,
@@ -287,13 +311,31 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     trainSeconds,
     steps: lastStep,
   };
-  update({
+  // The summary first: when it cannot be written (a full disk), run.json says so.
+  try {
+    recorder?.writeSummary(summary);
+  } catch (e) {
+    error ??= errorText(e);
+    status = 'failed';
+    summary = { ...summary, status };
+  }
+  const ending: Partial<RunRecord> = {
     status,
     endedAt: new Date().toISOString(),
     trainSeconds,
     ...(error ? { error: error.message } : {}),
-  });
-  recorder?.writeSummary(summary);
+  };
+  if (recorder) {
+    try {
+      record = recorder.finish(ending);
+    } catch (e) {
+      // run.json keeps `running`; readers show it as interrupted once this process is gone.
+      record = { ...record, ...ending };
+      const text = errorText(e);
+      if (error) sink.error?.(text.message);
+      else error = text;
+    }
+  } else record = { ...record, ...ending };
   if (error) sink.error?.(error.message, error.stack);
   sink.summary?.(summary);
   return { record, summary };

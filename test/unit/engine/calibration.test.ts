@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BackendInit, reportDeviceFault } from '../../../src/models/engine/backends';
+import { type BackendInit, reportDeviceFault, startAllBackends } from '../../../src/models/engine/backends';
 import {
   CALIBRATION_STEPS,
   CalibrationCache,
@@ -107,7 +107,7 @@ describe('auto backend calibration', function () {
   });
 
   it('times the steps after the warm-up, stops the trainer at once and leaves no tensors', async () => {
-    tf.setBackend('cpu');
+    await tf.setBackend('cpu');
     await tf.ready();
     const clock = steppedClock();
     const { trainer, state } = costlyTrainer(clock, () => 0.25);
@@ -224,5 +224,114 @@ describe('auto backend calibration', function () {
     const started = record.backend?.attempts.filter((a) => a.ok).length ?? 0;
     if (started > 1) assert.ok(record.backend?.calibration, 'several backends started: the choice was measured');
     assert.deepEqual(draws.slice(-2), forced, 'the run itself starts from the same random state');
+  });
+  describe('a stop during calibration', () => {
+    /** Computes (blocking the thread, as a training step does) for `ms` milliseconds. */
+    const busy = (ms: number): void => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        // a training step
+      }
+    };
+    /** A trainer whose every step blocks for 200 ms, counting its steps. */
+    const slowTrainer = () => {
+      const state = { steps: 0 };
+      const trainer: DemoRun = async (_config, ctx) => {
+        for (let step = 1; step <= 1000 && !ctx.aborted; step++) {
+          busy(200);
+          state.steps++;
+          ctx.progress(step);
+          await ctx.tick();
+        }
+        return { final: 0 };
+      };
+      return { trainer, state };
+    };
+    const started: BackendInit = () => Promise.resolve('fake');
+
+    it('ends it within a second, without remembering a partial measurement', async () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-cal-')), 'calibration.json');
+      await tf.setBackend('cpu');
+      await tf.ready();
+      const { trainer, state } = slowTrainer();
+      const controller = new AbortController();
+      const t0 = performance.now();
+      setTimeout(() => controller.abort('stopped by the user'), 300);
+      // Four backends start: untouched, the calibration would train 4 × 5 steps of 200 ms.
+      const outcome = await selectFastestBackend({
+        inits: { 'tensorflow-gpu': notInstalled, tensorflow: started, webgpu: started, wasm: started, cpu: started },
+        activate: () => Promise.resolve(),
+        paper: 'rims',
+        demo: 'generalize',
+        config: {},
+        trainer,
+        seed: 0,
+        cache: new CalibrationCache(file),
+        signal: controller.signal,
+      }).then(
+        (report) => ({ report, error: undefined }),
+        (error: unknown) => ({ report: undefined, error }),
+      );
+      const elapsed = performance.now() - t0;
+      assert.ok(elapsed < 1000, `calibration ended ${elapsed.toFixed(0)} ms after it started (stop at 300 ms)`);
+      assert.equal(outcome.report, undefined, 'no backend is chosen by a stopped calibration');
+      assert.ok(outcome.error instanceof Error && outcome.error.name === 'AbortError', String(outcome.error));
+      assert.ok(state.steps <= 3, `${state.steps} steps trained after the stop`);
+      assert.equal(fs.existsSync(file), false, 'nothing remembered');
+    });
+
+    it('ends an auto run as stopped within a second (as the CLI’s Ctrl-C and the extension’s Stop do)', async function () {
+      const { trainer } = slowTrainer();
+      const controller = new AbortController();
+      // When the stop is due: a step that never yields to the event loop would delay it further.
+      let stopDue = 0;
+      const stopWhenMeasuring = (text: string): void => {
+        if (!/measuring/.test(text)) return;
+        stopDue = performance.now() + 300;
+        setTimeout(() => controller.abort('interrupted'), 300);
+      };
+      const { summary, record } = await runDemo({
+        paper: 'fedopt',
+        demo: 'toy',
+        config: { steps: 50 },
+        seed: 0,
+        backend: 'auto',
+        runDir: null,
+        lookup: fakeLookup(trainer),
+        signal: controller.signal,
+        sink: { log: (_level, text) => stopWhenMeasuring(text) },
+      });
+      if (stopDue === 0) this.skip(); // one backend started here: nothing is measured
+      const late = performance.now() - stopDue;
+      assert.ok(late < 1000, `the run ended ${late.toFixed(0)} ms after the stop`);
+      assert.equal(summary.status, 'stopped');
+      assert.equal(record.error, undefined, 'a stop is not an error');
+    });
+
+    it('starts no further backend once stopped', async () => {
+      const controller = new AbortController();
+      const tried: string[] = [];
+      const init =
+        (name: string, stop = false): BackendInit =>
+        () => {
+          tried.push(name);
+          if (stop) controller.abort('stopped by the user');
+          return Promise.resolve(name);
+        };
+      await assert.rejects(
+        startAllBackends({
+          inits: {
+            'tensorflow-gpu': init('tensorflow-gpu'),
+            tensorflow: init('tensorflow', true),
+            webgpu: init('webgpu'),
+            wasm: init('wasm'),
+            cpu: init('cpu'),
+          },
+          signal: controller.signal,
+        }),
+        { name: 'AbortError' },
+      );
+      assert.deepEqual(tried, ['tensorflow-gpu', 'tensorflow']);
+    });
   });
 });

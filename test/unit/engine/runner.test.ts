@@ -10,6 +10,7 @@ import type { DemoConfig } from '../../../src/shared/catalog';
 import type { MetricPoint } from '../../../src/shared/runs';
 import type { DemoRun } from '../../../src/models/types';
 import { countingTrainer, fakeDemo, fakeLookup } from './fakeDemo';
+import { fullDiskFs, tmpFilesUnder } from './fullDisk';
 
 function tmpRunDir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-run-')), 'run-1');
@@ -201,6 +202,61 @@ describe('runner', function () {
     const r1 = await runDemo(options(trainer, { runDir: null }));
     const r2 = await runDemo(options(trainer, { runDir: null }));
     assert.deepEqual(r1.summary.results, r2.summary.results);
+  });
+
+  it('ends a run on a full disk as failed, with a one-line error naming the file and no temporary files', async () => {
+    let full = false;
+    const trainer: DemoRun = async (_c, ctx) => {
+      for (let s = 1; s <= 20; s++) {
+        ctx.metric(s, { loss: 1 / s });
+        ctx.progress(s);
+        if (s === 5) full = true;
+        if (s === 10) ctx.output({ kind: 'text', id: 'big', title: 'Big', text: 'x'.repeat(10000) });
+        await ctx.tick();
+      }
+      return { final: 0.1 };
+    };
+    const errors: { message: string; stack: string | undefined }[] = [];
+    const o = options(trainer, {
+      config: { steps: 20 },
+      fs: fullDiskFs(() => full),
+      sink: { error: (message, stack) => errors.push({ message, stack }) },
+    });
+    const { summary, record } = await runDemo(o);
+    const dir = o.runDir as string;
+    const oneLine = new RegExp(`^could not write ${dir}/outputs/big\\.json: no space left on device \\(ENOSPC\\)$`);
+    assert.equal(summary.status, 'failed');
+    assert.match(record.error ?? '', oneLine);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]?.message ?? '', oneLine);
+    assert.equal(errors[0]?.stack, undefined, 'no stack trace for a full disk');
+    const onDisk = readRun(dir).record;
+    assert.equal(onDisk.status, 'failed');
+    assert.equal(typeof onDisk.endedAt, 'string');
+    assert.match(onDisk.error ?? '', oneLine);
+    assert.deepEqual(tmpFilesUnder(dir), []);
+  });
+
+  it('rejects a seed that would repeat another run, and a preset the demo does not have, before writing', async () => {
+    for (const seed of [4294967296, Number('9007199254740993'), -1, 1.5, 1e21]) {
+      const o = options(countingTrainer, { seed });
+      await assert.rejects(
+        runDemo(o),
+        (e: unknown) => e instanceof ConfigError && /^seed: must be an integer from 0 to 4294967295/.test(e.message),
+      );
+      assert.equal(fs.existsSync(o.runDir as string), false);
+    }
+    for (const preset of ['__proto__', 'constructor', 'toString', 'nope']) {
+      const o = options(countingTrainer, { preset });
+      await assert.rejects(runDemo(o), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.deepEqual(e.errors, [`preset: toy has no preset "${preset}" (presets: quick, paper)`]);
+        return true;
+      });
+      assert.equal(fs.existsSync(o.runDir as string), false);
+    }
+    const max = await runDemo(options(countingTrainer, { seed: 4294967295, config: { steps: 2 } }));
+    assert.equal(max.summary.status, 'completed');
   });
 });
 

@@ -55,7 +55,10 @@ describe('panel message guards', () => {
     assert.ok(isPanelToHost(PanelOpenLocation.create({ uri: 'file:///a.ts', line: 3 })));
     assert.ok(isPanelToHost(PanelOpenLink.create({ url: 'https://openreview.net/forum?id=x' })));
     assert.ok(isPanelToHost(PanelValidateConfig.create({ demo: 'compare', config: {} })));
-    assert.ok(isPanelToHost(PanelQuery.create({ runId: 'flyvec-quick-1-s0', query: 'neighbours', input: 'war' })));
+    assert.ok(isPanelToHost(PanelQuery.create({ folder: 'flyvec-quick-1-s0', query: 'neighbours', input: 'war' })));
+    // A run is named by its folder, and a copied folder may be named anything a folder can be.
+    assert.ok(isPanelToHost({ type: 'openRun', folder: 'flyvec-quick-1-s0 copy' }));
+    assert.ok(isPanelToHost({ type: 'stopRun', folder: 'fedopt-quick-2-s0' }));
   });
 
   it('reject untrusted input that does not fit', () => {
@@ -65,8 +68,12 @@ describe('panel message guards', () => {
     assert.equal(isPanelToHost({ type: 'openLink', url: 'http://example.com' }), false);
     assert.equal(isPanelToHost({ type: 'openLocation', uri: 'file:///a.ts', line: -1 }), false);
     assert.equal(isPanelToHost({ type: 'runCommand', command: 'rm -rf' }), false);
-    assert.equal(isPanelToHost({ type: 'query', runId: '../x', query: 'neighbours', input: 'war' }), false);
-    assert.equal(isPanelToHost({ type: 'query', runId: 'r', query: 'neighbours', input: 'w'.repeat(201) }), false);
+    assert.equal(isPanelToHost({ type: 'query', folder: '../x', query: 'neighbours', input: 'war' }), false);
+    assert.equal(isPanelToHost({ type: 'query', folder: '..', query: 'neighbours', input: 'war' }), false);
+    assert.equal(isPanelToHost({ type: 'query', folder: 'r', query: 'neighbours', input: 'w'.repeat(201) }), false);
+    assert.equal(isPanelToHost({ type: 'openRun', folder: 'a/b' }), false);
+    assert.equal(isPanelToHost({ type: 'openRun', folder: '.hidden' }), false);
+    assert.equal(isPanelToHost({ type: 'stopRun', folder: '' }), false);
     assert.equal(
       isPanelToHost({ type: 'startRun', demo: 'compare', preset: 'quick', config: { x: 'a'.repeat(1000) }, seed: 1 }),
       false,

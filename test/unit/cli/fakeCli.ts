@@ -1,0 +1,97 @@
+/**
+ * `paper-lab` on a fake catalog, for tests that run the command line in a child process:
+ * `node --import tsx test/unit/cli/fakeCli.ts run fedopt --set steps=50 --set stepMs=20 --out DIR`.
+ *
+ * Its one demo, `fedopt/toy`, trains `steps` steps; each step blocks for `stepMs` milliseconds
+ * (like a training step does), then reports a loss. At step 1 it writes an output of
+ * `outputKb` KiB.
+ */
+import { main } from '../../../src/cli/commands';
+import type { DemoDescriptor, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
+import type { DemoLookup } from '../../../src/models/engine/runner';
+import type { DemoRun } from '../../../src/models/types';
+
+export const toyDemo: DemoDescriptor = {
+  id: 'toy',
+  title: 'Toy',
+  description: 'A fake demo with slow steps.',
+  available: true,
+  fields: [
+    { kind: 'int', key: 'steps', label: 'Steps', description: 'steps', min: 1, max: 100000 },
+    { kind: 'int', key: 'stepMs', label: 'Step time', description: 'ms per step', min: 0, max: 60000 },
+    { kind: 'int', key: 'outputKb', label: 'Output size', description: 'KiB', min: 0, max: 4096 },
+  ],
+  presets: { quick: { steps: 5, stepMs: 0, outputKb: 1 } },
+  totalSteps: (c) => Number(c['steps']),
+  stepLabel: 'step',
+  plots: [],
+  outputs: [],
+  claims: [
+    {
+      id: 'final-low',
+      text: 'final loss below 0.5',
+      target: '< 0.5',
+      measure: (r) => ({ measured: r['final'] ?? null, pass: (r['final'] ?? Infinity) < 0.5 }),
+    },
+  ],
+};
+
+export const toyPaper: PaperDescriptor = {
+  meta: {
+    id: 'fedopt',
+    title: 'Toy paper',
+    shortName: 'Toy',
+    authors: ['A'],
+    venue: 'ICLR 2021',
+    links: { openreview: 'https://openreview.net', code: 'https://example.invalid' },
+    tagline: 'fake',
+  },
+  equations: [],
+  demos: [toyDemo],
+  sources: [],
+};
+
+const toyTrainer: DemoRun = async (config, ctx) => {
+  const steps = Number(config['steps']);
+  const stepMs = Number(config['stepMs']);
+  let loss = 1;
+  for (let s = 1; s <= steps && !ctx.aborted; s++) {
+    const until = Date.now() + stepMs;
+    while (Date.now() < until) {
+      // a step's work, blocking like a training step
+    }
+    if (s === 1)
+      ctx.output({ kind: 'text', id: 'note', title: 'Note', text: 'x'.repeat(Number(config['outputKb']) * 1024) });
+    loss *= 0.8;
+    ctx.metric(s, { loss });
+    ctx.progress(s);
+    await ctx.tick();
+  }
+  return { final: loss };
+};
+
+export const toyLookup: DemoLookup = {
+  paper: (id: PaperId) => (id === 'fedopt' ? toyPaper : undefined),
+  trainer: (paper: PaperId, demo: string) => (paper === 'fedopt' && demo === 'toy' ? toyTrainer : undefined),
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    papers: [toyPaper],
+    lookup: toyLookup,
+    selectBackend: async () => ({
+      requested: 'cpu',
+      chosen: 'cpu',
+      attempts: [{ name: 'cpu', ok: true, reason: 'fake' }],
+    }),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 200).unref();
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
