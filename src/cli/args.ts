@@ -1,9 +1,11 @@
 /**
- * A small command-line parser: `--flag value`, `--flag=value`, boolean `--flag`, repeatable
- * flags, and positionals. Errors name the flag and exit with status 2.
+ * The command line: `--flag value`, `--flag=value`, boolean `--flag`, repeatable flags and
+ * positionals, parsed by node:util and checked against each command's flag specs. Errors name
+ * the flag and exit with status 2.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs as nodeParseArgs } from 'node:util';
 import type { ConfigValue, DemoDescriptor } from '../shared/catalog';
 import { clip, parseAssignment, presetOf, unknownPresetError } from '../shared/config';
 import { isBackendChoice, MAX_SEED, type BackendChoice } from '../shared/runs';
@@ -28,44 +30,47 @@ export interface ParsedArgs {
   readonly flags: Map<string, (string | boolean | number)[]>;
 }
 
+/**
+ * Parses `argv` with node:util's parseArgs (its tokens, so that every error can name the flag the
+ * way this CLI does), then checks each value against its spec: integers, booleans given as
+ * `--flag=true|false`, a flag given twice that is not repeatable, `-h` for help.
+ */
 export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>): ParsedArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple: true; short?: string }> = {};
+  for (const [name, f] of Object.entries(spec))
+    options[name] = { type: f.kind === 'boolean' ? 'boolean' : 'string', multiple: true };
+  // -h is help whether or not the command declares --help.
+  options['help'] = { type: 'boolean', multiple: true, short: 'h' };
+  const { tokens } = nodeParseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
   const positionals: string[] = [];
   const flags = new Map<string, (string | boolean | number)[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
       continue;
     }
-    if (arg === '-h') {
+    if (token.kind === 'option-terminator') continue;
+    const { name, rawName } = token;
+    if (rawName === '-h') {
       flags.set('help', [true]);
       continue;
     }
-    if (!arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!rawName.startsWith('--')) throw new UsageError(`unknown option ${clip(rawName)}`);
     const f = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!f) {
       const known = Object.keys(spec).map((k) => `--${k}`);
       throw new UsageError(`unknown option --${clip(name)} (options: ${known.join(', ')})`);
     }
-    let raw: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
+    const raw = token.value;
     let value: string | boolean | number;
     if (f.kind === 'boolean') {
       if (raw === undefined) value = true;
       else if (raw === 'true' || raw === 'false') value = raw === 'true';
       else throw new UsageError(`--${name}: expected true or false (got "${clip(raw)}")`);
     } else {
-      if (raw === undefined) {
-        raw = argv[i + 1];
-        if (raw === undefined || (raw.startsWith('--') && raw.length > 2))
-          throw new UsageError(`--${name}: missing value`);
-        i++;
-      }
+      // A string option takes the next argument even when it is another flag: that is a missing value.
+      if (raw === undefined || (!token.inlineValue && raw.startsWith('--') && raw.length > 2))
+        throw new UsageError(`--${name}: missing value`);
       if (f.kind === 'int') {
         const n = Number(raw);
         if (raw.trim() === '' || !Number.isSafeInteger(n) || n < 0 || (f.max !== undefined && n > f.max))
