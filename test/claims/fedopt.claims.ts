@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { compareDemo } from '../../src/models/fedopt/demo';
 import { useRepositoryData } from '../helpers/data';
 import { recordingContext } from '../helpers/fakeContext';
-import { useBackend } from '../unit/fedopt/backend';
+import { useBackend } from '../helpers/backends';
 
 const SEEDS = [0, 1, 2, 3, 4];
 

@@ -9,7 +9,6 @@ import { strict as assert } from 'node:assert';
 import type { DemoConfig } from '../../src/shared/catalog';
 import { measureClaims } from '../../src/models/engine/runner';
 import { generalizeDemo } from '../../src/models/rims/demo';
-import { runRims } from '../../src/models/rims/train';
 import { recordingContext } from '../helpers/fakeContext';
 import { selectBackend } from '../../src/models/engine/backends';
 
@@ -20,7 +19,7 @@ async function check(preset: string, seed: number): Promise<void> {
   const config: DemoConfig = generalizeDemo.presets[preset] ?? {};
   const started = Date.now();
   const cpu = process.cpuUsage();
-  const results = await runRims(config, recordingContext(seed, 'wasm'));
+  const results = await (await generalizeDemo.loadTrainer())(config, recordingContext(seed, 'wasm'));
   const used = process.cpuUsage(cpu);
   const measured = measureClaims(generalizeDemo, results, config);
   console.log(

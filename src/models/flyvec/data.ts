@@ -73,6 +73,7 @@ export function inverseFrequencies(counts: Float64Array): Float32Array {
   const total = counts.reduce((a, b) => a + b, 0);
   const weights = new Float32Array(2 * vocabulary);
   for (let w = 0; w < vocabulary; w++) {
+    // a_μ = ⟨W_μ, v ⊘ p⟩ = Σ_{i=1}^{2V} W_{μi} v_i / p_i,   μ = 1, …, K   (Kenyon cell activations)
     // @paper flyvec kc-activation
     const inverse = total / (counts[w] as number);
     weights[w] = inverse;
@@ -106,6 +107,7 @@ export interface SparseBatch {
  */
 export function inputIndices(context: Iterable<number>, target: number, vocabulary: number): number[] {
   const bag = new Set<number>();
+  // v^A = [c^A ; e_{w^A}] ∈ {0, 1}^{2V}   (input: context bag and target word)
   // @paper flyvec input-vector
   for (const w of context) if (w !== OUT_OF_VOCABULARY && w >= 0 && w < vocabulary) bag.add(w);
   return [...bag, vocabulary + target];

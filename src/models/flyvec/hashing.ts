@@ -41,6 +41,7 @@ export function toCode(active: readonly number[], cells: number): Uint32Array {
 
 /** H = top-k of the activations, as a bit set. */
 export function hashCode(activation: Float32Array, k: number): Uint32Array {
+  // H_μ = 1 if ⟨W_μ, v⟩ is among the top k of ⟨W_1, v⟩, …, ⟨W_K, v⟩, else 0   (sparse binary hash code)
   // @paper flyvec hash-code
   return toCode(topK(activation, k), activation.length);
 }
@@ -63,6 +64,7 @@ function popcount(x: number): number {
 /** d_H(a, b) = Σ_μ |a_μ − b_μ|: the number of cells active in exactly one of the codes. */
 export function hammingDistance(a: Uint32Array, b: Uint32Array): number {
   let distance = 0;
+  // d_H(H^(a), H^(b)) = Σ_{μ=1}^{K} |H^(a)_μ − H^(b)_μ|   (Hamming distance between codes)
   // @paper flyvec hamming-distance
   for (let j = 0; j < a.length; j++) distance += popcount(((a[j] as number) ^ (b[j] as number)) >>> 0);
   return distance;
@@ -71,6 +73,7 @@ export function hammingDistance(a: Uint32Array, b: Uint32Array): number {
 /** The static code of word w: top-k of the target column Ŵ_{·,V+w}, i.e. of ⟨Ŵ_μ, [0 ; e_w]⟩. */
 export function staticCode(normalized: KenyonCells, vocabulary: number, word: number, k: number): Uint32Array {
   const activation = new Float32Array(normalized.cells);
+  // v_static(w) = [0 ; e_w],   v_context(w, c) = [c ; e_w]   (static and context-dependent inputs)
   // @paper flyvec static-embedding
   activations(normalized, Int32Array.of(vocabulary + word), 0, 1, unitWeights(normalized.inputs), activation);
   return hashCode(activation, k);
@@ -87,6 +90,7 @@ export function staticCodes(normalized: KenyonCells, vocabulary: number, k: numb
  */
 export function contextCode(normalized: KenyonCells, input: readonly number[], k: number): Uint32Array {
   const activation = new Float32Array(normalized.cells);
+  // v_static(w) = [0 ; e_w],   v_context(w, c) = [c ; e_w]   (static and context-dependent inputs)
   // @paper flyvec static-embedding
   activations(normalized, Int32Array.from(input), 0, input.length, unitWeights(normalized.inputs), activation);
   return hashCode(activation, k);

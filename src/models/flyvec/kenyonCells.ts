@@ -53,6 +53,7 @@ export function activations(
     const i = indices[n] as number;
     const weight = inverseFrequency[i] as number;
     const row = i * cells;
+    // a_μ = ⟨W_μ, v ⊘ p⟩ = Σ_{i=1}^{2V} W_{μi} v_i / p_i,   μ = 1, …, K   (Kenyon cell activations)
     // @paper flyvec kc-activation
     for (let mu = 0; mu < cells; mu++) into[mu] = (into[mu] as number) + weight * (synapses[row + mu] as number);
   }
@@ -62,6 +63,7 @@ export function activations(
 /** The APL neuron's winner-take-all: the index of the largest activation (the first on ties). */
 export function winnerTakeAll(activation: Float32Array): number {
   let best = 0;
+  // μ̂ = argmax_μ ⟨W_μ, v ⊘ p⟩   (winning Kenyon cell)
   // @paper flyvec winner
   for (let mu = 1; mu < activation.length; mu++)
     if ((activation[mu] as number) > (activation[best] as number)) best = mu;
@@ -101,6 +103,7 @@ export function compete(net: KenyonCells, batch: SparseBatch, inverseFrequency: 
     const to = offsets[b + 1] as number;
     let n = offsets[b] as number;
     sum.fill(0);
+    // a_μ = ⟨W_μ, v ⊘ p⟩ = Σ_{i=1}^{2V} W_{μi} v_i / p_i,   μ = 1, …, K   (Kenyon cell activations)
     // @paper flyvec kc-activation
     for (; n + 3 < to; n += 4) {
       const i0 = indices[n] as number;
@@ -130,6 +133,7 @@ export function compete(net: KenyonCells, batch: SparseBatch, inverseFrequency: 
       const row = i * cells;
       for (let mu = 0; mu < cells; mu++) sum[mu] = (sum[mu] as number) + w * (synapses[row + mu] as number);
     }
+    // μ̂ = argmax_μ ⟨W_μ, v ⊘ p⟩   (winning Kenyon cell)
     // @paper flyvec winner
     let best = 0;
     for (let mu = 1; mu < cells; mu++) if ((sum[mu] as number) > (sum[best] as number)) best = mu;
@@ -145,6 +149,7 @@ export function compete(net: KenyonCells, batch: SparseBatch, inverseFrequency: 
  */
 export function energy(competition: Competition, norms: Float64Array): number {
   let sum = 0;
+  // E = −Σ_A ⟨W_μ̂, v^A ⊘ p⟩ / ⟨W_μ̂, W_μ̂⟩^{1/2}   (energy)
   // @paper flyvec energy
   for (let b = 0; b < competition.winners.length; b++) {
     sum -= (competition.winningActivations[b] as number) / (norms[competition.winners[b] as number] as number);
@@ -171,6 +176,7 @@ export function synapseUpdate(
     const mu = competition.winners[b] as number;
     decay[mu] = (decay[mu] as number) + (competition.winningActivations[b] as number);
   }
+  // ΔW_μ̂ = ε [v ⊘ p − ⟨W_μ̂, v ⊘ p⟩ W_μ̂]   (synapse update of the winner; ε enters with the scaled step)
   // @paper flyvec synapse-update
   for (let i = 0; i < inputs; i++) {
     const row = i * cells;
@@ -188,6 +194,7 @@ export function synapseUpdate(
 
 /** ε_e = ε_0 (1 − e/E) for epoch e = 0 … E−1. */
 export function learningRate(initial: number, epoch: number, epochs: number): number {
+  // W ← W + ε_e ΔW / max_{μ,i} |ΔW_{μi}|,   ε_e = ε_0 (1 − e/E)   (scaled step with linear decay)
   // @paper flyvec scaled-step
   return initial * (1 - epoch / epochs);
 }
@@ -209,6 +216,7 @@ export function applyScaledStep(net: KenyonCells, delta: Float32Array, rate: num
   if (largest === 0) return 0;
   const scale = rate / largest;
   const { synapses } = net;
+  // W ← W + ε_e ΔW / max_{μ,i} |ΔW_{μi}|,   ε_e = ε_0 (1 − e/E)   (scaled step with linear decay)
   // @paper flyvec scaled-step
   for (let j = 0; j < delta.length; j++) synapses[j] = (synapses[j] as number) + scale * (delta[j] as number);
   return largest;
@@ -273,9 +281,11 @@ export function learningStep(
   }
   const batchEnergy = energy(competition, squaredNorms.map(Math.sqrt));
 
+  // W ← W + ε_e ΔW / max_{μ,i} |ΔW_{μi}|,   ε_e = ε_0 (1 − e/E)   (scaled step with linear decay)
   // @paper flyvec scaled-step
   const scale = largest === 0 ? 0 : rate / largest;
   const keep = decay.map((d) => 1 - scale * d);
+  // ΔW_μ̂ = ε [v ⊘ p − ⟨W_μ̂, v ⊘ p⟩ W_μ̂]   (synapse update of the winner; ε enters with the scaled step)
   // @paper flyvec synapse-update
   for (let i = 0; i < inputs; i++) {
     const row = i * cells;

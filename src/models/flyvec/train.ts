@@ -6,25 +6,15 @@
  * minibatches of B windows (the presets use all windows; a smaller share draws a different
  * random subset in each epoch). The energy is plotted per batch as its mean per window, E / B.
  *
- * Results (read by the claims):
- *   categoryShare, categoryShareContent   same-category share of the probes' top-5 Hamming neighbours
- *                                         (among all words; among content words)
- *   randomShare                           the same for random codes of the same sparsity (mean of 10 draws)
- *   categoryRatio                         categoryShare / randomShare
- *   energyFirst, energyLast, energyChange energy per window of the first batch, mean of the last 10 batches, and their difference
- *   contextDistance                       Hamming distance between the first context example's two codes
- *   contextFollow                         how many of its two codes are nearer (mean Hamming) to the static codes of
- *                                         the content words of their own window than to those of the other window
- *   batches                               batches completed
+ * The results it returns (`FlyVecResults`) are declared with the demo in ./demo.ts.
  *
  * Checkpoint `hash-codes`: every vocabulary word's active cells, for neighbour look-ups after the run.
  */
-import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { BarsOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
-import type { DemoRun, RunContext } from '../types';
+import type { RunContext } from '../types';
 import { type Corpus, inputIndices, inverseFrequencies, loadCorpus, windowBatch, windowCentres } from './data';
-import { batchesPerEpoch, NEIGHBOURS_SCORED } from './demo';
+import { batchesPerEpoch, type FlyVecConfig, type FlyVecResults, NEIGHBOURS_SCORED } from './demo';
 import {
   activeCells,
   categoryShare,
@@ -49,18 +39,18 @@ const WORDS_PER_CELL = 8;
 /** Neighbours listed per word in the tables. */
 const NEIGHBOURS_SHOWN = 8;
 
-export const runFlyVec: DemoRun = async (config, ctx) => {
+export async function train(config: FlyVecConfig, ctx: RunContext): Promise<FlyVecResults> {
   const corpus = await loadCorpus();
   const vocabulary = corpus.words.length;
-  const width = Number(config['windowWidth']);
-  const k = Number(config['hashLength']);
-  const epochs = Number(config['epochs']);
-  const batchSize = Number(config['batchSize']);
+  const width = config.windowWidth;
+  const k = config.hashLength;
+  const epochs = config.epochs;
+  const batchSize = config.batchSize;
   const perEpoch = batchesPerEpoch(config);
 
   const inverseFrequency = inverseFrequencies(corpus.counts);
   const centres = windowCentres(corpus, width);
-  const net = kenyonCells(Number(config['kenyonCells']), 2 * vocabulary, new Rng(ctx.rng.seed()));
+  const net = kenyonCells(config.kenyonCells, 2 * vocabulary, new Rng(ctx.rng.seed()));
   const orderRng = new Rng(ctx.rng.seed());
   const scratch = stepScratch(net);
   const wins = new Float64Array(net.cells);
@@ -70,7 +60,7 @@ export const runFlyVec: DemoRun = async (config, ctx) => {
   let step = 0;
   for (let epoch = 0; epoch < epochs && !ctx.aborted; epoch++) {
     shuffleInPlace(centres, orderRng);
-    const rate = learningRate(Number(config['learningRate']), epoch, epochs);
+    const rate = learningRate(config.learningRate, epoch, epochs);
     for (let b = 0; b < perEpoch && !ctx.aborted; b++) {
       const from = b * batchSize;
       if (from + batchSize > centres.length) break;
@@ -86,10 +76,14 @@ export const runFlyVec: DemoRun = async (config, ctx) => {
     }
   }
   if (step > 0) reportCells(ctx, corpus, net, wins, step);
-  const results = { ...evaluate(ctx, corpus, net, k, config), ...energyResults(energies), batches: step };
+  const results: FlyVecResults = {
+    ...evaluate(ctx, corpus, net, k, config),
+    ...energyResults(energies),
+    batches: step,
+  };
   await saveCodes(ctx, corpus, net, k);
   return results;
-};
+}
 
 /**
  * Saves every word's static code (its active cells) as the checkpoint `hash-codes`, so that
@@ -115,7 +109,9 @@ function shuffleInPlace(items: Int32Array, rng: Rng): void {
   }
 }
 
-function energyResults(energies: readonly number[]): Record<string, number> {
+type EnergyResults = Pick<FlyVecResults, 'energyFirst' | 'energyLast' | 'energyChange'>;
+
+function energyResults(energies: readonly number[]): EnergyResults {
   if (energies.length === 0) return {};
   const tail = energies.slice(-ENERGY_TAIL);
   const energyFirst = energies[0] as number;
@@ -165,7 +161,10 @@ function weight(net: KenyonCells, input: number, cell: number): number {
 // ---------------------------------------------------------------------------------------------
 // Hashing and claims
 
-function evaluate(ctx: RunContext, corpus: Corpus, net: KenyonCells, k: number, config: DemoConfig): RunResults {
+/** The results read from the trained network's hash codes (all but the energies and the batch count). */
+type HashResults = Omit<FlyVecResults, keyof EnergyResults | 'batches'>;
+
+function evaluate(ctx: RunContext, corpus: Corpus, net: KenyonCells, k: number, config: FlyVecConfig): HashResults {
   const vocabulary = corpus.words.length;
   const normalized = normalizedCells(net);
   const codes = staticCodes(normalized, vocabulary, k);
@@ -182,7 +181,7 @@ function evaluate(ctx: RunContext, corpus: Corpus, net: KenyonCells, k: number, 
   }
   randomShare /= RANDOM_DRAWS;
 
-  const query = String(config['query']);
+  const query = config.query;
   const shownWords = [query, ...SHOWN_PROBES.filter((w) => w !== query)];
   const table: TableOutput = {
     kind: 'table',
@@ -203,9 +202,9 @@ function evaluate(ctx: RunContext, corpus: Corpus, net: KenyonCells, k: number, 
   };
   ctx.output(table);
 
-  const contextWord = String(config['contextWord']);
+  const contextWord = config.contextWord;
   const example = CONTEXT_EXAMPLES.find((e) => e.word === contextWord) ?? (CONTEXT_EXAMPLES[0] as ContextExample);
-  const context = contextResults(ctx, corpus, normalized, codes, content, example, k, Number(config['windowWidth']));
+  const context = contextResults(ctx, corpus, normalized, codes, content, example, k, config.windowWidth);
 
   return {
     categoryShare: share,

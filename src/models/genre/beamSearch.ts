@@ -62,6 +62,7 @@ interface Candidate {
 
 /** s(y | x) = log p_θ(y | x) / |y|^α. */
 export function lengthNormalisedScore(logProb: number, length: number, alpha: number): number {
+  // s(y | x) = (1 / |y|^α) · Σ_{i=1}^{|y|} log p_θ(y_i | y_<i, x)   (length-normalised beam score)
   // @paper genre length-normalised-score
   return logProb / Math.pow(Math.max(1, length), alpha);
 }
@@ -123,8 +124,11 @@ function* beamSearchSteps(options: BeamSearchOptions): Generator<ScoreRequest, B
       const top: Candidate[] = [];
       for (const parent of live[e] as Hypothesis[]) {
         const offset = r++ * vocabulary;
+        // p̃_θ(v | y_<i, x) ∝ p_θ(v | y_<i, x) · 𝟙[v ∈ 𝒱(y_<i)]   (constrained next-token distribution)
         // @paper genre constrained-distribution
         const allowed = allowedNextTokens ? allowedNextTokens(parent.tokens) : everyToken;
+        // B_i = top_B { (y_<i v, log p_θ(y_<i | x) + log p_θ(v | y_<i, x)) : y_<i ∈ B_{i−1}, v ∈ 𝒱(y_<i) }
+        //   (one step of constrained beam search)
         // @paper genre beam-step
         for (const v of allowed) {
           const logProb = parent.logProb + (logProbs[offset + v] as number);

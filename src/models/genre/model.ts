@@ -247,6 +247,7 @@ export function nameLoss(
   }
   const stacked = tf.stack(features, 1);
   const logits = outputLogits(model, tf.reshape(stacked, [batch * length, -1]) as tf.Tensor2D);
+  // ℒ(θ) = −Σ_{(x, e)} Σ_{i=1}^{N_e} log p_θ(y_{e,i} | y_{e,<i}, x)   (training loss, teacher forcing)
   // @paper genre training-loss
   const logProbs = logSoftmaxRows(logits);
   const gold = tf.oneHot(tf.reshape(tf.cast(targetOut, 'int32'), [-1]), model.sizes.vocabulary);

@@ -57,6 +57,7 @@ export class PrefixTrie {
 
   /** 𝒱(prefix): tokens that continue the prefix toward some name, plus the end token where a name is complete. */
   allowedNextTokens(prefix: readonly number[]): number[] {
+    // 𝒱(y_<i) = { v : y_<i v is a prefix of y_e for some e ∈ ℰ }   (tokens allowed by the prefix trie)
     // @paper genre trie-allowed
     const node = this.find(prefix);
     if (!node) return [];

@@ -61,6 +61,7 @@ export function modelScorer(
         tf.gather(encoded.memory, exampleIndex),
         tf.gather(encoded.maskBias, exampleIndex),
       );
+      // score(e | x) = p_θ(y | x) = Π_{i=1}^{N} p_θ(y_i | y_<i, x)   (entity score as a name likelihood)
       // @paper genre autoregressive-score
       return { logProbs: logSoftmaxRows(step.logits), state: step.state };
     });
@@ -102,6 +103,7 @@ export async function retrieve(
       part.map((e) => e.source),
     );
     try {
+      // ê = argmax_{e ∈ ℰ} log p_θ(y_e | x)   (retrieved entity)
       // @paper genre retrieval
       const found = await beamSearch(
         {

@@ -4,21 +4,16 @@
  *
  * Random streams, all drawn from the run's seed: initial weights, batch order, the evaluation subset.
  *
- * Results (read by the claims):
- *   constrainedAccuracy, freeAccuracy   exact match of the top beam on all held-out contexts
- *   constrainedValid                    share of constrained top beams that are knowledge-base names
- *   freeInvalid                         share of free top beams that are not
- *   accuracyGap                         constrainedAccuracy − freeAccuracy
- *   ambiguousAccuracy, freeAmbiguousAccuracy   exact match on contexts whose mention is ambiguous
- *   steps                               training steps done (fewer than configured when stopped)
+ * The results it returns (`GenreResults`) are declared with the demo in ./demo.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Json } from '../../shared/messages';
 import type { TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
-import type { DemoRun } from '../types';
+import type { RunContext } from '../types';
 import type { Beam } from './beamSearch';
 import { BOS, buildDataset, type Dataset, detokenize, EOS, type Example } from './contexts';
+import type { GenreConfig, GenreResults } from './demo';
 import { type KnowledgeBase, loadKnowledgeBase } from './knowledgeBase';
 import { createSeq2Seq, disposeSeq2Seq, nameLoss, type Seq2Seq } from './model';
 import type { GenreCheckpoint, WeightName } from './query';
@@ -29,23 +24,22 @@ const SHOWN_MENTIONS = ['Georgia', 'Kingston', 'Congo', 'UAE', 'Singapore'];
 /** Longest name (in tokens, with [EOS]) the decoders may write. */
 const MAX_NAME_LENGTH = 14;
 
-export const runGenre: DemoRun = async (config, ctx) => {
+export async function train(config: GenreConfig, ctx: RunContext): Promise<GenreResults> {
   const kb = await loadKnowledgeBase();
   const data = buildDataset(kb);
-  const num = (key: string): number => Number(config[key]);
   const model = createSeq2Seq(
     {
       vocabulary: data.words.length,
-      embedding: num('embedding'),
-      hidden: num('hidden'),
+      embedding: config.embedding,
+      hidden: config.hidden,
     },
     new Rng(ctx.rng.seed()),
   );
   const batchRng = new Rng(ctx.rng.seed());
   const evalRng = new Rng(ctx.rng.seed());
-  const settings: DecodeSettings = { beamSize: num('beamSize'), alpha: num('alpha'), maxLength: MAX_NAME_LENGTH };
+  const settings: DecodeSettings = { beamSize: config.beamSize, alpha: config.alpha, maxLength: MAX_NAME_LENGTH };
   const subset = evalRng
-    .sample(data.test.length, Math.min(num('evalContexts'), data.test.length))
+    .sample(data.test.length, Math.min(config.evalContexts, data.test.length))
     .map((i) => data.test[i] as Example);
   ctx.output(memoryTable(data, model));
   ctx.log(
@@ -53,10 +47,10 @@ export const runGenre: DemoRun = async (config, ctx) => {
       `vocabulary ${data.words.length} word tokens`,
   );
 
-  const optimizer = tf.train.adam(num('learningRate'));
-  const steps = num('steps');
-  const batchSize = num('batchSize');
-  const evalEvery = num('evalEvery');
+  const optimizer = tf.train.adam(config.learningRate);
+  const steps = config.steps;
+  const batchSize = config.batchSize;
+  const evalEvery = config.evalEvery;
   let order: number[] = [];
   let losses: tf.Scalar[] = [];
   let done = 0;
@@ -102,7 +96,7 @@ export const runGenre: DemoRun = async (config, ctx) => {
     const traced = shownExamples(data)[0];
     if (traced)
       ctx.output(await pruningTable(model, data, data.test[traced] as Example, constrained.beams[traced]?.[0]));
-    const results: Record<string, number> = {
+    const results: GenreResults = {
       steps: done,
       constrainedAccuracy: constrained.scores.accuracy,
       freeAccuracy: free.scores.accuracy,
@@ -120,7 +114,7 @@ export const runGenre: DemoRun = async (config, ctx) => {
     optimizer.dispose();
     disposeSeq2Seq(model);
   }
-};
+}
 
 /** One Adam step on the teacher-forced loss of a batch; returns the batch loss (kept, for logging). */
 export function trainingStep(model: Seq2Seq, optimizer: tf.Optimizer, batch: readonly Example[]): tf.Scalar {

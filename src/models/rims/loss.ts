@@ -8,6 +8,7 @@ import { ALPHABET } from './data';
 
 /** Mean cross-entropy over the copy positions; logits [N, ALPHABET], targets [N] (int32). */
 export function copyLoss(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  // L = −(1/|C|) Σ_{i∈C} log p_θ(y_i | x_≤i)   (copy-position loss)
   // @paper rims copy-loss
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(targets, ALPHABET), tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }

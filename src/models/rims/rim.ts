@@ -201,6 +201,7 @@ export function inputAttention(
 ): { attended: tf.Tensor3D; nullWeight: tf.Tensor2D } {
   const [batch, keySize] = inputKey.shape;
   const { modules } = w.params.size;
+  // A_k = softmax(h_k W^q_k (X W^e)ᵀ / √d_e) X W^v,   X = ∅ ⊕ x_t   (input attention with a null row)
   // @paper rims input-attention
   const queries = perModule(h, w.inputQuery, modules); // [B, K, d_e]
   const scores = tf.sum(tf.mul(queries, tf.reshape(inputKey, [batch, 1, keySize])), 2); // [B, K]
@@ -217,6 +218,7 @@ export function selectActiveModules(nullWeight: tf.Tensor2D, active: number): tf
   const withoutGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const weights = args[0] as tf.Tensor2D;
     const modules = weights.shape[1];
+    // S_t = top_{k_A} { 1 − α_{k,∅} : k = 1, …, K }   (top-k module selection)
     // @paper rims top-k-selection
     const { indices } = tf.topk(tf.neg(weights), active); // [B, k_A]: least null weight first
     const mask = tf.sum(tf.oneHot(indices, modules), 1); // [B, K]
@@ -240,6 +242,7 @@ export function independentDynamics(
 ): RimState {
   const { modules, units } = w.params.size;
   const [batch] = state.h.shape;
+  // h̃_{t,k} = LSTM_k(h_{t−1,k}, A_k; θ_k),   k ∈ S_t   (independent dynamics of active modules)
   // @paper rims independent-dynamics
   const gates = tf.reshape(
     tf.add(
@@ -249,6 +252,7 @@ export function independentDynamics(
     [-1, 4 * units],
   ) as tf.Tensor2D; // rows (b, k), each module's [i f g o]
   const rows = (t: tf.Tensor3D): tf.Tensor2D => tf.reshape(t, [-1, units]);
+  // h_{t,k} = h_{t−1,k},   k ∉ S_t   (inactive modules keep their state)
   // @paper rims inactive-frozen
   const next = lstmCell(gates, rows(state.c), rows(state.h), tf.reshape(mask, [-1, 1]));
   const back = (t: tf.Tensor2D): tf.Tensor3D => tf.reshape(t, [batch, modules, units]);
@@ -267,6 +271,8 @@ export function communicationAttention(w: RimWeights, hTilde: tf.Tensor3D, mask:
   const { modules, commHeads: heads, commKey: d } = w.params.size;
   const batch = hTilde.shape[0];
   const width = heads * d;
+  // h_{t,k} = softmax(Q_k Kᵀ / √d) V + h̃_{t,k},   Q = h̃ W^q, K = h̃ W^k, V = h̃ W^v,   k ∈ S_t
+  //   (communication between modules)
   // @paper rims communication
   const qkv = tf.reshape(perModule(hTilde, w.commQkv, modules), [batch, modules, 3, width]);
   const [q, k, v] = tf.split(qkv, 3, 2) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // each [B, K, 1, heads·d]

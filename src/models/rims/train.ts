@@ -3,21 +3,16 @@
  * identically (same batches, Adam, clipping) with the copy-position loss at the training
  * dormant length, and evaluated on fixed sets at that length and at `testFactor` times it.
  *
- * Results (read by the claims):
- *   acc.<model>.train, acc.<model>.test    copy-position accuracy at the last evaluation
- *   loss.<model>.train, loss.<model>.test  copy-position loss at the last evaluation
- *   dormantRatio   RIM mean ‖Δh‖ over the dormant phase / over the input phase (test set)
- *   params.rim, params.lstm, steps
- *   stepsPerSecond.rim, stepsPerSecond.lstm   training steps per second of each model alone
+ * The results it returns (`RimsResults`) are declared with the demo in ./demo.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { HeatmapOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
-import type { DemoRun, RunContext } from '../types';
+import type { RunContext } from '../types';
 import { type CopyBatch, copyingBatch, SYMBOLS, tokenText } from './data';
+import { LENGTHS, type RimsConfig, type RimsResults } from './demo';
 import { copyAccuracy, copyLoss } from './loss';
-import { type CopyModel, lstmModel, type ActivationRecord, rimModel } from './model';
+import { type CopyModel, lstmModel, type ActivationRecord, type ModelName, rimModel } from './model';
 import { batchTensors, makeTrainer, type Trainer, trainStep } from './optim';
 import type { RimSize } from './rim';
 
@@ -37,37 +32,44 @@ function evalSet(rng: Rng, size: number, dormant: number): EvalSet {
   return { batch, ...batchTensors(batch) };
 }
 
-function rimSize(config: DemoConfig): RimSize {
-  const n = (key: string): number => Number(config[key]);
+function rimSize(config: RimsConfig): RimSize {
   return {
-    modules: n('modules'),
-    active: n('active'),
-    units: n('units'),
-    inputKey: n('inputKey'),
-    inputValue: n('inputValue'),
-    commHeads: n('commHeads'),
-    commKey: n('commKey'),
+    modules: config.modules,
+    active: config.active,
+    units: config.units,
+    inputKey: config.inputKey,
+    inputValue: config.inputValue,
+    commHeads: config.commHeads,
+    commKey: config.commKey,
   };
 }
 
-export const runRims: DemoRun = async (config, ctx) => {
-  const steps = Number(config['steps']);
-  const batchSize = Number(config['batch']);
-  const dormant = Number(config['trainDormant']);
-  const testDormant = dormant * Number(config['testFactor']);
-  const evalEvery = Number(config['evalEvery']);
+/** Copy-position accuracy and loss of each model at each length, from one evaluation. */
+type PerLength = { -readonly [L in (typeof LENGTHS)[number]]?: number };
+interface Evaluation {
+  readonly acc: Readonly<Record<ModelName, PerLength>>;
+  readonly loss: Readonly<Record<ModelName, PerLength>>;
+}
+
+export async function train(config: RimsConfig, ctx: RunContext): Promise<RimsResults> {
+  const steps = config.steps;
+  const batchSize = config.batch;
+  const dormant = config.trainDormant;
+  const testDormant = dormant * config.testFactor;
+  const evalEvery = config.evalEvery;
   const initRng = new Rng(ctx.rng.seed());
   const dataRng = new Rng(ctx.rng.seed());
   const evalRng = new Rng(ctx.rng.seed());
 
   const rim = rimModel(rimSize(config), initRng);
   const lstm = lstmModel(rim.parameterCount, initRng);
-  const trainers = [rim, lstm].map((m) => makeTrainer(m, Number(config['lr']), Number(config['clip'])));
-  const evalBatch = Number(config['evalBatch']);
+  const trainers = [rim, lstm].map((m) => makeTrainer(m, config.lr, config.clip));
+  const evalBatch = config.evalBatch;
   const sets = { train: evalSet(evalRng, evalBatch, dormant), test: evalSet(evalRng, evalBatch, testDormant) };
   ctx.output(parameterTable(rim, lstm));
 
-  const results: Record<string, number> = { 'params.rim': rim.parameterCount, 'params.lstm': lstm.parameterCount };
+  // The last evaluation: the accuracies and losses reported.
+  let last: Evaluation = { acc: { rim: {}, lstm: {} }, loss: { rim: {}, lstm: {} } };
   let done = 0;
   // Milliseconds spent in each model's training step (RIM, LSTM).
   const stepMs = [0, 0];
@@ -87,21 +89,23 @@ export const runRims: DemoRun = async (config, ctx) => {
         ctx.metric(step, { 'trainLoss/rim': values[0]?.[0] ?? NaN, 'trainLoss/lstm': values[1]?.[0] ?? NaN });
       }
       tf.dispose(losses);
-      if (step % evalEvery === 0 || step === steps)
-        Object.assign(results, await evaluateAll(ctx, step, trainers, sets));
+      if (step % evalEvery === 0 || step === steps) last = await evaluateAll(ctx, step, trainers, sets);
       done = step;
       ctx.progress(step);
       await ctx.tick();
     }
-    if (done % evalEvery !== 0 && done !== steps && done > 0)
-      Object.assign(results, await evaluateAll(ctx, done, trainers, sets));
-    results['steps'] = done;
+    if (done % evalEvery !== 0 && done !== steps && done > 0) last = await evaluateAll(ctx, done, trainers, sets);
+    let results: RimsResults = {
+      params: { rim: rim.parameterCount, lstm: lstm.parameterCount },
+      ...last,
+      steps: done,
+      stepsPerSecond: {},
+    };
     if (done > 0) {
-      trainers.forEach(
-        ({ model }, i) => (results[`stepsPerSecond.${model.name}`] = (1000 * done) / (stepMs[i] as number)),
-      );
+      const rate = (i: number): number => (1000 * done) / (stepMs[i] as number);
+      results = { ...results, stepsPerSecond: { rim: rate(0), lstm: rate(1) } };
       ctx.output(throughputTable(ctx, trainers, results, batchSize));
-      results['dormantRatio'] = await reportActivation(ctx, rim, sets.test);
+      results = { ...results, dormantRatio: await reportActivation(ctx, rim, sets.test) };
       ctx.output(await examplesTable(rim, lstm, sets.test));
     }
     ctx.output(paperTable(results, dormant, testDormant));
@@ -112,7 +116,7 @@ export const runRims: DemoRun = async (config, ctx) => {
     lstm.dispose();
     tf.dispose([sets.train.inputs, sets.train.targets, sets.test.inputs, sets.test.targets]);
   }
-};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
@@ -132,20 +136,20 @@ async function evaluateAll(
   step: number,
   trainers: readonly Trainer[],
   sets: { train: EvalSet; test: EvalSet },
-): Promise<RunResults> {
+): Promise<Evaluation> {
   const values: Record<string, number> = {};
-  const results: Record<string, number> = {};
+  const evaluation: Evaluation = { acc: { rim: {}, lstm: {} }, loss: { rim: {}, lstm: {} } };
   for (const { model } of trainers) {
-    for (const length of ['train', 'test'] as const) {
+    for (const length of LENGTHS) {
       const { loss, acc } = await evaluate(model, sets[length]);
       values[`acc/${model.name}/${length}`] = acc;
       values[`loss/${model.name}/${length}`] = loss;
-      results[`acc.${model.name}.${length}`] = acc;
-      results[`loss.${model.name}.${length}`] = loss;
+      evaluation.acc[model.name][length] = acc;
+      evaluation.loss[model.name][length] = loss;
     }
   }
   ctx.metric(step, values);
-  return results;
+  return evaluation;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ async function evaluateAll(
 function throughputTable(
   ctx: RunContext,
   trainers: readonly Trainer[],
-  results: RunResults,
+  results: RimsResults,
   batchSize: number,
 ): TableOutput {
   return {
@@ -168,7 +172,7 @@ function throughputTable(
     title: `Training throughput per model (${ctx.backend} backend)`,
     columns: ['model', 'parameters', 'training steps/s', 'sequences/s'],
     rows: trainers.map(({ model }) => {
-      const rate = results[`stepsPerSecond.${model.name}`] ?? NaN;
+      const rate = results.stepsPerSecond[model.name] ?? NaN;
       return [
         model.name.toUpperCase(),
         model.parameterCount,
@@ -298,11 +302,8 @@ function parameterTable(rim: CopyModel, lstm: CopyModel): TableOutput {
   };
 }
 
-function paperTable(results: RunResults, dormant: number, testDormant: number): TableOutput {
-  const f = (key: string): number | null => {
-    const v = results[key];
-    return v === undefined ? null : Number(v.toFixed(3));
-  };
+function paperTable(results: RimsResults, dormant: number, testDormant: number): TableOutput {
+  const f = (v: number | undefined): number | null => (v === undefined ? null : Number(v.toFixed(3)));
   return {
     kind: 'table',
     id: 'paper',
@@ -311,8 +312,8 @@ function paperTable(results: RunResults, dormant: number, testDormant: number): 
     rows: [
       ['Paper, RIMs (trained T = 50, tested T = 200)', 'near-perfect (≈ 1)', 'near-perfect (≈ 1)'],
       ['Paper, LSTM', 'near-perfect', 'degrades'],
-      [`This run, RIM (${results['steps'] ?? 0} steps)`, f('acc.rim.train'), f('acc.rim.test')],
-      [`This run, LSTM (${results['steps'] ?? 0} steps)`, f('acc.lstm.train'), f('acc.lstm.test')],
+      [`This run, RIM (${results.steps} steps)`, f(results.acc.rim.train), f(results.acc.rim.test)],
+      [`This run, LSTM (${results.steps} steps)`, f(results.acc.lstm.train), f(results.acc.lstm.test)],
     ],
     note: "Chance is 1/8 = 0.125. The paper's near-perfect copying needs far longer training (thousands of steps and more) than this demo runs on a CPU; here the RIM is expected to rise above chance while the LSTM stays near it.",
   };

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { compareDemo } from '../../../src/models/fedopt/demo';
 import { recordingContext } from '../../helpers/fakeContext';
-import { useBackend } from './backend';
+import { useBackend } from '../../helpers/backends';
 
 describe('fedopt quick preset claims', () => {
   before(() => useBackend('wasm'));

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../../src/models/engine/rng';
 import { type Batch, crossEntropy, evaluate, mlp, softmaxRegression } from '../../../src/models/fedopt/model';
-import { assertClose, useBackend } from './backend';
+import { expectClose, useBackend } from '../../helpers/backends';
 
 /** A random batch of B examples with P inputs (non-negative, like bag-of-words vectors). */
 function randomBatch(rng: Rng, b: number, p: number, k: number): Batch {
@@ -52,8 +52,8 @@ describe('fedopt models', () => {
     // The gradients were asked with scale 2.
     const numW = Array.from(w, (_, i) => 2 * numeric(w, i, (v) => loss(v, bias)));
     const numB = Array.from(bias, (_, i) => 2 * numeric(bias, i, (v) => loss(w, v)));
-    assertClose(analyticW, numW, 2e-3, 'dW');
-    assertClose(analyticB, numB, 2e-3, 'db');
+    await expectClose(analyticW, numW, { rtol: 2e-3, what: 'dW' });
+    await expectClose(analyticB, numB, { rtol: 2e-3, what: 'db' });
     tf.dispose([gw as tf.Tensor, gb as tf.Tensor, batch.features, batch.featuresT, batch.labels]);
   });
 
@@ -67,7 +67,7 @@ describe('fedopt models', () => {
       params,
     );
     for (let i = 0; i < 2; i++)
-      assertClose(await (hand[i] as tf.Tensor).data(), await (auto[i] as tf.Tensor).data(), 1e-5);
+      await expectClose(await (hand[i] as tf.Tensor).data(), await (auto[i] as tf.Tensor).data(), { rtol: 1e-5 });
     tf.dispose([...hand, ...auto, ...params, batch.features, batch.featuresT, batch.labels]);
   });
 
@@ -81,7 +81,7 @@ describe('fedopt models', () => {
     const zeroOut = [params[0] as tf.Tensor, params[1] as tf.Tensor, tf.zeros([5, 3]), tf.zeros([3])];
     const batch = randomBatch(new Rng(2), 4, 8, 3);
     const { loss, accuracy } = evaluate(model, zeroOut, batch);
-    assertClose(await loss.data(), [Math.log(3)], 1e-5);
+    await expectClose(await loss.data(), [Math.log(3)], { rtol: 1e-5 });
     const acc = (await accuracy.data())[0] as number;
     assert.ok(acc >= 0 && acc <= 1);
     const grads = model.gradients(params, batch);

@@ -7,7 +7,7 @@ import {
   type ServerState,
   serverUpdate,
 } from '../../../src/models/fedopt/server';
-import { assertClose, useBackend } from './backend';
+import { expectClose, useBackend } from '../../helpers/backends';
 
 /**
  * Two server rounds from x₀ = [1, −2] with pseudo-gradients Δ₁ = [0.5, 0.5], Δ₂ = [−0.2, 0.01];
@@ -44,24 +44,24 @@ describe('fedopt server optimizers', () => {
     const x = tf.tensor1d([1, 1]);
     const clients = [tf.tensor1d([2, 0]), tf.tensor1d([4, 1])];
     const delta = pseudoGradient(clients, x);
-    assertClose(await delta.data(), [2, -0.5]);
+    await expectClose(await delta.data(), [2, -0.5]);
     tf.dispose([x, delta, ...clients]);
   });
 
   it('FedAvg: x_{t+1} = x_t + Δ_t', async () => {
     // x₁ = [1.5, −1.5], x₂ = [1.3, −1.49]
     const { x } = await twoRounds('fedavg');
-    assertClose(x[0] as Float32Array, [1.5, -1.5]);
-    assertClose(x[1] as Float32Array, [1.3, -1.49]);
+    await expectClose(x[0] as Float32Array, [1.5, -1.5]);
+    await expectClose(x[1] as Float32Array, [1.3, -1.49]);
   });
 
   it('FedAvgM: m_t = β₁m + (1−β₁)Δ, x_{t+1} = x_t + η m_t', async () => {
     // m₁ = 0.1·0.5 = 0.05 → x₁ = 1 + 0.1·0.05 = 1.005, −2 + 0.005 = −1.995
     // m₂ = 0.9·0.05 + 0.1·(−0.2) = 0.025 → x₂ = 1.0075;  m₂ = 0.045 + 0.001 = 0.046 → x₂ = −1.9904
     const { x, m } = await twoRounds('fedavgm');
-    assertClose(m[1] as Float32Array, [0.025, 0.046]);
-    assertClose(x[0] as Float32Array, [1.005, -1.995]);
-    assertClose(x[1] as Float32Array, [1.0075, -1.9904]);
+    await expectClose(m[1] as Float32Array, [0.025, 0.046]);
+    await expectClose(x[0] as Float32Array, [1.005, -1.995]);
+    await expectClose(x[1] as Float32Array, [1.0075, -1.9904]);
   });
 
   it('FedAdagrad: v_t = v + Δ², x_{t+1} = x_t + η m_t / (√v_t + τ)', async () => {
@@ -69,9 +69,9 @@ describe('fedopt server optimizers', () => {
     // v₂ = 0.2501 + 0.04 = 0.2901; x₂ = 1.009802 + 0.1·0.025 / (√0.2901 + 0.01) = 1.014359
     // element 2: v₂ = 0.2501 + 1e-4 = 0.2502; x₂ = −1.990198 + 0.1·0.046 / (√0.2502 + 0.01) = −1.9811819
     const { x, v } = await twoRounds('fedadagrad');
-    assertClose(v[1] as Float32Array, [0.2901, 0.2502]);
-    assertClose(x[0] as Float32Array, [1.009802, -1.990198]);
-    assertClose(x[1] as Float32Array, [1.014359, -1.9811819]);
+    await expectClose(v[1] as Float32Array, [0.2901, 0.2502]);
+    await expectClose(x[0] as Float32Array, [1.009802, -1.990198]);
+    await expectClose(x[1] as Float32Array, [1.014359, -1.9811819]);
   });
 
   it('FedAdam: v_t = β₂v + (1−β₂)Δ²', async () => {
@@ -79,9 +79,9 @@ describe('fedopt server optimizers', () => {
     // v₂ = 0.99·0.002599 + 0.01·0.04 = 0.00297301; x₂ = 1.0819936 + 0.0025 / (√0.00297301 + 0.01) = 1.1207381
     // element 2: v₂ = 0.99·0.002599 + 0.01·1e-4 = 0.00257401; x₂ = −1.9180064 + 0.0046 / (√0.00257401 + 0.01) = −1.8422672
     const { x, v } = await twoRounds('fedadam');
-    assertClose(v[1] as Float32Array, [0.00297301, 0.00257401]);
-    assertClose(x[0] as Float32Array, [1.0819936, -1.9180064]);
-    assertClose(x[1] as Float32Array, [1.1207381, -1.8422672]);
+    await expectClose(v[1] as Float32Array, [0.00297301, 0.00257401]);
+    await expectClose(x[0] as Float32Array, [1.0819936, -1.9180064]);
+    await expectClose(x[1] as Float32Array, [1.1207381, -1.8422672]);
   });
 
   it('FedYogi: v_t = v − (1−β₂)Δ² sign(v − Δ²), both signs', async () => {
@@ -89,18 +89,18 @@ describe('fedopt server optimizers', () => {
     // element 1, round 2: v₁ < Δ² = 0.04 → v₂ = 0.0026 + 0.01·0.04 = 0.003; x₂ = 1.1205772
     // element 2, round 2: v₁ > Δ² = 1e-4 → v₂ = 0.0026 − 0.01·1e-4 = 0.002599; x₂ = −1.8425855
     const { x, v } = await twoRounds('fedyogi');
-    assertClose(v[0] as Float32Array, [0.0026, 0.0026]);
-    assertClose(v[1] as Float32Array, [0.003, 0.002599]);
-    assertClose(x[0] as Float32Array, [1.0819804, -1.9180196]);
-    assertClose(x[1] as Float32Array, [1.1205772, -1.8425855]);
+    await expectClose(v[0] as Float32Array, [0.0026, 0.0026]);
+    await expectClose(v[1] as Float32Array, [0.003, 0.002599]);
+    await expectClose(x[0] as Float32Array, [1.0819804, -1.9180196]);
+    await expectClose(x[1] as Float32Array, [1.1205772, -1.8425855]);
   });
 
   it('leaves its input state intact (pure update)', async () => {
     const state = initialServerState(tf.tensor1d(x0), hp.tau);
     const delta = tf.tensor1d([0.5, 0.5]);
     const next = serverUpdate('fedyogi', state, delta, hp);
-    assertClose(await state.x.data(), x0);
-    assertClose(await state.v.data(), [1e-4, 1e-4]);
+    await expectClose(await state.x.data(), x0);
+    await expectClose(await state.v.data(), [1e-4, 1e-4]);
     tf.dispose([state.x, state.m, state.v, next.x, next.m, next.v, delta]);
   });
 });

@@ -11,7 +11,7 @@ import {
 import { train } from '../../../src/models/fedopt/train';
 import { validateConfig } from '../../../src/shared/config';
 import { recordingContext } from '../../helpers/fakeContext';
-import { useBackend } from './backend';
+import { useBackend } from '../../helpers/backends';
 
 /** A small version of the quick preset: fewer clients and rounds, all five optimizers. */
 const small: FedOptConfig = {

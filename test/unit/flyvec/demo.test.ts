@@ -2,22 +2,32 @@
 import { strict as assert } from 'node:assert';
 import { validateConfig } from '../../../src/shared/config';
 import { flyvec } from '../../../src/models/flyvec/descriptor';
-import { embeddingsDemo, batchesPerEpoch } from '../../../src/models/flyvec/demo';
-import { runFlyVec } from '../../../src/models/flyvec/train';
+import {
+  embeddingsDemo,
+  batchesPerEpoch,
+  FLYVEC_PRESETS,
+  type FlyVecConfig,
+  type FlyVecResults,
+} from '../../../src/models/flyvec/demo';
+import { train } from '../../../src/models/flyvec/train';
 import { PROBE_CATEGORIES, SHOWN_PROBES } from '../../../src/models/flyvec/probes';
 import { loadCorpus } from '../../../src/models/flyvec/data';
 import { useRepositoryData } from '../../helpers/data';
 import { recordingContext } from '../../helpers/fakeContext';
 
 /** A tiny setting: 6 batches of 2000 windows, 60 cells. */
-const tiny = {
-  ...embeddingsDemo.presets['quick'],
+const tiny: FlyVecConfig = {
+  ...FLYVEC_PRESETS.quick,
   kenyonCells: 60,
   hashLength: 8,
   epochs: 2,
   windowShare: 0.0075,
   batchSize: 2000,
 };
+
+/** FlyVec's results are all top-level: the flat record the claims read has the same keys. */
+const flat = (results: FlyVecResults): Record<string, number> =>
+  Object.fromEntries(Object.entries(results).filter((e): e is [string, number] => typeof e[1] === 'number'));
 
 describe('flyvec: demo', () => {
   before(useRepositoryData);
@@ -29,7 +39,7 @@ describe('flyvec: demo', () => {
       assert.deepEqual(validateConfig(embeddingsDemo, preset).errors, [], name);
     }
     const quick = embeddingsDemo.presets['quick'] ?? {};
-    assert.equal(batchesPerEpoch(quick), 320);
+    assert.equal(batchesPerEpoch(FLYVEC_PRESETS.quick), 320);
     assert.equal(embeddingsDemo.totalSteps(quick), 1280);
     assert.ok((embeddingsDemo.validate?.({ ...quick, windowWidth: 10 }) ?? []).length > 0);
   });
@@ -46,10 +56,10 @@ describe('flyvec: demo', () => {
 
   it('trains a few batches and reports every output and result', async () => {
     const ctx = recordingContext(0);
-    const results = await runFlyVec(tiny, ctx);
-    assert.equal(results['batches'], embeddingsDemo.totalSteps(tiny));
-    assert.equal(ctx.lastProgress, results['batches']);
-    assert.equal(ctx.points.length, results['batches']);
+    const results = await train(tiny, ctx);
+    assert.equal(results.batches, embeddingsDemo.totalSteps(tiny));
+    assert.equal(ctx.lastProgress, results.batches);
+    assert.equal(ctx.points.length, results.batches);
     for (const id of embeddingsDemo.outputs.map((o) => o.id)) assert.ok(ctx.outputs.has(id), id);
     for (const key of [
       'categoryShare',
@@ -58,10 +68,10 @@ describe('flyvec: demo', () => {
       'energyChange',
       'contextDistance',
       'contextFollow',
-    ]) {
+    ] as const) {
       assert.ok(Number.isFinite(results[key]), key);
     }
-    for (const claim of embeddingsDemo.claims) assert.notEqual(claim.measure(results).measured, null, claim.id);
+    for (const claim of embeddingsDemo.claims) assert.notEqual(claim.measure(flat(results)).measured, null, claim.id);
     const saved = ctx.checkpoints.get('hash-codes') as { words: string[]; activeCells: number[][] };
     assert.equal(saved.activeCells.length, saved.words.length);
     assert.ok(saved.activeCells.every((cells) => cells.length === tiny.hashLength));
@@ -70,8 +80,8 @@ describe('flyvec: demo', () => {
   it('stops early and returns partial results when aborted', async () => {
     const ctx = recordingContext(0);
     ctx.abortAt = 2;
-    const results = await runFlyVec(tiny, ctx);
-    assert.equal(results['batches'], 2);
+    const results = await train(tiny, ctx);
+    assert.equal(results.batches, 2);
     assert.ok(ctx.outputs.has('neighbours'));
   });
 });

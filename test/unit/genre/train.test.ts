@@ -4,11 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src/models/engine/backends';
 import { Rng } from '../../../src/models/engine/rng';
 import { buildDataset, detokenize } from '../../../src/models/genre/contexts';
-import { constrainedBeamDemo } from '../../../src/models/genre/demo';
+import { GENRE_PRESETS } from '../../../src/models/genre/demo';
 import { loadKnowledgeBase, makeKnowledgeBase, tokenize } from '../../../src/models/genre/knowledgeBase';
 import { createSeq2Seq, disposeSeq2Seq } from '../../../src/models/genre/model';
 import { entityOfBeam, retrieve } from '../../../src/models/genre/retrieval';
-import { runGenre, trainingStep } from '../../../src/models/genre/train';
+import { train, trainingStep } from '../../../src/models/genre/train';
 import { useRepositoryData } from '../../helpers/data';
 import { recordingContext } from '../../helpers/fakeContext';
 
@@ -89,8 +89,8 @@ describe('genre data, model and training loop', () => {
     const before = tf.memory().numTensors;
     const ctx = recordingContext(0, 'wasm');
     ctx.abortAt = 3;
-    const results = await runGenre({ ...constrainedBeamDemo.presets['quick'], embedding: 16, hidden: 16 }, ctx);
-    assert.equal(results['steps'], 3);
+    const results = await train({ ...GENRE_PRESETS.quick, embedding: 16, hidden: 16 }, ctx);
+    assert.equal(results.steps, 3);
     assert.equal(tf.memory().numTensors, before);
     assert.ok(ctx.outputs.has('memory'));
   });

@@ -16,7 +16,7 @@ import {
   type RimSize,
   selectActiveModules,
 } from '../../../src/models/rims/rim';
-import { assertClose, useBackend } from '../fedopt/backend';
+import { expectClose, useBackend } from '../../helpers/backends';
 
 const SIZE: RimSize = { modules: 4, active: 2, units: 3, inputKey: 5, inputValue: 2, commHeads: 2, commKey: 3 };
 const VOCAB = 6;
@@ -78,8 +78,8 @@ describe('rims cell', () => {
           expectedA.push(alpha[0]! * values[0]![j]! + alpha[1]! * values[1]![j]!);
       }
     }
-    assertClose(await attended.data(), expectedA, 1e-5, 'A');
-    assertClose(await nullWeight.data(), expectedNull, 1e-5, 'α_∅');
+    await expectClose(attended, expectedA, { rtol: 1e-5, what: 'A' });
+    await expectClose(await nullWeight.data(), expectedNull, { rtol: 1e-5, what: 'α_∅' });
     tf.dispose([
       h,
       x,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { measureClaims } from '../../../src/models/engine/runner';
-import { generalizeDemo, PAPER_STEPS } from '../../../src/models/rims/demo';
+import { generalizeDemo, PAPER_STEPS, RIMS_PRESETS } from '../../../src/models/rims/demo';
 
 const ids = (results: Record<string, number>, config: Record<string, unknown>): Record<string, boolean> =>
   Object.fromEntries(
@@ -13,7 +13,7 @@ describe('rims: which accuracy target a run is held to', () => {
   const results = { 'acc.rim.test': 0.3, 'acc.lstm.test': 0.1, dormantRatio: 0.01 };
 
   it('holds the quick preset to ≥ 0.20 and the paper preset to ≥ 0.35', () => {
-    assert.ok(Number(paper['steps']) >= PAPER_STEPS && Number(quick['steps']) < PAPER_STEPS);
+    assert.ok(RIMS_PRESETS.paper.steps >= PAPER_STEPS && RIMS_PRESETS.quick.steps < PAPER_STEPS);
     const q = ids(results, quick);
     assert.equal(q['rim-long-accuracy'], true);
     assert.equal('rim-long-accuracy-paper' in q, false);

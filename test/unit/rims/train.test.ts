@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig } from '../../../src/shared/catalog';
 import { validateConfig } from '../../../src/shared/config';
-import { generalizeDemo } from '../../../src/models/rims/demo';
-import { runRims } from '../../../src/models/rims/train';
+import { generalizeDemo, RIMS_PRESETS, type RimsConfig } from '../../../src/models/rims/demo';
+import { train } from '../../../src/models/rims/train';
 import { recordingContext } from '../../helpers/fakeContext';
-import { useBackend } from '../fedopt/backend';
+import { useBackend } from '../../helpers/backends';
 
-const small: DemoConfig = {
-  ...generalizeDemo.presets['quick'],
+const small: RimsConfig = {
+  ...RIMS_PRESETS.quick,
   trainDormant: 3,
   steps: 6,
   batch: 8,
@@ -36,19 +35,19 @@ describe('rims training loop', () => {
       metric(step, values);
     };
     const before = tf.memory().numTensors;
-    const results = await runRims(small, ctx);
+    const results = await train(small, ctx);
     assert.equal(counts.get(2), counts.get(6), 'tensors alive after step 2 vs step 6');
     assert.equal(tf.memory().numTensors, before, 'tensors alive after the run');
-    for (const key of ['acc.rim.test', 'acc.lstm.test', 'acc.rim.train', 'acc.lstm.train', 'dormantRatio'])
-      assert.ok(Number.isFinite(results[key]), key);
-    assert.ok(
-      Math.abs((results['params.rim'] ?? 0) - (results['params.lstm'] ?? 0)) < 0.02 * (results['params.rim'] ?? 1),
-    );
+    for (const model of ['rim', 'lstm'] as const)
+      for (const length of ['train', 'test'] as const)
+        assert.ok(Number.isFinite(results.acc[model][length]), `acc.${model}.${length}`);
+    assert.ok(Number.isFinite(results.dormantRatio), 'dormantRatio');
+    assert.ok(Math.abs(results.params.rim - results.params.lstm) < 0.02 * results.params.rim);
     for (const id of ['examples', 'activation', 'phases', 'parameters', 'throughput', 'paper'])
       assert.ok(ctx.outputs.get(id), id);
     // Each model's steps/s, and the RIM (more, smaller ops per step) slower than the LSTM.
-    const rimRate = results['stepsPerSecond.rim'] ?? NaN;
-    const lstmRate = results['stepsPerSecond.lstm'] ?? NaN;
+    const rimRate = results.stepsPerSecond.rim ?? NaN;
+    const lstmRate = results.stepsPerSecond.lstm ?? NaN;
     assert.ok(rimRate > 0 && lstmRate > 0, `${rimRate}, ${lstmRate}`);
     assert.ok(rimRate < lstmRate, `RIM ${rimRate} steps/s vs LSTM ${lstmRate}`);
     const heat = ctx.outputs.get('activation');
@@ -67,9 +66,9 @@ describe('rims training loop', () => {
     const ctx = recordingContext(1, 'wasm');
     ctx.abortAt = 3;
     const before = tf.memory().numTensors;
-    const results = await runRims(small, ctx);
-    assert.equal(results['steps'], 3);
-    assert.ok(Number.isFinite(results['acc.rim.test']));
+    const results = await train(small, ctx);
+    assert.equal(results.steps, 3);
+    assert.ok(Number.isFinite(results.acc.rim.test));
     assert.equal(tf.memory().numTensors, before);
   });
 });
