@@ -7,8 +7,9 @@ import '../../src/models/engine/tfSetup';
 import { strict as assert } from 'node:assert';
 import { measureClaims } from '../../src/models/engine/runner';
 import { selectBackend } from '../../src/models/engine/backends';
-import { densityDemo } from '../../src/models/score-sde/demo';
-import { runScoreSde } from '../../src/models/score-sde/train';
+import { claims, densityDemo, SCORE_SDE_PRESETS, SCORE_SDE_RESULT_SPECS } from '../../src/models/score-sde/demo';
+import { train } from '../../src/models/score-sde/train';
+import { flattenResults } from '../../src/shared/demo';
 import { useRepositoryData } from '../helpers/data';
 import { recordingContext } from '../helpers/fakeContext';
 
@@ -19,12 +20,11 @@ describe('score-sde claims (quick preset, seeds 0–2)', () => {
 
   for (const seed of [0, 1, 2]) {
     it(`seed ${seed}: every claim passes`, async () => {
-      const quick = densityDemo.presets['quick'];
-      assert.ok(quick);
-      const results = await runScoreSde(quick, recordingContext(seed, 'wasm'));
-      const measured = densityDemo.claims.map((c) => ({ id: c.id, ...c.measure(results) }));
+      const quick = SCORE_SDE_PRESETS.quick;
+      const results = await train(quick, recordingContext(seed, 'wasm'));
+      const measured = claims.map((c) => ({ id: c.id, ...c.measure(results, quick) }));
       console.log(
-        `    seed ${seed}: ${measured.map((m) => `${m.id} = ${m.measured?.toFixed(3)}`).join(', ')}; entropy ${results['entropy']?.toFixed(3)}`,
+        `    seed ${seed}: ${measured.map((m) => `${m.id} = ${m.measured?.toFixed(3)}`).join(', ')}; entropy ${results.entropy?.toFixed(3)}`,
       );
       for (const m of measured) assert.ok(m.pass, `${m.id}: measured ${m.measured}`);
     });
@@ -43,23 +43,25 @@ describe('score-sde paper preset (14×14 digits, seed 0)', () => {
   });
 
   it('reports bits/dim below 8, keeps the known pixels, and leaves the 2-D claims unmeasured', async () => {
-    const paper = densityDemo.presets['paper'];
-    assert.ok(paper && paper['dataset'] === 'mnist14');
+    const paper = SCORE_SDE_PRESETS.paper;
+    assert.equal(paper.dataset, 'mnist14');
     const start = process.cpuUsage();
-    const results = await runScoreSde(paper, recordingContext(0, 'wasm'));
+    const results = await train(paper, recordingContext(0, 'wasm'));
     const cpu = process.cpuUsage(start);
-    const measured = Object.fromEntries(densityDemo.claims.map((c) => [c.id, c.measure(results)]));
+    const measured = Object.fromEntries(claims.map((c) => [c.id, c.measure(results, paper)]));
     console.log(
-      `    bits/dim ${results['bitsPerDim']?.toFixed(3)} ± ${results['bitsPerDimSe']?.toFixed(3)} (Gaussian ${results['bitsPerDimGaussian']?.toFixed(3)}), inpainting MSE ${results['inpaintMse']?.toFixed(4)} (mean fill ${results['inpaintMseMeanFill']?.toFixed(4)}), CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s`,
+      `    bits/dim ${results.bitsPerDim?.toFixed(3)} ± ${results.bitsPerDimSe?.toFixed(3)} (Gaussian ${results.bitsPerDimGaussian?.toFixed(3)}), inpainting MSE ${results.inpaintMse?.toFixed(4)} (mean fill ${results.inpaintMseMeanFill?.toFixed(4)}), CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s`,
     );
-    assert.equal(results['steps'], paper['steps']);
-    assert.ok((results['bitsPerDim'] ?? Infinity) < 8, `bits/dim ${results['bitsPerDim']}`);
+    assert.equal(results.steps, paper.steps);
+    assert.ok((results.bitsPerDim ?? Infinity) < 8, `bits/dim ${results.bitsPerDim}`);
     assert.deepEqual(measured['inpaint-fixed'], { measured: 0, pass: true });
     assert.equal(measured['nll-gap']?.measured, null);
     assert.equal(measured['pc-beats-predictor']?.measured, null);
     // …and the runner leaves them out of a digits run's claims: they are about the 2-D densities.
     assert.deepEqual(
-      measureClaims(densityDemo, results, paper).map((c) => c.id),
+      measureClaims(densityDemo, flattenResults(SCORE_SDE_RESULT_SPECS, results), densityDemo.presets['paper']).map(
+        (c) => c.id,
+      ),
       ['inpaint-fixed'],
     );
   });

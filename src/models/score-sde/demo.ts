@@ -1,14 +1,31 @@
 /**
- * The score-SDE demo: its settings, presets, plots, outputs and claims. The quick preset trains on
- * 2-D data with a known density; the paper preset on 14×14 MNIST digits. Imports no TensorFlow.js
- * (the extension host and the CLI read it).
+ * The score-SDE demo: its settings, presets, results, plots, outputs and claims. The quick preset
+ * trains on 2-D data with a known density; the paper preset on 14×14 MNIST digits. Imports no
+ * TensorFlow.js (the extension host and the CLI read it).
  */
-import type { TrainableDemo } from '../types';
-import { thresholdClaim } from '../../shared/claims';
-import type { ClaimSpec, DemoConfig, FieldSpec } from '../../shared/catalog';
+import { threshold } from '../../shared/claims';
+import {
+  bool,
+  choice,
+  type ConfigOf,
+  defineDemo,
+  eachResult,
+  int,
+  num,
+  optionalResult,
+  result,
+  type ResultGroup,
+  results,
+  type ResultSpecs,
+  type ResultsOf,
+  type TypedClaim,
+} from '../../shared/demo';
 
 export const SDE_OPTIONS = ['ve', 'vp', 'subvp'] as const;
 export const DATASET_OPTIONS = ['ring', 'checkerboard', 'moons', 'mnist14'] as const;
+/** The three samplers compared at the same number of steps N. */
+export const SAMPLERS = ['predictor', 'pc', 'ode'] as const;
+export type Sampler = (typeof SAMPLERS)[number];
 
 /** Progress units each trained model adds after training: likelihood, three samplers, controllable generation. */
 export const EVAL_UNITS = 5;
@@ -19,274 +36,302 @@ export const IMAGE_EVAL_UNITS = 5;
 const IMAGE_MAX_SAMPLES = 256;
 const IMAGE_MAX_HELD_OUT = 1000;
 
-const fields: readonly FieldSpec[] = [
-  {
-    key: 'dataset',
+const fields = {
+  dataset: choice(DATASET_OPTIONS, {
     label: 'Data',
     description:
       'ring: 8 Gaussians (std 0.1) on a circle of radius 2; checkerboard: 8 blurred unit squares; moons: two half circles; mnist14: 14×14 MNIST digits (196 dimensions, dequantised; scaled to [0, 1] for VE and [−1, 1] for VP and sub-VP as in the official code).',
-    kind: 'enum',
-    options: DATASET_OPTIONS,
     group: 'Data and SDE',
-  },
-  {
-    key: 'sde',
+  }),
+  sde: choice(SDE_OPTIONS, {
     label: 'SDE',
     description: 'The forward SDE of the main model: VE (σ_min…σ_max), VP or sub-VP (β_min…β_max).',
-    kind: 'enum',
-    options: SDE_OPTIONS,
     group: 'Data and SDE',
-  },
-  {
-    key: 'compare',
+  }),
+  compare: choice(['none', ...SDE_OPTIONS], {
     label: 'Compare with',
     description:
       'Train a second model with this SDE and the same settings, shown beside the main one (no claims; 2-D data only).',
-    kind: 'enum',
-    options: ['none', ...SDE_OPTIONS],
     group: 'Data and SDE',
-  },
-  {
-    key: 'sigmaMin',
+  }),
+  sigmaMin: num({
     label: 'σ_min',
     description: 'VE noise scale at t = 0.',
-    kind: 'number',
     min: 1e-4,
     max: 1,
     log: true,
     group: 'Data and SDE',
-  },
-  {
-    key: 'sigmaMax',
+  }),
+  sigmaMax: num({
     label: 'σ_max',
     description: 'VE noise scale at t = 1 (should exceed the data diameter).',
-    kind: 'number',
     min: 0.5,
     max: 100,
     log: true,
     group: 'Data and SDE',
-  },
-  {
-    key: 'betaMin',
+  }),
+  betaMin: num({
     label: 'β_min',
     description: 'VP / sub-VP β(0).',
-    kind: 'number',
     min: 0.001,
     max: 5,
     log: true,
     group: 'Data and SDE',
-  },
-  {
-    key: 'betaMax',
+  }),
+  betaMax: num({
     label: 'β_max',
     description: 'VP / sub-VP β(1).',
-    kind: 'number',
     min: 1,
     max: 50,
     group: 'Data and SDE',
-  },
-  {
-    key: 'steps',
+  }),
+  steps: int({
     label: 'Training steps',
     description: 'Adam steps per model.',
-    kind: 'int',
     min: 1,
     max: 100000,
     group: 'Training',
-  },
-  {
-    key: 'batch',
+  }),
+  batch: int({
     label: 'Batch size',
     description: 'Data points per step, each at its own t ~ U[10⁻⁵, 1].',
-    kind: 'int',
     min: 8,
     max: 4096,
     group: 'Training',
-  },
-  {
-    key: 'lr',
+  }),
+  lr: num({
     label: 'Learning rate',
     description: 'Peak Adam learning rate (linear warm-up, then cosine decay).',
-    kind: 'number',
     min: 1e-5,
     max: 1e-1,
     log: true,
     group: 'Training',
-  },
-  {
-    key: 'warmup',
+  }),
+  warmup: int({
     label: 'Warm-up steps',
     description: 'Steps of linear learning-rate warm-up.',
-    kind: 'int',
     min: 0,
     max: 10000,
     group: 'Training',
-  },
-  {
-    key: 'emaDecay',
+  }),
+  emaDecay: num({
     label: 'EMA decay',
     description: 'Decay of the parameter average used for sampling and likelihoods.',
-    kind: 'number',
     min: 0,
     max: 0.9999,
     group: 'Training',
-  },
-  {
-    key: 'hidden',
+  }),
+  hidden: int({
     label: 'Hidden units',
     description: 'Width of the MLP score network.',
-    kind: 'int',
     min: 8,
     max: 512,
     group: 'Training',
-  },
-  {
-    key: 'layers',
+  }),
+  layers: int({
     label: 'Hidden layers',
     description: 'Depth of the MLP score network.',
-    kind: 'int',
     min: 1,
     max: 6,
     group: 'Training',
-  },
-  {
-    key: 'embedding',
+  }),
+  embedding: int({
     label: 'Time features',
     description: 'Size of the sinusoidal embedding of t (even).',
-    kind: 'int',
     min: 2,
     max: 256,
     group: 'Training',
-  },
-  {
-    key: 'previewEvery',
+  }),
+  previewEvery: int({
     label: 'Preview every',
     description: 'Steps between live sample previews (0: none).',
-    kind: 'int',
     min: 0,
     max: 100000,
     unit: 'steps',
     group: 'Training',
-  },
-  {
-    key: 'samplerSteps',
+  }),
+  samplerSteps: int({
     label: 'Sampler steps N',
     description: 'Predictor steps of the SDE samplers (PC adds one corrector step each).',
-    kind: 'int',
     min: 2,
     max: 2000,
     group: 'Sampling',
-  },
-  {
-    key: 'snr',
+  }),
+  snr: num({
     label: 'Corrector snr r',
     description: 'Signal-to-noise ratio of the Langevin step rule.',
-    kind: 'number',
     min: 0.001,
     max: 1,
     log: true,
     group: 'Sampling',
-  },
-  {
-    key: 'correctorSteps',
+  }),
+  correctorSteps: int({
     label: 'Corrector steps M',
     description: 'Langevin steps after each predictor step in PC sampling.',
-    kind: 'int',
     min: 1,
     max: 10,
     group: 'Sampling',
-  },
-  {
-    key: 'samples',
+  }),
+  samples: int({
     label: 'Samples',
     description: 'Points (or digits) drawn by each sampler.',
-    kind: 'int',
     min: 8,
     max: 20000,
     group: 'Sampling',
-  },
-  {
-    key: 'odeSolver',
+  }),
+  odeSolver: choice(['rk4', 'rk45'], {
     label: 'ODE solver',
     description: 'rk4: fixed steps on a log-spaced t grid; rk45: adaptive Dormand–Prince with the tolerance below.',
-    kind: 'enum',
-    options: ['rk4', 'rk45'],
     group: 'Likelihood',
-  },
-  {
-    key: 'odeSteps',
+  }),
+  odeSteps: int({
     label: 'RK4 steps',
     description: 'Steps of the fixed-step solver.',
-    kind: 'int',
     min: 2,
     max: 2000,
     group: 'Likelihood',
-  },
-  {
-    key: 'tolerance',
+  }),
+  tolerance: num({
     label: 'RK45 rtol = atol',
     description: 'Tolerances of the adaptive solver (10⁻⁵ in the official code).',
-    kind: 'number',
     min: 1e-8,
     max: 1e-1,
     log: true,
     group: 'Likelihood',
-  },
-  {
-    key: 'divergence',
+  }),
+  divergence: choice(['exact', 'hutchinson'], {
     label: 'Divergence',
     description:
       'exact: trace of the 2 × 2 Jacobian (2-D only); hutchinson: one Rademacher projection per point (needed for digits).',
-    kind: 'enum',
-    options: ['exact', 'hutchinson'],
     group: 'Likelihood',
-  },
-  {
-    key: 'heldOut',
+  }),
+  heldOut: int({
     label: 'Held-out points',
     description:
       'Fresh data points (2-D) or test digits (at most 1000) whose NLL is computed (≥ 1000 for the 2-D claim).',
-    kind: 'int',
     min: 10,
     max: 20000,
     group: 'Likelihood',
-  },
-  {
-    key: 'conditional',
+  }),
+  conditional: bool({
     label: 'Class-conditional',
     description: 'Train a noise-conditional classifier and sample given a mixture component (ring, moons; not digits).',
-    kind: 'boolean',
     group: 'Controllable generation',
-  },
-  {
-    key: 'classifierSteps',
+  }),
+  classifierSteps: int({
     label: 'Classifier steps',
     description: 'Adam steps of the noise-conditional classifier.',
-    kind: 'int',
     min: 1,
     max: 20000,
     group: 'Controllable generation',
-  },
-  {
-    key: 'guidance',
+  }),
+  guidance: num({
     label: 'Guidance weight',
     description: 'Multiplier of ∇ log p_t(y | x) (1: the conditional score).',
-    kind: 'number',
     min: 0,
     max: 20,
     group: 'Controllable generation',
-  },
-  {
-    key: 'inpaintRegion',
+  }),
+  inpaintRegion: choice(['bottom', 'right'], {
     label: 'Inpainted half',
     description: 'Digits: the half of each test digit that is generated given the other half.',
-    kind: 'enum',
-    options: ['bottom', 'right'],
     group: 'Controllable generation',
-  },
-];
+  }),
+};
 
-const quick: DemoConfig = {
+export type ScoreSdeConfig = ConfigOf<typeof fields>;
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+/**
+ * A group of results that only some runs report (the groups of src/shared/demo.ts are always
+ * present): its key is optional in the results type. Its children are optional results too, so
+ * that an absent group flattens to nothing.
+ */
+const optionalGroup = <const C extends ResultSpecs>(group: ResultGroup<C>): ResultGroup<C> & { optional: true } => ({
+  ...group,
+  optional: true,
+});
+
+const SAMPLER_NAMES: Readonly<Record<Sampler, string>> = {
+  predictor: 'predictor-only',
+  pc: 'predictor-corrector',
+  ode: 'probability-flow ODE',
+};
+
+/** What the likelihood and the three samplers give for one 2-D model (the compared one has them under `compare.`). */
+const densityModelResults = {
+  nllGap: optionalResult({
+    description: '2-D: mean of NLL(x) + log p(x) over the held-out points, the paired estimate of KL(data ‖ model)',
+    unit: 'nats',
+  }),
+  nllGapSe: optionalResult({ description: '2-D: standard error of nllGap', unit: 'nats' }),
+  nll: optionalResult({
+    description: 'mean probability-flow NLL of the held-out points (digits: dequantised and scaled)',
+    unit: 'nats',
+  }),
+  entropy: optionalResult({ description: '2-D: mean true −log p(x) of the held-out points', unit: 'nats' }),
+  likelihoodNfe: optionalResult({ description: 'score evaluations of one likelihood solve' }),
+  logDensity: optionalGroup(
+    eachResult(SAMPLERS, (s) =>
+      optionalResult({ description: `2-D: mean true log-density of the ${SAMPLER_NAMES[s]} samples`, unit: 'nats' }),
+    ),
+  ),
+  logDensitySe: optionalGroup(
+    eachResult(SAMPLERS, (s) =>
+      optionalResult({ description: `2-D: standard error of logDensity.${s}`, unit: 'nats' }),
+    ),
+  ),
+  nfe: optionalGroup(
+    eachResult(SAMPLERS, (s) => optionalResult({ description: `score evaluations of ${SAMPLER_NAMES[s]} sampling` })),
+  ),
+  pcAdvantageSe: optionalResult({
+    description: '2-D: (mean PC − mean predictor-only log-density) / standard error of the difference',
+    unit: 'standard errors',
+  }),
+};
+
+/**
+ * What a run reports at its end (read by the claims). Training always reports `steps`; a stopped
+ * run skips the evaluation, and each pipeline reports its own results: the 2-D data those with a
+ * true density, the digits bits/dim.
+ */
+const resultSpecs = {
+  steps: result({ description: 'training steps completed (of the main model)', unit: 'steps' }),
+  ...densityModelResults,
+  inpaintMaxChange: optionalResult({
+    description: 'largest change to a known coordinate during inpainting (2-D: x; digits: the kept pixels)',
+  }),
+  inpaintNearMode: optionalResult({
+    description: '2-D: share of the inpainted y within 3 std of a conditional mode of the true density',
+  }),
+  guidedAccuracy: optionalResult({
+    description: 'ring: share of class-conditional samples nearest to the mode of their class',
+  }),
+  bitsPerDim: optionalResult({ description: 'digits: mean bits/dim of the held-out test digits (8-bit data)' }),
+  bitsPerDimSe: optionalResult({ description: 'digits: standard error of bitsPerDim' }),
+  bitsPerDimGaussian: optionalResult({
+    description: 'digits: bits/dim of a full-covariance Gaussian fitted to the training digits, on the same digits',
+  }),
+  inpaintMse: optionalResult({ description: 'digits: mean squared error of the inpainted pixels (in [0, 1])' }),
+  inpaintMseMeanFill: optionalResult({
+    description: 'digits: the same for filling the inpainted pixels with the mean training digit',
+  }),
+  compare: optionalGroup(results(densityModelResults)),
+};
+
+/** Exported for code that flattens typed results as the engine does (tests). */
+export const SCORE_SDE_RESULT_SPECS = resultSpecs;
+
+export type ScoreSdeResults = ResultsOf<typeof resultSpecs>;
+/** The results of one 2-D model (the main one at the top level, the compared one under `compare`). */
+export type DensityModelResults = ResultsOf<typeof densityModelResults>;
+
+// ---------------------------------------------------------------------------------------------
+// Presets
+
+const quick: ScoreSdeConfig = {
   dataset: 'ring',
   sde: 've',
   compare: 'none',
@@ -319,7 +364,7 @@ const quick: DemoConfig = {
 };
 
 /** 2-D, longer training, the VP comparison and the adaptive solver: how far the likelihood gap closes. */
-const ringLong: DemoConfig = {
+const ringLong: ScoreSdeConfig = {
   ...quick,
   compare: 'vp',
   steps: 6000,
@@ -336,7 +381,7 @@ const ringLong: DemoConfig = {
  * a full-covariance Gaussian fitted to the training digits reaches 6.04 and the paper reports
  * 2.99 on CIFAR-10; the VP SDE gave 6.84, and adaptive RK45 (tolerance 10⁻⁴) 6.83 on the same model.
  */
-const paper: DemoConfig = {
+const paper: ScoreSdeConfig = {
   ...quick,
   dataset: 'mnist14',
   sde: 'subvp',
@@ -361,38 +406,48 @@ const paper: DemoConfig = {
   conditional: false,
 };
 
-function validate(config: DemoConfig): string[] {
+/** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
+export const SCORE_SDE_PRESETS = { quick, paper, 'ring-long': ringLong } as const;
+
+function validate(config: ScoreSdeConfig): string[] {
   const errors: string[] = [];
-  const num = (key: string): number => Number(config[key]);
-  if (num('embedding') % 2 !== 0) errors.push('embedding: must be even (sines and cosines)');
-  if (num('sigmaMin') >= num('sigmaMax')) errors.push('sigmaMax: must exceed sigmaMin');
-  if (num('betaMin') >= num('betaMax')) errors.push('betaMax: must exceed betaMin');
-  if (num('warmup') >= num('steps') && num('steps') > 1) errors.push('warmup: must be fewer than steps');
-  if (config['compare'] === config['sde']) errors.push('compare: pick a different SDE or none');
-  if (config['dataset'] === 'mnist14') {
-    if (config['compare'] !== 'none') errors.push('compare: digits train one model only (none)');
-    if (config['divergence'] !== 'hutchinson')
+  if (config.embedding % 2 !== 0) errors.push('embedding: must be even (sines and cosines)');
+  if (config.sigmaMin >= config.sigmaMax) errors.push('sigmaMax: must exceed sigmaMin');
+  if (config.betaMin >= config.betaMax) errors.push('betaMax: must exceed betaMin');
+  if (config.warmup >= config.steps && config.steps > 1) errors.push('warmup: must be fewer than steps');
+  if (config.compare === config.sde) errors.push('compare: pick a different SDE or none');
+  if (config.dataset === 'mnist14') {
+    if (config.compare !== 'none') errors.push('compare: digits train one model only (none)');
+    if (config.divergence !== 'hutchinson')
       errors.push('divergence: the exact divergence needs 196 Jacobian products per step on digits; use hutchinson');
-    if (num('samples') > IMAGE_MAX_SAMPLES) errors.push(`samples: at most ${IMAGE_MAX_SAMPLES} digits`);
-    if (num('heldOut') > IMAGE_MAX_HELD_OUT) errors.push(`heldOut: the test set has ${IMAGE_MAX_HELD_OUT} digits`);
+    if (config.samples > IMAGE_MAX_SAMPLES) errors.push(`samples: at most ${IMAGE_MAX_SAMPLES} digits`);
+    if (config.heldOut > IMAGE_MAX_HELD_OUT) errors.push(`heldOut: the test set has ${IMAGE_MAX_HELD_OUT} digits`);
   }
   return errors;
+}
+
+/** Progress units of a run: training and evaluation of each model (two with a comparison), or of the digit model. */
+function totalSteps(config: ScoreSdeConfig): number {
+  if (config.dataset === 'mnist14') return config.steps + IMAGE_EVAL_UNITS;
+  return (config.compare === 'none' ? 1 : 2) * (config.steps + EVAL_UNITS);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Claims
 
+type ScoreSdeClaim = TypedClaim<ScoreSdeConfig, ScoreSdeResults>;
+
 /** The 2-D densities (everything but the digits), where the true log-density is known. */
-function isTwoDimensional(config: DemoConfig): boolean {
-  return config['dataset'] !== 'mnist14';
+function isTwoDimensional(config: ScoreSdeConfig): boolean {
+  return config.dataset !== 'mnist14';
 }
 
-export const claims: readonly ClaimSpec[] = [
-  thresholdClaim({
+export const claims: readonly ScoreSdeClaim[] = [
+  threshold({
     id: 'nll-gap',
     text: '2-D data: probability-flow NLL minus the true negative log-density on the same ≥ 1000 held-out points (VE SDE on the ring): the paired estimate of KL(data ‖ model)',
     target: '≤ 1.0',
-    key: 'nllGap',
+    read: (r) => r.nllGap,
     comparison: '<=',
     value: 1,
     unit: 'nats',
@@ -400,19 +455,19 @@ export const claims: readonly ClaimSpec[] = [
     caveat:
       'The true entropy of the ring is about 0.31 nats; the measured gap (0.56, 0.53, 0.16 nats at seeds 0–2) means the model still spreads mass between the modes. The paper reports bits/dim on CIFAR-10 with far larger networks and training; this measures the same quantity at laptop scale.',
   }),
-  thresholdClaim({
+  threshold({
     id: 'pc-beats-predictor',
     text: '2-D data: mean true log-density of PC samples (snr 0.16) above predictor-only samples at N = 100, in standard errors of the difference',
-    key: 'pcAdvantageSe',
+    read: (r) => r.pcAdvantageSe,
     comparison: '>',
     value: 2,
     unit: 'standard errors',
     appliesTo: isTwoDimensional,
   }),
-  thresholdClaim({
+  threshold({
     id: 'inpaint-fixed',
     text: 'Largest change to the known coordinates during inpainting (2-D: x; digits: the kept pixels)',
-    key: 'inpaintMaxChange',
+    read: (r) => r.inpaintMaxChange,
     comparison: '==',
     value: 0,
   }),
@@ -423,81 +478,82 @@ export const claims: readonly ClaimSpec[] = [
   // do not apply to a digits run.
 ];
 
-export const densityDemo: TrainableDemo = {
-  loadTrainer: () => import('./train').then((m) => m.runScoreSde),
-  id: '2d-density',
-  title: 'Score SDEs on a 2-D density and on 14×14 digits',
-  description:
-    'Trains a small MLP score network (3 × 128, sinusoidal time features) by denoising score matching on 2-D data with a known density (8 Gaussians on a ring, checkerboard, two moons) under the VE, VP or sub-VP SDE. Then samples with the reverse-diffusion predictor alone, with predictor-corrector (Langevin) steps, and with the probability-flow ODE; computes exact negative log-likelihoods through the ODE; inpaints one coordinate given the other; and samples given a mixture component with a noise-conditional classifier. The paper preset trains a wider MLP (3 × 512) on 14×14 MNIST digits instead: image samples, bits/dim through the ODE with the Hutchinson estimator, and inpainting of half of each digit.',
-  available: true,
-  fields,
-  presets: { quick, paper, 'ring-long': ringLong },
-  validate,
-  totalSteps: (config) =>
-    config['dataset'] === 'mnist14'
-      ? Number(config['steps']) + IMAGE_EVAL_UNITS
-      : (config['compare'] === 'none' ? 1 : 2) * (Number(config['steps']) + EVAL_UNITS),
-  stepLabel: 'step',
-  plots: [
-    {
-      id: 'loss',
-      title: 'Denoising score-matching loss',
-      xLabel: 'step',
-      yLabel: '‖σ_t s_θ + z‖²',
-      logY: true,
-      series: [
-        { metric: 'loss/ve', label: 'VE' },
-        { metric: 'loss/vp', label: 'VP' },
-        { metric: 'loss/subvp', label: 'sub-VP' },
-      ],
-    },
-  ],
-  outputs: [
-    {
-      id: 'samples',
-      title: 'Samples by sampler',
-      description:
-        'Data beside predictor-only, predictor-corrector and probability-flow ODE samples of the main model (points in 2-D, images for digits).',
-    },
-    {
-      id: 'likelihood',
-      title: 'Likelihood',
-      description:
-        '2-D: probability-flow NLL on held-out points, the true entropy, and their paired difference (the KL estimate), per SDE. Digits: bits/dim of held-out test digits beside the paper’s CIFAR-10 numbers.',
-    },
-    {
-      id: 'sample-quality',
-      title: 'Sample quality',
-      description:
-        'Mean true log-density of each sampler’s samples (± standard error) and its score evaluations, per SDE.',
-    },
-    {
-      id: 'inpainting',
-      title: 'Inpainting',
-      description:
-        '2-D: x fixed to held-out values, y generated. Digits: half of each test digit generated given the other half. PC sampling with the known part re-noised at every step.',
-    },
-    {
-      id: 'reverse-process',
-      title: 'Reverse process',
-      description: 'PC samples at a few times t on their way from the prior to the data.',
-    },
-    {
-      id: 'live-score-field',
-      title: 'Score field during training',
-      description:
-        '2-D: arrows of the learned score s_θ(x, t) and the preview samples x(t) at a few t, at the last preview.',
-    },
-    {
-      id: 'conditional',
-      title: 'Class-conditional samples',
-      description: 'Samples given a mixture component, guided by a noise-conditional classifier.',
-    },
-    {
-      id: 'live-samples',
-      title: 'Samples during training',
-      description: 'Predictor-only samples (N = 50) of the EMA model at the last preview (points, or digits).',
-    },
-  ],
-  claims,
-};
+export const densityDemo = defineDemo(
+  {
+    id: '2d-density',
+    title: 'Score SDEs on a 2-D density and on 14×14 digits',
+    description:
+      'Trains a small MLP score network (3 × 128, sinusoidal time features) by denoising score matching on 2-D data with a known density (8 Gaussians on a ring, checkerboard, two moons) under the VE, VP or sub-VP SDE. Then samples with the reverse-diffusion predictor alone, with predictor-corrector (Langevin) steps, and with the probability-flow ODE; computes exact negative log-likelihoods through the ODE; inpaints one coordinate given the other; and samples given a mixture component with a noise-conditional classifier. The paper preset trains a wider MLP (3 × 512) on 14×14 MNIST digits instead: image samples, bits/dim through the ODE with the Hutchinson estimator, and inpainting of half of each digit.',
+    fields,
+    presets: SCORE_SDE_PRESETS,
+    results: resultSpecs,
+    validate,
+    totalSteps,
+    claims,
+    load: () => import('./train').then((m) => m.train),
+  },
+  {
+    stepLabel: 'step',
+    plots: [
+      {
+        id: 'loss',
+        title: 'Denoising score-matching loss',
+        xLabel: 'step',
+        yLabel: '‖σ_t s_θ + z‖²',
+        logY: true,
+        series: [
+          { metric: 'loss/ve', label: 'VE' },
+          { metric: 'loss/vp', label: 'VP' },
+          { metric: 'loss/subvp', label: 'sub-VP' },
+        ],
+      },
+    ],
+    outputs: [
+      {
+        id: 'samples',
+        title: 'Samples by sampler',
+        description:
+          'Data beside predictor-only, predictor-corrector and probability-flow ODE samples of the main model (points in 2-D, images for digits).',
+      },
+      {
+        id: 'likelihood',
+        title: 'Likelihood',
+        description:
+          '2-D: probability-flow NLL on held-out points, the true entropy, and their paired difference (the KL estimate), per SDE. Digits: bits/dim of held-out test digits beside the paper’s CIFAR-10 numbers.',
+      },
+      {
+        id: 'sample-quality',
+        title: 'Sample quality',
+        description:
+          'Mean true log-density of each sampler’s samples (± standard error) and its score evaluations, per SDE.',
+      },
+      {
+        id: 'inpainting',
+        title: 'Inpainting',
+        description:
+          '2-D: x fixed to held-out values, y generated. Digits: half of each test digit generated given the other half. PC sampling with the known part re-noised at every step.',
+      },
+      {
+        id: 'reverse-process',
+        title: 'Reverse process',
+        description: 'PC samples at a few times t on their way from the prior to the data.',
+      },
+      {
+        id: 'live-score-field',
+        title: 'Score field during training',
+        description:
+          '2-D: arrows of the learned score s_θ(x, t) and the preview samples x(t) at a few t, at the last preview.',
+      },
+      {
+        id: 'conditional',
+        title: 'Class-conditional samples',
+        description: 'Samples given a mixture component, guided by a noise-conditional classifier.',
+      },
+      {
+        id: 'live-samples',
+        title: 'Samples during training',
+        description: 'Predictor-only samples (N = 50) of the EMA model at the last preview (points, or digits).',
+      },
+    ],
+  },
+);

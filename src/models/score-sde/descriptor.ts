@@ -16,6 +16,7 @@ export const scoreSde: ModelPaper = {
     'src/models/score-sde/conditional.ts',
     'src/models/score-sde/fit.ts',
     'src/models/score-sde/train.ts',
+    'src/models/score-sde/pipeline.ts',
     'src/models/score-sde/field.ts',
     'src/models/score-sde/data.ts',
     'src/models/score-sde/images.ts',

@@ -7,9 +7,9 @@
  * whatever the preview draws; the same seed gives the same model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig } from '../../shared/catalog';
 import type { Rng } from '../engine/rng';
 import type { RunContext } from '../types';
+import type { ScoreSdeConfig } from './demo';
 import { disposeBatch, dsmBatch, dsmLoss } from './loss';
 import { initMlp, type MlpParams, type MlpShape } from './model';
 import { type AdamSettings, adamStep, disposeAdam, initAdam } from './optim';
@@ -37,26 +37,14 @@ export interface FitOptions {
   readonly preview?: (ema: MlpParams, step: number, rng: Rng) => Promise<void>;
 }
 
-/** The score network of a demo config (fields `embedding`, `hidden`, `layers`) on `dims`-dimensional data. */
-export function scoreNetShape(config: DemoConfig, dims: number): MlpShape {
-  return {
-    inputs: dims,
-    embedding: Number(config['embedding']),
-    hidden: Number(config['hidden']),
-    layers: Number(config['layers']),
-    outputs: dims,
-  };
+/** The score network of a config (`embedding`, `hidden`, `layers`) on `dims`-dimensional data. */
+export function scoreNetShape(config: Pick<ScoreSdeConfig, 'embedding' | 'hidden' | 'layers'>, dims: number): MlpShape {
+  return { inputs: dims, embedding: config.embedding, hidden: config.hidden, layers: config.layers, outputs: dims };
 }
 
-/** Adam as a demo config sets it (fields `lr`, `warmup`, `emaDecay`), over `steps` steps, gradients clipped at norm 1. */
-export function adamSettings(config: DemoConfig, steps: number): AdamSettings {
-  return {
-    lr: Number(config['lr']),
-    warmup: Number(config['warmup']),
-    totalSteps: steps,
-    clip: 1,
-    emaDecay: Number(config['emaDecay']),
-  };
+/** Adam as a config sets it (`lr`, `warmup`, `emaDecay`), over `steps` steps, gradients clipped at norm 1. */
+export function adamSettings(config: Pick<ScoreSdeConfig, 'lr' | 'warmup' | 'emaDecay'>, steps: number): AdamSettings {
+  return { lr: config.lr, warmup: config.warmup, totalSteps: steps, clip: 1, emaDecay: config.emaDecay };
 }
 
 /** Trains one score network; returns its EMA parameters (the caller disposes them) and the steps done. */

@@ -8,22 +8,16 @@
  *                the known pixels at every step
  *   step-through the same PC samples at a few t on their way from the prior
  *
- * Results (read by the claims and shown in the run summary):
- *   bitsPerDim, bitsPerDimSe   mean and standard error over held-out digits (bits/dim of the 8-bit data)
- *   bitsPerDimGaussian         the same for a full-covariance Gaussian fitted to the training digits
- *   nll                        mean NLL of the dequantised, scaled digits (nats)
- *   likelihoodNfe              score evaluations of one likelihood solve
- *   inpaintMaxChange           largest change to a known pixel (must be 0)
- *   inpaintMse, inpaintMseMeanFill   mean squared error of the generated pixels (in [0, 1]) and of
- *                              filling them with the mean training digit instead
- *   nfe.<sampler>, steps
+ * Its results (bits/dim, the Gaussian reference, inpainting errors, score evaluations) are the
+ * digits' part of `ScoreSdeResults`, declared with the demo in ./demo.ts; what it shares with the
+ * 2-D pipeline is in ./pipeline.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { ImagesOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
 import type { RunContext } from '../types';
 import { meanSe, pooledVariance } from './data';
+import type { ScoreSdeConfig, ScoreSdeResults } from './demo';
 import {
   bitsPerDim,
   type Digits,
@@ -36,15 +30,13 @@ import {
 } from './digits';
 import { adamSettings, fitScoreNetwork, scoreNetShape } from './fit';
 import { fitGaussian, gaussianNll } from './gaussian';
-import { type MlpParams, score, scoreJvp, timeFeatures } from './model';
-import { negativeLogLikelihood, probabilityFlowSample, type ScoreModel } from './ode';
+import type { MlpParams } from './model';
+import { negativeLogLikelihood, type ScoreModel } from './ode';
 import type { AdamSettings } from './optim';
+import * as pipeline from './pipeline';
 import { pcInpaint, pcSample } from './samplers';
-import { makeSde, type Sde, SDE_LABELS, type SdeName } from './sdes';
+import { makeSde, type Sde, SDE_LABELS } from './sdes';
 
-/** t ∈ [ε, 1] for training and likelihood (official: 10⁻⁵), and the last sampling time (official: 10⁻³). */
-const TRAIN_EPS = 1e-5;
-const SAMPLE_EPS = 1e-3;
 /** Digits shown per sampler, per live preview, in the inpainting and in the step-through. */
 const SHOWN = 8;
 const INPAINTED = 6;
@@ -52,7 +44,7 @@ const STEPPED = 3;
 /** Digits per likelihood solve (bounds memory; each chunk is one ODE solve). */
 const LIKELIHOOD_CHUNK = 128;
 /** Times of the reverse-process step-through. */
-const SNAPSHOT_TIMES = [1, 0.6, 0.4, 0.2, 0.1, 0.03, SAMPLE_EPS];
+const SNAPSHOT_TIMES = [1, 0.6, 0.4, 0.2, 0.1, 0.03, pipeline.SAMPLE_EPS];
 /** The paper's CIFAR-10 bits/dim (Table 2) for context: DDPM++ continuous. */
 const PAPER_BPD: readonly (readonly [string, number])[] = [
   ['VP, DDPM++ cont. (CIFAR-10, 32×32×3)', 3.16],
@@ -60,8 +52,11 @@ const PAPER_BPD: readonly (readonly [string, number])[] = [
   ['sub-VP, DDPM++ cont. deep (CIFAR-10)', 2.99],
 ];
 
-interface ImageSetup {
-  readonly config: DemoConfig;
+/** The digits' results after evaluation (`steps` comes from training). */
+type DigitResults = Omit<ScoreSdeResults, 'steps'>;
+
+interface ImageSetup extends pipeline.TimeConditioning {
+  readonly config: ScoreSdeConfig;
   readonly ctx: RunContext;
   readonly digits: Digits;
   readonly sde: Sde;
@@ -74,21 +69,15 @@ interface ImageSetup {
   done: number;
 }
 
-export async function runDigits(config: DemoConfig, ctx: RunContext): Promise<RunResults> {
+export async function trainDigits(config: ScoreSdeConfig, ctx: RunContext): Promise<ScoreSdeResults> {
   const digits = await loadDigits();
-  const sdeName = config['sde'] as SdeName;
-  const sde = makeSde(sdeName, {
-    sigmaMin: Number(config['sigmaMin']),
-    sigmaMax: Number(config['sigmaMax']),
-    betaMin: Number(config['betaMin']),
-    betaMax: Number(config['betaMax']),
-  });
-  const range = pixelRange(sdeName);
+  const sde = makeSde(config.sde, config);
+  const range = pixelRange(config.sde);
   const { dims } = digits;
   const nTrain = digits.train.length / dims;
   const nTest = digits.test.length / dims;
   const dataRng = new Rng(ctx.rng.seed());
-  const heldOutRows = dataRng.sample(nTest, Math.min(nTest, Number(config['heldOut'])));
+  const heldOutRows = dataRng.sample(nTest, Math.min(nTest, config.heldOut));
   const setup: ImageSetup = {
     config,
     ctx,
@@ -98,12 +87,12 @@ export async function runDigits(config: DemoConfig, ctx: RunContext): Promise<Ru
     heldOut: dequantize(digits.test, dims, heldOutRows, range, dataRng),
     heldOutRows,
     dataVariance: pooledVariance(dequantize(digits.train, dims, dataRng.sample(nTrain, 2000), range, dataRng)),
-    embedding: Number(config['embedding']),
+    embedding: config.embedding,
     done: 0,
   };
   const trainSeed = ctx.rng.seed();
   const evalSeed = ctx.rng.seed();
-  const steps = Number(config['steps']);
+  const { steps } = config;
   const hp: AdamSettings = { ...adamSettings(config, steps), emaWarmup: true };
   const { params, steps: done } = await fitScoreNetwork(
     {
@@ -111,7 +100,7 @@ export async function runDigits(config: DemoConfig, ctx: RunContext): Promise<Ru
       shape: scoreNetShape(config, dims),
       hp,
       steps,
-      batchSize: Number(config['batch']),
+      batchSize: config.batch,
       draw: (n, r) =>
         dequantize(
           digits.train,
@@ -120,34 +109,23 @@ export async function runDigits(config: DemoConfig, ctx: RunContext): Promise<Ru
           range,
           r,
         ),
-      eps: TRAIN_EPS,
+      eps: pipeline.TRAIN_EPS,
       dataVariance: setup.dataVariance,
       ctx,
       progressOffset: 0,
-      previewEvery: Number(config['previewEvery']),
+      previewEvery: config.previewEvery,
       preview: (ema, step, r) => preview(setup, ema, step, r),
     },
     new Rng(trainSeed),
   );
   setup.done = done;
-  const results: Record<string, number> = { steps: done };
   try {
-    if (!ctx.aborted) Object.assign(results, await evaluate(setup, params, new Rng(evalSeed)));
+    // Stopped: return the steps done, without the (slow) evaluation.
+    const evaluated = ctx.aborted ? {} : await evaluate(setup, params, new Rng(evalSeed));
+    return { steps: done, ...evaluated };
   } finally {
     tf.dispose(params);
   }
-  return results;
-}
-
-/** The EMA parameters as a score model over 196 pixels: one t for the whole batch. */
-function imageModel(setup: ImageSetup, params: MlpParams): ScoreModel {
-  const features = (t: number): ReturnType<typeof timeFeatures> =>
-    timeFeatures(setup.sde, setup.dataVariance, [t], setup.embedding);
-  return {
-    dims: setup.digits.dims,
-    score: (x, t) => score(params, x, features(t)),
-    jvp: (x, t, tangents) => scoreJvp(params, x, features(t), tangents),
-  };
 }
 
 /** The i-th digit of row-major data as display pixels. */
@@ -169,12 +147,9 @@ function imagesOutput(
 
 /** Live predictor-only samples (N = 50) of the EMA model. Draws one seed from `rng`. */
 async function preview(setup: ImageSetup, ema: MlpParams, step: number, rng: Rng): Promise<void> {
-  const model = imageModel(setup, ema);
+  const model = pipeline.scoreModel(setup, ema, setup.digits.dims);
   const { samples } = await pcSample(setup.sde, model.score, SHOWN, setup.digits.dims, {
-    steps: 50,
-    correctorSteps: 0,
-    snr: 0,
-    eps: SAMPLE_EPS,
+    ...pipeline.PREVIEW_SAMPLING,
     rng: new Rng(rng.seed()),
   });
   setup.ctx.output(
@@ -193,23 +168,11 @@ async function preview(setup: ImageSetup, ema: MlpParams, step: number, rng: Rng
   );
 }
 
-async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise<Record<string, number>> {
+/** Bits/dim, the three samplers, the step-through and inpainting of the trained model. Five progress units. */
+async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise<DigitResults> {
   const { config, ctx, sde } = setup;
   const dims = setup.digits.dims;
-  const model = imageModel(setup, params);
-  const r: Record<string, number> = {};
-  const unit = async (): Promise<void> => {
-    setup.done += 1;
-    ctx.progress(setup.done);
-    await ctx.tick();
-  };
-  const solver = config['odeSolver'] === 'rk45' ? 'rk45' : 'rk4';
-  const odeOptions = {
-    solver,
-    steps: Number(config['odeSteps']),
-    rtol: Number(config['tolerance']),
-    atol: Number(config['tolerance']),
-  } as const;
+  const model = pipeline.scoreModel(setup, params, dims);
 
   // Bits/dim of held-out digits: the probability-flow ODE with one Rademacher ε per digit.
   const n = setup.heldOut.length / dims;
@@ -219,8 +182,8 @@ async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise
     const rows = Math.min(LIKELIHOOD_CHUNK, n - start);
     const x = tf.tensor2d(setup.heldOut.subarray(start * dims, (start + rows) * dims), [rows, dims]);
     const solved = await negativeLogLikelihood(sde, model, x, {
-      eps: TRAIN_EPS,
-      ...odeOptions,
+      eps: pipeline.TRAIN_EPS,
+      ...pipeline.odeSettings(config),
       hutchinson: new Rng(rng.seed()),
     });
     x.dispose();
@@ -229,10 +192,6 @@ async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise
     await ctx.tick();
   }
   const bpd = meanSe(Array.from(nll, (v) => bitsPerDim(v, dims, setup.range)));
-  r['bitsPerDim'] = bpd.mean;
-  r['bitsPerDimSe'] = bpd.se;
-  r['nll'] = meanSe(nll).mean;
-  r['likelihoodNfe'] = nfe;
   // The reference: a full-covariance Gaussian fitted to all training digits, on the same held-out digits.
   const nTrain = setup.digits.train.length / dims;
   const trainRows = Array.from({ length: nTrain }, (_, i) => i);
@@ -242,32 +201,12 @@ async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise
     0,
   );
   const gaussianBpd = meanSe(Array.from(gaussianNll(gaussian, setup.heldOut), (v) => bitsPerDim(v, dims, setup.range)));
-  r['bitsPerDimGaussian'] = gaussianBpd.mean;
   ctx.output(bitsTable(setup, bpd, gaussianBpd, nfe));
-  await unit();
+  await pipeline.completeUnit(setup);
 
   // The three samplers at the same N.
-  const count = Number(config['samples']);
-  const N = Number(config['samplerSteps']);
-  const base = { steps: N, snr: Number(config['snr']), eps: SAMPLE_EPS, tick: () => ctx.tick() };
-  const predictor = await pcSample(sde, model.score, count, dims, {
-    ...base,
-    correctorSteps: 0,
-    rng: new Rng(rng.seed()),
-  });
-  await unit();
-  const pc = await pcSample(sde, model.score, count, dims, {
-    ...base,
-    correctorSteps: Number(config['correctorSteps']),
-    rng: new Rng(rng.seed()),
-    snapshotTimes: SNAPSHOT_TIMES,
-  });
-  await unit();
-  const ode = await probabilityFlowSample(sde, model, count, new Rng(rng.seed()), { eps: SAMPLE_EPS, ...odeOptions });
-  await unit();
-  r['nfe.predictor'] = predictor.nfe;
-  r['nfe.pc'] = pc.nfe;
-  r['nfe.ode'] = ode.nfe;
+  const count = config.samples;
+  const { predictor, pc, ode } = await pipeline.sampleThree(sde, model, count, config, rng, setup, SNAPSHOT_TIMES);
   const shown = Math.min(SHOWN, count);
   const row = (label: string, data: Float32Array): ImagesOutput['images'] =>
     Array.from({ length: shown }, (_, i) => ({ label, pixels: digitPixels(setup, data, i) }));
@@ -275,14 +214,14 @@ async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise
     imagesOutput(
       setup,
       'samples',
-      `Digits of the ${SDE_LABELS[sde.name]} model beside test digits (N = ${N})`,
+      `Digits of the ${SDE_LABELS[sde.name]} model beside test digits (N = ${config.samplerSteps})`,
       [
         ...row('data', setup.heldOut),
         ...row(`predictor (${predictor.nfe})`, predictor.samples),
         ...row(`PC (${pc.nfe})`, pc.samples),
         ...row(`ODE (${ode.nfe})`, ode.samples),
       ],
-      `Eight images per row: test digits, then samples of predictor-only, predictor-corrector (snr ${Number(config['snr'])}) and probability-flow ODE sampling; score evaluations in brackets.`,
+      `Eight images per row: test digits, then samples of predictor-only, predictor-corrector (snr ${config.snr}) and probability-flow ODE sampling; score evaluations in brackets.`,
     ),
   );
   ctx.output(
@@ -296,9 +235,17 @@ async function evaluate(setup: ImageSetup, params: MlpParams, rng: Rng): Promise
       `Each row is one sample from the prior at t = 1 to t = ε; pixels outside the data range are clipped for display.`,
     ),
   );
-  Object.assign(r, await inpaint(setup, model, new Rng(rng.seed())));
-  await unit();
-  return r;
+  const inpainted = await inpaint(setup, model, new Rng(rng.seed()));
+  await pipeline.completeUnit(setup);
+  return {
+    bitsPerDim: bpd.mean,
+    bitsPerDimSe: bpd.se,
+    nll: meanSe(nll).mean,
+    likelihoodNfe: nfe,
+    bitsPerDimGaussian: gaussianBpd.mean,
+    nfe: { predictor: predictor.nfe, pc: pc.nfe, ode: ode.nfe },
+    ...inpainted,
+  };
 }
 
 /** Pixel mask of the known part: 1 on the kept pixels (the top or the left half). */
@@ -310,20 +257,18 @@ export function knownMask(side: number, region: 'bottom' | 'right'): Float32Arra
 }
 
 /** Inpainting: the masked half of held-out digits generated by PC sampling given the rest. */
-async function inpaint(setup: ImageSetup, model: ScoreModel, rng: Rng): Promise<Record<string, number>> {
+async function inpaint(
+  setup: ImageSetup,
+  model: ScoreModel,
+  rng: Rng,
+): Promise<Pick<DigitResults, 'inpaintMaxChange' | 'inpaintMse' | 'inpaintMseMeanFill'>> {
   const { config, ctx, sde, digits } = setup;
   const dims = digits.dims;
   const count = Math.min(INPAINTED, setup.heldOut.length / dims);
-  const region = config['inpaintRegion'] === 'right' ? 'right' : 'bottom';
+  const region = config.inpaintRegion;
   const maskValues = knownMask(digits.side, region);
   const known = setup.heldOut.slice(0, count * dims);
-  const samples = await pcInpaint(sde, model.score, known, maskValues, count, {
-    steps: Number(config['samplerSteps']),
-    correctorSteps: Number(config['correctorSteps']),
-    snr: Number(config['snr']),
-    eps: SAMPLE_EPS,
-    rng,
-  });
+  const samples = await pcInpaint(sde, model.score, known, maskValues, count, { ...pipeline.pcSettings(config), rng });
   const mean = meanDigit(digits);
   let maxChange = 0;
   let sq = 0;
@@ -368,8 +313,7 @@ async function inpaint(setup: ImageSetup, model: ScoreModel, rng: Rng): Promise<
 /** Parameters of the score MLP: input and time layers, hidden layers, output layer. */
 function mlpParameters(setup: ImageSetup): number {
   const d = setup.digits.dims;
-  const h = Number(setup.config['hidden']);
-  const layers = Number(setup.config['layers']);
+  const { hidden: h, layers } = setup.config;
   return (d + setup.embedding + 1) * h + (layers - 1) * (h + 1) * h + (h + 1) * d;
 }
 
@@ -380,10 +324,6 @@ function bitsTable(
   nfe: number,
 ): TableOutput {
   const { config } = setup;
-  const solver =
-    config['odeSolver'] === 'rk45'
-      ? `adaptive RK45 (rtol = atol = ${Number(config['tolerance'])})`
-      : `RK4, ${Number(config['odeSteps'])} log-spaced steps`;
   const n = setup.heldOut.length / setup.digits.dims;
   return {
     kind: 'table',
@@ -392,7 +332,7 @@ function bitsTable(
     columns: ['model', 'data', 'bits/dim', '± SE', 'score evaluations'],
     rows: [
       [
-        `${SDE_LABELS[setup.sde.name]}, MLP ${Number(config['layers'])} × ${Number(config['hidden'])}, ${Number(config['steps'])} steps (this run)`,
+        `${SDE_LABELS[setup.sde.name]}, MLP ${config.layers} × ${config.hidden}, ${config.steps} steps (this run)`,
         'MNIST 14×14',
         bpd.mean,
         bpd.se,
@@ -409,7 +349,7 @@ function bitsTable(
       ...PAPER_BPD.map(([name, value]) => [`paper: ${name}`, 'CIFAR-10 32×32×3', value, null, null]),
     ],
     note:
-      `Solver: ${solver}, Hutchinson divergence with one Rademacher vector per digit, uniformly dequantised digits. ` +
+      `Solver: ${pipeline.solverLabel(config)}, Hutchinson divergence with one Rademacher vector per digit, uniformly dequantised digits. ` +
       `The paper’s numbers are for CIFAR-10 with deep U-Nets of tens of millions of parameters trained for over a million steps on accelerators; this MLP has ${(mlpParameters(setup) / 1e6).toFixed(2)} M parameters and trains for minutes on a laptop CPU on 14×14 digits, so the numbers are not comparable — ` +
       'the paper’s rows are context, not targets. The Gaussian row is what a linear model of the pixels reaches on the same digits.',
   };

@@ -33,6 +33,8 @@ export interface OdeSolution {
 export function probabilityFlow(sde: Sde, model: ScoreModel): OdeFunction {
   return (x, t) => {
     const g = sde.diffusion(t);
+    // dx = [f(x, t) − ½ g(t)² ∇ₓ log p_t(x)] dt   (probability-flow ODE, Eq. 13),
+    //   with s_θ(x, t) in place of ∇ₓ log p_t(x):  f̃_θ(x, t) = a(t) x − ½ g(t)² s_θ(x, t)
     // @paper score-sde probability-flow-ode
     return tf.sub(tf.mul(x, sde.driftCoef(t)), tf.mul(model.score(x, t), 0.5 * g * g));
   };
@@ -65,6 +67,8 @@ export function hutchinsonDivergence(
   t: number,
   eps: tf.Tensor2D,
 ): { score: tf.Tensor2D; div: tf.Tensor1D } {
+  // ∇·f̃_θ(x, t) = E_ε[εᵀ ∇ₓf̃_θ(x, t) ε],   E[ε] = 0, Cov[ε] = I   (Skilling–Hutchinson estimator)
+  //   applied to s_θ (∇·f̃_θ = a(t) D − ½ g(t)² ∇·s_θ is linear in it), one Rademacher ε per row
   // @paper score-sde hutchinson-trace
   const { score, jv } = model.jvp(x, t, eps.expandDims(0) as tf.Tensor3D);
   return { score, div: tf.sum(tf.mul(jv.squeeze([0]), eps), 1) };
@@ -242,6 +246,7 @@ export async function negativeLogLikelihood(
     let sq = 0;
     for (let j = 0; j < d; j++) sq += (values[i * (d + 1) + j] as number) ** 2;
     const integral = values[i * (d + 1) + d] as number;
+    // log p₀(x(0)) = log p_T(x(T)) + ∫₀ᵀ ∇·f̃_θ(x(t), t) dt   (exact likelihood, Eq. 39); NLL = −log p₀(x(0))
     // @paper score-sde likelihood
     nll[i] = -(priorLogDensity(sde, sq, d) + integral);
   }

@@ -33,6 +33,8 @@ export function reverseDiffusionPredictor(
   z: tf.Tensor2D,
 ): Update {
   const { f, G } = sde.discretize(t, dt);
+  // x_i = x_{i+1} − f_{i+1}(x_{i+1}) + g_{i+1}² s_θ(x_{i+1}, t_{i+1}) + g_{i+1} z_{i+1},  z_{i+1} ~ N(0, I)
+  //   (reverse-diffusion predictor), with f_{i+1}(x) = f·x and g_{i+1} = G from the forward step
   // @paper score-sde reverse-diffusion-predictor
   const mean = tf.add(tf.sub(x, tf.mul(x, f)), tf.mul(score(x, t), G * G)) as tf.Tensor2D;
   return { x: tf.add(mean, tf.mul(z, G)), mean };
@@ -61,6 +63,7 @@ export function langevinCorrector(
   z: tf.Tensor2D,
 ): Update {
   const s = score(x, t);
+  // x ← x + ε s_θ(x, t) + √(2ε) z,   ε = 2α (r ‖z‖₂ / ‖s_θ(x, t)‖₂)²   (Langevin corrector)
   // @paper score-sde langevin-corrector
   const ratio = tf.div(tf.mul(meanRowNorm(z), snr), meanRowNorm(s));
   const eps = tf.mul(tf.square(ratio), 2 * alpha);
@@ -100,6 +103,8 @@ export interface PcResult {
 
 /** Replaces the known coordinates by a fresh sample of the perturbation kernel at t. */
 function renoiseKnown(sde: Sde, x: tf.Tensor2D, t: number, impute: Imputation, z: tf.Tensor2D): tf.Tensor2D {
+  // x_Ω(t_i) ~ p_0t_i(· | y_Ω),   x_Ω̄(t_i) from the reverse-time step   (imputation)
+  //   ⇒ x_Ω(t_i) = m_t_i y_Ω + σ_t_i z on the known coordinates Ω (mask 1), x unchanged elsewhere
   // @paper score-sde imputation
   const noisy = tf.add(tf.mul(impute.known, sde.marginalMean(t)), tf.mul(z, sde.marginalStd(t)));
   return tf.add(tf.mul(x, tf.sub(1, impute.mask)), tf.mul(noisy, impute.mask)) as tf.Tensor2D;
@@ -123,6 +128,8 @@ export async function pcSample(sde: Sde, score: ScoreFn, n: number, dims: number
       const tNext = times[i + 1] as number;
       const last = i === o.steps - 1;
       const next = tf.tidy(() => {
+        // dx = [f(x, t) − g(t)² ∇ₓ log p_t(x)] dt + g(t) dw̄   (reverse-time SDE, Eq. 6),
+        //   from t_{i+1} to t_i with s_θ(x, t) in place of ∇ₓ log p_t(x)
         // @paper score-sde reverse-sde
         let u = reverseDiffusionPredictor(sde, score, x, t, t - tNext, normal());
         if (o.impute) u = { x: renoiseKnown(sde, u.x, tNext, o.impute, normal()), mean: u.mean };

@@ -65,10 +65,14 @@ export function veSde(sigmaMin: number, sigmaMax: number): Sde {
     name: 've',
     T: 1,
     driftCoef: () => 0,
+    // dx = √(d[σ²(t)]/dt) dw,   σ(t) = σ_min (σ_max/σ_min)^t   (VE SDE)
+    //   ⇒ f = 0,  g(t) = √(d[σ²(t)]/dt) = σ(t) √(2 ln(σ_max/σ_min))
     // @paper score-sde ve-sde
     diffusion: (t) => sigma(t) * Math.sqrt(2 * logRatio),
     marginalMean: () => 1,
     // σ_t² = σ²(t) − σ²(0): the variance the SDE adds between 0 and t.
+    // p_0t(x(t) | x(0)) = N(x(t); x(0), [σ²(t) − σ²(0)] I)   (VE perturbation kernel)
+    //   ⇒ m_t = 1,  σ_t = √(σ²(t) − σ²(0)),  σ(0) = σ_min
     // @paper score-sde ve-kernel
     marginalStd: (t) => Math.sqrt(sigma(t) ** 2 - sigmaMin ** 2),
     priorStd: sigmaMax,
@@ -89,9 +93,13 @@ export function vpSde(betaMin: number, betaMax: number): Sde {
   return {
     name: 'vp',
     T: 1,
+    // dx = −½ β(t) x dt + √β(t) dw,   β(t) = β_min + t (β_max − β_min)   (VP SDE)
+    //   ⇒ f(x, t) = −½ β(t) x,  g(t) = √β(t)
     // @paper score-sde vp-sde
     driftCoef: (t) => -0.5 * beta(t),
     diffusion: (t) => Math.sqrt(beta(t)),
+    // p_0t(x(t) | x(0)) = N(x(t); x(0) e^{−½ ∫₀ᵗ β(s) ds}, I − I e^{−∫₀ᵗ β(s) ds})   (VP perturbation kernel)
+    //   ⇒ with B(t) = ∫₀ᵗ β(s) ds:  m_t = e^{−½ B(t)},  σ_t = √(1 − e^{−B(t)})
     // @paper score-sde vp-kernel
     marginalMean: (t) => Math.exp(-0.5 * B(t)),
     marginalStd: (t) => Math.sqrt(-Math.expm1(-B(t))),
@@ -111,9 +119,13 @@ export function subVpSde(betaMin: number, betaMax: number): Sde {
   const sde: Sde = {
     name: 'subvp',
     T: 1,
+    // dx = −½ β(t) x dt + √(β(t) (1 − e^{−2 ∫₀ᵗ β(s) ds})) dw   (sub-VP SDE)
+    //   ⇒ f(x, t) = −½ β(t) x,  g(t) = √(β(t) (1 − e^{−2 B(t)})),  B(t) = ∫₀ᵗ β(s) ds
     // @paper score-sde subvp-sde
     driftCoef: (t) => -0.5 * beta(t),
     diffusion: (t) => Math.sqrt(beta(t) * -Math.expm1(-2 * B(t))),
+    // p_0t(x(t) | x(0)) = N(x(t); x(0) e^{−½ ∫₀ᵗ β(s) ds}, [1 − e^{−∫₀ᵗ β(s) ds}]² I)   (sub-VP perturbation kernel)
+    //   ⇒ m_t = e^{−½ B(t)},  σ_t = 1 − e^{−B(t)}
     // @paper score-sde subvp-kernel
     marginalMean: (t) => Math.exp(-0.5 * B(t)),
     marginalStd: (t) => -Math.expm1(-B(t)),
@@ -149,6 +161,8 @@ export function simulateForward(
     const s = k * dt;
     const a = sde.driftCoef(s);
     const g = sde.diffusion(s);
+    // dx = f(x, t) dt + g(t) dw   (forward SDE, Eq. 5)
+    //   Euler–Maruyama:  x ← x + f(x, s) Δt + g(s) √Δt z,  z ~ N(0, 1),  f(x, s) = a(s) x
     // @paper score-sde forward-sde
     for (let i = 0; i < x.length; i++)
       x[i] = (x[i] as number) + a * (x[i] as number) * dt + g * Math.sqrt(dt) * normal();

@@ -8,41 +8,33 @@
  * Random streams, all drawn from the run's seed: data, held-out points, initial weights, training
  * noise, and evaluation noise, so that the main and the compared model see the same data.
  *
- * Results (read by the claims) for the main model; the compared one has the same keys prefixed `compare.`:
- *   nllGap, nllGapSe     mean and standard error of NLL(x) + log p(x) over held-out x (nats)
- *   nll, entropy         mean model NLL and mean true −log p(x) of the held-out points (nats)
- *   logDensity.<sampler>, logDensitySe.<sampler>   mean true log-density of samples (predictor, pc, ode)
- *   pcAdvantageSe        (mean PC − mean predictor) / SE of the difference
- *   inpaintMaxChange     largest |x_out − x_known| of the fixed coordinate
- *   inpaintNearMode      share of generated y within 3 std of a conditional mode (ring only)
- *   guidedAccuracy       share of class-conditional samples nearest their class's mode (ring only)
- *   steps                training steps completed (of the main model)
+ * The results it returns (`ScoreSdeResults`) are declared with the demo in ./demo.ts: the main
+ * model's at the top level, the compared model's under `compare`. The digits take their own
+ * pipeline (./images.ts); what both share is in ./pipeline.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { ScatterOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
-import type { DemoRun, RunContext } from '../types';
+import type { RunContext } from '../types';
 import { classifierLoss, guidedScore, labelTensor } from './conditional';
-import { type Dataset2D, DATASET_LABELS, type Density2D, makeDensity, meanSe, pooledVariance } from './data';
+import { DATASET_LABELS, type Density2D, makeDensity, meanSe, pooledVariance } from './data';
+import type { DensityModelResults, Sampler, ScoreSdeConfig, ScoreSdeResults } from './demo';
 import { type FieldPanel, fieldGrid, fieldGroups, timeAtNoiseRatio } from './field';
 import { adamSettings, fitScoreNetwork, scoreNetShape } from './fit';
-import { runDigits } from './images';
+import { trainDigits } from './images';
 import { disposeBatch, dsmBatch } from './loss';
-import { initMlp, type MlpParams, score, scoreJvp, timeFeatures } from './model';
-import { negativeLogLikelihood, probabilityFlowSample, type ScoreModel } from './ode';
+import { initMlp, type MlpParams } from './model';
+import { negativeLogLikelihood, type ScoreModel } from './ode';
 import { type AdamSettings, adamStep, disposeAdam, initAdam } from './optim';
+import * as pipeline from './pipeline';
 import { pcInpaint, pcSample, type ScoreFn } from './samplers';
 import { makeSde, type Sde, SDE_LABELS, type SdeName } from './sdes';
 
 const DIMS = 2;
-/** t ∈ [ε, 1] for training (official: 10⁻⁵) and the last sampling time (official: 10⁻³). */
-const TRAIN_EPS = 1e-5;
-const SAMPLE_EPS = 1e-3;
 /** Points shown per scatter group. */
 const SHOWN = 500;
 /** Times of the reverse-process step-through. */
-const SNAPSHOT_TIMES = [1, 0.5, 0.25, 0.1, 0.03, SAMPLE_EPS];
+const SNAPSHOT_TIMES = [1, 0.5, 0.25, 0.1, 0.03, pipeline.SAMPLE_EPS];
 /** Noise-to-signal ratios σ_t/m_t (in data standard deviations) of the live score-field panels. */
 const FIELD_NOISE_RATIOS = [1, 0.3, 0.1, 0.03];
 
@@ -55,13 +47,21 @@ interface Trained {
   readonly steps: number;
 }
 
+/** The main model's results beyond likelihood and sampling: inpainting and class-conditional sampling. */
+type ControllableResults = Pick<ScoreSdeResults, 'inpaintMaxChange' | 'inpaintNearMode' | 'guidedAccuracy'>;
+
+/** One evaluated model, as the tables read it. */
+interface Evaluated {
+  readonly sde: Sde;
+  readonly r: DensityModelResults;
+}
+
 interface Setup {
-  readonly config: DemoConfig;
+  readonly config: ScoreSdeConfig;
   readonly density: Density2D;
   readonly dataVariance: number;
   readonly heldOut: Float32Array;
   readonly heldOutLogP: Float64Array;
-  readonly embedding: number;
   /** Half-width of the score-field panels: a little beyond the data. */
   readonly fieldExtent: number;
   readonly ctx: RunContext;
@@ -69,11 +69,11 @@ interface Setup {
   done: number;
 }
 
-export const runScoreSde: DemoRun = async (config, ctx) => {
-  if (config['dataset'] === 'mnist14') return runDigits(config, ctx);
-  const density = makeDensity(config['dataset'] as Dataset2D);
+export async function train(config: ScoreSdeConfig, ctx: RunContext): Promise<ScoreSdeResults> {
+  if (config.dataset === 'mnist14') return trainDigits(config, ctx);
+  const density = makeDensity(config.dataset);
   const dataRng = new Rng(ctx.rng.seed());
-  const heldOut = density.sample(Number(config['heldOut']), dataRng).points;
+  const heldOut = density.sample(config.heldOut, dataRng).points;
   const setup: Setup = {
     config,
     density,
@@ -82,86 +82,70 @@ export const runScoreSde: DemoRun = async (config, ctx) => {
     heldOutLogP: Float64Array.from({ length: heldOut.length / 2 }, (_, i) =>
       density.logDensity(heldOut[2 * i] as number, heldOut[2 * i + 1] as number),
     ),
-    embedding: Number(config['embedding']),
     fieldExtent: 1.15 * maxAbs(heldOut),
     ctx,
     done: 0,
   };
   const trainSeed = ctx.rng.seed();
   const evalSeed = ctx.rng.seed();
-  const names: SdeName[] = [config['sde'] as SdeName];
-  if (config['compare'] !== 'none') names.push(config['compare'] as SdeName);
+  const names: SdeName[] = [config.sde];
+  if (config.compare !== 'none') names.push(config.compare);
 
-  const results: Record<string, number> = {};
-  const rows: { sde: Sde; r: Record<string, number> }[] = [];
+  // Steps of the main model (0 if stopped before it trained), then each evaluated model in order.
+  let steps = 0;
+  const evaluated: (Evaluated & { readonly controllable: ControllableResults })[] = [];
   for (const [i, name] of names.entries()) {
     if (ctx.aborted) break;
-    const sde = makeSde(name, sdeParams(config));
-    const trained = await train(setup, sde, new Rng(trainSeed));
+    const sde = makeSde(name, config);
+    const trained = await fit(setup, sde, new Rng(trainSeed));
     try {
-      if (i === 0) results['steps'] = trained.steps;
+      if (i === 0) steps = trained.steps;
       // Stopped: return the steps done, without the (slow) evaluation.
       if (ctx.aborted) break;
-      const r = await evaluate(setup, trained, new Rng(evalSeed), i === 0);
-      rows.push({ sde, r });
-      for (const [k, v] of Object.entries(r)) results[i === 0 ? k : `compare.${k}`] = v;
+      evaluated.push({ sde, ...(await evaluate(setup, trained, new Rng(evalSeed), i === 0)) });
     } finally {
       tf.dispose(trained.params);
     }
   }
-  if (rows.length > 0) {
-    ctx.output(likelihoodTable(setup, rows));
-    ctx.output(sampleQualityTable(config, rows));
+  if (evaluated.length > 0) {
+    ctx.output(likelihoodTable(setup, evaluated));
+    ctx.output(sampleQualityTable(config, evaluated));
   }
-  return results as RunResults;
-};
-
-function sdeParams(config: DemoConfig): { sigmaMin: number; sigmaMax: number; betaMin: number; betaMax: number } {
-  return {
-    sigmaMin: Number(config['sigmaMin']),
-    sigmaMax: Number(config['sigmaMax']),
-    betaMin: Number(config['betaMin']),
-    betaMax: Number(config['betaMax']),
-  };
+  const [main, compared] = evaluated;
+  return { steps, ...main?.r, ...main?.controllable, ...(compared ? { compare: compared.r } : {}) };
 }
 
-/** The EMA parameters as a score model: one t for the whole batch. */
-function scoreModel(setup: Setup, sde: Sde, params: MlpParams): ScoreModel {
-  const features = (t: number): ReturnType<typeof timeFeatures> =>
-    timeFeatures(sde, setup.dataVariance, [t], setup.embedding);
-  return {
-    dims: DIMS,
-    score: (x, t) => score(params, x, features(t)),
-    jvp: (x, t, tangents) => scoreJvp(params, x, features(t), tangents),
-  };
+/** The network's time inputs for a model of `sde` on this data. */
+function conditioning(setup: Setup, sde: Sde): pipeline.TimeConditioning {
+  return { sde, dataVariance: setup.dataVariance, embedding: setup.config.embedding };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Training
 
 /** Trains one score network by denoising score matching; returns its EMA parameters. */
-async function train(setup: Setup, sde: Sde, rng: Rng): Promise<Trained> {
+async function fit(setup: Setup, sde: Sde, rng: Rng): Promise<Trained> {
   const { config, ctx, density } = setup;
-  const steps = Number(config['steps']);
+  const { steps } = config;
   const { params, steps: done } = await fitScoreNetwork(
     {
       sde,
       shape: scoreNetShape(config, DIMS),
       hp: adamSettings(config, steps),
       steps,
-      batchSize: Number(config['batch']),
+      batchSize: config.batch,
       draw: (n, r) => density.sample(n, r).points,
-      eps: TRAIN_EPS,
+      eps: pipeline.TRAIN_EPS,
       dataVariance: setup.dataVariance,
       ctx,
       progressOffset: setup.done,
-      previewEvery: Number(config['previewEvery']),
+      previewEvery: config.previewEvery,
       preview: (ema, step, r) => preview(setup, sde, ema, step, r),
     },
     rng,
   );
   setup.done += done;
-  const model = scoreModel(setup, sde, params);
+  const model = pipeline.scoreModel(conditioning(setup, sde), params, DIMS);
   return { sde, params, model, score: model.score, steps: done };
 }
 
@@ -170,15 +154,12 @@ async function train(setup: Setup, sde: Sde, rng: Rng): Promise<Trained> {
  * with the same samples at a few times t on their way from the prior. Draws one seed from `rng`.
  */
 async function preview(setup: Setup, sde: Sde, ema: MlpParams, step: number, rng: Rng): Promise<void> {
-  const model = scoreModel(setup, sde, ema);
+  const model = pipeline.scoreModel(conditioning(setup, sde), ema, DIMS);
   const fieldTimes = FIELD_NOISE_RATIOS.map((r) =>
-    timeAtNoiseRatio(sde, r * Math.sqrt(setup.dataVariance), SAMPLE_EPS),
+    timeAtNoiseRatio(sde, r * Math.sqrt(setup.dataVariance), pipeline.SAMPLE_EPS),
   );
   const { samples, snapshots } = await pcSample(sde, model.score, SHOWN, DIMS, {
-    steps: 50,
-    correctorSteps: 0,
-    snr: 0,
-    eps: SAMPLE_EPS,
+    ...pipeline.PREVIEW_SAMPLING,
     rng: new Rng(rng.seed()),
     snapshotTimes: fieldTimes,
   });
@@ -236,75 +217,56 @@ function pairs(points: Float32Array, limit: number): [number, number][] {
   return Array.from({ length: n }, (_, i) => [points[2 * i] as number, points[2 * i + 1] as number]);
 }
 
-async function evaluate(setup: Setup, m: Trained, rng: Rng, main: boolean): Promise<Record<string, number>> {
+/**
+ * The likelihood and the three samplers of one trained model; for the main model also the
+ * samples' outputs, inpainting and class-conditional sampling. Five progress units.
+ */
+async function evaluate(
+  setup: Setup,
+  m: Trained,
+  rng: Rng,
+  main: boolean,
+): Promise<{ r: DensityModelResults; controllable: ControllableResults }> {
   const { config, ctx, density } = setup;
-  const r: Record<string, number> = {};
-  const step = async (): Promise<void> => {
-    setup.done += 1;
-    ctx.progress(setup.done);
-    await ctx.tick();
-  };
   const label = SDE_LABELS[m.sde.name];
 
   // Likelihood of held-out points through the probability-flow ODE, paired with their true log-density.
   const x = tf.tensor2d(setup.heldOut, [setup.heldOut.length / 2, DIMS]);
-  const { nll, nfe: nllNfe } = await negativeLogLikelihood(m.sde, m.model, x, {
-    eps: TRAIN_EPS,
-    solver: config['odeSolver'] === 'rk45' ? 'rk45' : 'rk4',
-    steps: Number(config['odeSteps']),
-    rtol: Number(config['tolerance']),
-    atol: Number(config['tolerance']),
-    ...(config['divergence'] === 'hutchinson' ? { hutchinson: new Rng(rng.seed()) } : {}),
+  const { nll, nfe: likelihoodNfe } = await negativeLogLikelihood(m.sde, m.model, x, {
+    eps: pipeline.TRAIN_EPS,
+    ...pipeline.odeSettings(config),
+    ...(config.divergence === 'hutchinson' ? { hutchinson: new Rng(rng.seed()) } : {}),
   });
   x.dispose();
   const gap = meanSe(Array.from(nll, (v, i) => v + (setup.heldOutLogP[i] as number)));
-  r['nllGap'] = gap.mean;
-  r['nllGapSe'] = gap.se;
-  r['nll'] = meanSe(nll).mean;
-  r['entropy'] = -meanSe(setup.heldOutLogP).mean;
-  r['likelihoodNfe'] = nllNfe;
-  await step();
+  await pipeline.completeUnit(setup);
 
   // The three samplers at the same N.
-  const n = Number(config['samples']);
-  const N = Number(config['samplerSteps']);
-  const base = { steps: N, snr: Number(config['snr']), eps: SAMPLE_EPS, tick: () => ctx.tick() };
-  const predictor = await pcSample(m.sde, m.score, n, DIMS, { ...base, correctorSteps: 0, rng: new Rng(rng.seed()) });
-  await step();
-  const pc = await pcSample(m.sde, m.score, n, DIMS, {
-    ...base,
-    correctorSteps: Number(config['correctorSteps']),
-    rng: new Rng(rng.seed()),
-    snapshotTimes: SNAPSHOT_TIMES,
-  });
-  await step();
-  const ode = await probabilityFlowSample(m.sde, m.model, n, new Rng(rng.seed()), {
-    eps: SAMPLE_EPS,
-    solver: config['odeSolver'] === 'rk45' ? 'rk45' : 'rk4',
-    steps: Number(config['odeSteps']),
-    rtol: Number(config['tolerance']),
-    atol: Number(config['tolerance']),
-  });
-  await step();
+  const n = config.samples;
+  const { predictor, pc, ode } = await pipeline.sampleThree(m.sde, m.model, n, config, rng, setup, SNAPSHOT_TIMES);
   const quality = {
     predictor: meanSe(trueLogDensities(density, predictor.samples)),
     pc: meanSe(trueLogDensities(density, pc.samples)),
     ode: meanSe(trueLogDensities(density, ode.samples)),
   };
-  for (const [k, q] of Object.entries(quality)) {
-    r[`logDensity.${k}`] = q.mean;
-    r[`logDensitySe.${k}`] = q.se;
-  }
-  r['nfe.predictor'] = predictor.nfe;
-  r['nfe.pc'] = pc.nfe;
-  r['nfe.ode'] = ode.nfe;
-  r['pcAdvantageSe'] = (quality.pc.mean - quality.predictor.mean) / Math.hypot(quality.pc.se, quality.predictor.se);
+  const r: DensityModelResults = {
+    nllGap: gap.mean,
+    nllGapSe: gap.se,
+    nll: meanSe(nll).mean,
+    entropy: -meanSe(setup.heldOutLogP).mean,
+    likelihoodNfe,
+    logDensity: { predictor: quality.predictor.mean, pc: quality.pc.mean, ode: quality.ode.mean },
+    logDensitySe: { predictor: quality.predictor.se, pc: quality.pc.se, ode: quality.ode.se },
+    nfe: { predictor: predictor.nfe, pc: pc.nfe, ode: ode.nfe },
+    pcAdvantageSe: (quality.pc.mean - quality.predictor.mean) / Math.hypot(quality.pc.se, quality.predictor.se),
+  };
 
+  let controllable: ControllableResults = {};
   if (main) {
     ctx.output({
       kind: 'scatter',
       id: 'samples',
-      title: `Samples of the ${label} model beside the data (N = ${N})`,
+      title: `Samples of the ${label} model beside the data (N = ${config.samplerSteps})`,
       groups: [
         { label: 'data', points: pairs(setup.heldOut, SHOWN) },
         { label: `predictor only (${predictor.nfe} evals)`, points: pairs(predictor.samples, SHOWN) },
@@ -313,13 +275,13 @@ async function evaluate(setup: Setup, m: Trained, rng: Rng, main: boolean): Prom
       ],
     });
     ctx.output(reverseProcess(pc.snapshots, label));
-    Object.assign(r, await inpaint(setup, m, new Rng(rng.seed())));
-    if (config['conditional'] === true && density.classes > 0) {
-      Object.assign(r, await classConditional(setup, m, new Rng(rng.seed())));
+    controllable = await inpaint(setup, m, new Rng(rng.seed()));
+    if (config.conditional && density.classes > 0) {
+      controllable = { ...controllable, ...(await classConditional(setup, m, new Rng(rng.seed()))) };
     }
   }
-  await step();
-  return r;
+  await pipeline.completeUnit(setup);
+  return { r, controllable };
 }
 
 function reverseProcess(snapshots: readonly { t: number; points: Float32Array }[], label: string): ScatterOutput {
@@ -333,15 +295,16 @@ function reverseProcess(snapshots: readonly { t: number; points: Float32Array }[
 }
 
 /** Inpainting: x fixed to held-out values, y generated by PC sampling with the known x re-noised each step. */
-async function inpaint(setup: Setup, m: Trained, rng: Rng): Promise<Record<string, number>> {
+async function inpaint(
+  setup: Setup,
+  m: Trained,
+  rng: Rng,
+): Promise<Pick<ControllableResults, 'inpaintMaxChange' | 'inpaintNearMode'>> {
   const { config, density, ctx } = setup;
   const count = Math.min(SHOWN, setup.heldOut.length / 2);
   const known = setup.heldOut.slice(0, 2 * count);
   const samples = await pcInpaint(m.sde, m.score, known, Float32Array.of(1, 0), count, {
-    steps: Number(config['samplerSteps']),
-    correctorSteps: Number(config['correctorSteps']),
-    snr: Number(config['snr']),
-    eps: SAMPLE_EPS,
+    ...pipeline.pcSettings(config),
     rng,
   });
   let maxChange = 0;
@@ -353,8 +316,6 @@ async function inpaint(setup: Setup, m: Trained, rng: Rng): Promise<Record<strin
     const modes = density.conditionalModes?.(xKnown) ?? [];
     if (modes.some((mode) => mode.weight >= 0.01 && Math.abs(y - mode.mean) <= 3 * mode.std)) near++;
   }
-  const r: Record<string, number> = { inpaintMaxChange: maxChange };
-  if (density.conditionalModes) r['inpaintNearMode'] = near / count;
   ctx.output({
     kind: 'scatter',
     id: 'inpainting',
@@ -369,19 +330,25 @@ async function inpaint(setup: Setup, m: Trained, rng: Rng): Promise<Record<strin
         ? ` Generated y within 3 std of a conditional mode: ${((100 * near) / count).toFixed(1)}%.`
         : ''),
   });
-  return r;
+  return density.conditionalModes
+    ? { inpaintMaxChange: maxChange, inpaintNearMode: near / count }
+    : { inpaintMaxChange: maxChange };
 }
 
 /** Trains a noise-conditional classifier of the mixture component, then samples given a few components. */
-async function classConditional(setup: Setup, m: Trained, rng: Rng): Promise<Record<string, number>> {
+async function classConditional(
+  setup: Setup,
+  m: Trained,
+  rng: Rng,
+): Promise<Pick<ControllableResults, 'guidedAccuracy'>> {
   const { config, density, ctx } = setup;
-  const steps = Number(config['classifierSteps']);
-  const shape = { inputs: DIMS, embedding: setup.embedding, hidden: 64, layers: 2, outputs: density.classes };
+  const steps = config.classifierSteps;
+  const shape = { inputs: DIMS, embedding: config.embedding, hidden: 64, layers: 2, outputs: density.classes };
   const state = initAdam(initMlp(shape, rng));
   const hp: AdamSettings = { ...adamSettings(config, steps), emaDecay: 0 };
-  const batchOptions = { eps: TRAIN_EPS, dataVariance: setup.dataVariance, embedding: setup.embedding };
+  const batchOptions = { eps: pipeline.TRAIN_EPS, dataVariance: setup.dataVariance, embedding: config.embedding };
   for (let step = 1; step <= steps && !ctx.aborted; step++) {
-    const { points, labels } = density.sample(Number(config['batch']), rng);
+    const { points, labels } = density.sample(config.batch, rng);
     const batch = dsmBatch(m.sde, points, DIMS, rng, batchOptions);
     const y = labelTensor(labels);
     const grads = tf.tidy(() => tf.grads((...p: tf.Tensor[]) => classifierLoss(p, batch, y))(state.params));
@@ -394,8 +361,7 @@ async function classConditional(setup: Setup, m: Trained, rng: Rng): Promise<Rec
   const classifier = state.params;
   state.params = [];
   disposeAdam(state);
-  const features = (t: number): ReturnType<typeof timeFeatures> =>
-    timeFeatures(m.sde, setup.dataVariance, [t], setup.embedding);
+  const features = pipeline.featuresAt(conditioning(setup, m.sde));
   const shownClasses = Array.from({ length: Math.min(4, density.classes) }, (_, i) =>
     Math.floor((i * density.classes) / Math.min(4, density.classes)),
   );
@@ -404,12 +370,12 @@ async function classConditional(setup: Setup, m: Trained, rng: Rng): Promise<Rec
   let hits = 0;
   try {
     for (const label of shownClasses) {
-      const guided = guidedScore(m.score, classifier, features, label, Number(config['guidance']));
+      const guided = guidedScore(m.score, classifier, features, label, config.guidance);
       const { samples } = await pcSample(m.sde, guided, perClass, DIMS, {
-        steps: Number(config['samplerSteps']),
+        steps: config.samplerSteps,
         correctorSteps: 0,
         snr: 0,
-        eps: SAMPLE_EPS,
+        eps: pipeline.SAMPLE_EPS,
         rng: new Rng(rng.seed()),
       });
       groups.push({ label: `class ${label}`, points: pairs(samples, perClass) });
@@ -445,11 +411,7 @@ function countNearestRingMode(points: Float32Array, label: number, classes: numb
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-function likelihoodTable(setup: Setup, rows: readonly { sde: Sde; r: Record<string, number> }[]): TableOutput {
-  const solver =
-    setup.config['odeSolver'] === 'rk45'
-      ? `adaptive RK45 (rtol = atol = ${Number(setup.config['tolerance'])})`
-      : `RK4, ${Number(setup.config['odeSteps'])} log-spaced steps`;
+function likelihoodTable(setup: Setup, rows: readonly Evaluated[]): TableOutput {
   return {
     kind: 'table',
     id: 'likelihood',
@@ -457,34 +419,34 @@ function likelihoodTable(setup: Setup, rows: readonly { sde: Sde; r: Record<stri
     columns: ['SDE', 'NLL', 'true entropy', 'NLL − true (paired KL)', '± SE', 'evaluations'],
     rows: rows.map(({ sde, r }) => [
       SDE_LABELS[sde.name],
-      r['nll'] ?? null,
-      r['entropy'] ?? null,
-      r['nllGap'] ?? null,
-      r['nllGapSe'] ?? null,
-      r['likelihoodNfe'] ?? null,
+      r.nll ?? null,
+      r.entropy ?? null,
+      r.nllGap ?? null,
+      r.nllGapSe ?? null,
+      r.likelihoodNfe ?? null,
     ]),
-    note: `Solver: ${solver}, ${setup.config['divergence'] === 'hutchinson' ? 'Hutchinson' : 'exact'} divergence. The paired KL is 0 for a perfect model; the true entropy is the best NLL any model can reach.`,
+    note: `Solver: ${pipeline.solverLabel(setup.config)}, ${setup.config.divergence === 'hutchinson' ? 'Hutchinson' : 'exact'} divergence. The paired KL is 0 for a perfect model; the true entropy is the best NLL any model can reach.`,
   };
 }
 
-function sampleQualityTable(config: DemoConfig, rows: readonly { sde: Sde; r: Record<string, number> }[]): TableOutput {
-  const samplers = [
+function sampleQualityTable(config: ScoreSdeConfig, rows: readonly Evaluated[]): TableOutput {
+  const samplers: readonly (readonly [Sampler, string])[] = [
     ['predictor', 'predictor only'],
-    ['pc', `predictor-corrector (snr ${Number(config['snr'])})`],
+    ['pc', `predictor-corrector (snr ${config.snr})`],
     ['ode', 'probability-flow ODE'],
-  ] as const;
+  ];
   return {
     kind: 'table',
     id: 'sample-quality',
-    title: `Mean true log-density of ${Number(config['samples'])} samples (N = ${Number(config['samplerSteps'])})`,
+    title: `Mean true log-density of ${config.samples} samples (N = ${config.samplerSteps})`,
     columns: ['SDE', 'sampler', 'mean log p(x) (nats)', '± SE', 'score evaluations'],
     rows: rows.flatMap(({ sde, r }) =>
       samplers.map(([key, name]) => [
         SDE_LABELS[sde.name],
         name,
-        r[`logDensity.${key}`] ?? null,
-        r[`logDensitySe.${key}`] ?? null,
-        r[`nfe.${key}`] ?? null,
+        r.logDensity?.[key] ?? null,
+        r.logDensitySe?.[key] ?? null,
+        r.nfe?.[key] ?? null,
       ]),
     ),
     note: 'Higher is better; the few samples stranded between modes dominate the mean.',

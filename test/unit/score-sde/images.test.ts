@@ -3,14 +3,21 @@ import '../../../src/models/engine/tfSetup';
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src/models/engine/backends';
-import { densityDemo } from '../../../src/models/score-sde/demo';
-import { runScoreSde } from '../../../src/models/score-sde/train';
+import {
+  claims,
+  densityDemo,
+  SCORE_SDE_PRESETS,
+  SCORE_SDE_RESULT_SPECS,
+  type ScoreSdeConfig,
+} from '../../../src/models/score-sde/demo';
+import { train } from '../../../src/models/score-sde/train';
 import { validateConfig } from '../../../src/shared/config';
+import { flattenResults } from '../../../src/shared/demo';
 import { useRepositoryData } from '../../helpers/data';
 import { recordingContext } from '../../helpers/fakeContext';
 
-const paper = densityDemo.presets['paper'] ?? {};
-const tiny = {
+const paper = SCORE_SDE_PRESETS.paper;
+const tiny: ScoreSdeConfig = {
   ...paper,
   steps: 20,
   warmup: 5,
@@ -30,8 +37,8 @@ describe('score-sde: the digits preset end to end (tiny)', () => {
   });
 
   it('the paper preset trains on digits with the Hutchinson estimator', () => {
-    assert.equal(paper['dataset'], 'mnist14');
-    assert.equal(paper['divergence'], 'hutchinson');
+    assert.equal(paper.dataset, 'mnist14');
+    assert.equal(paper.divergence, 'hutchinson');
     assert.deepEqual(validateConfig(densityDemo, tiny).errors, []);
   });
 
@@ -48,18 +55,33 @@ describe('score-sde: the digits preset end to end (tiny)', () => {
   it('trains, reports bits/dim, images and inpainting, and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const ctx = recordingContext(0, 'wasm');
-    const results = await runScoreSde(tiny, ctx);
+    const results = await train(tiny, ctx);
     assert.equal(tf.memory().numTensors, before, 'tensors left after the run');
-    assert.equal(results['steps'], 20);
+    assert.equal(results.steps, 20);
     // An untrained model is far worse than 8 bits/dim, but finite.
-    assert.ok(Number.isFinite(results['bitsPerDim']) && (results['bitsPerDim'] as number) > 0);
-    assert.equal(results['inpaintMaxChange'], 0);
-    assert.ok(Number.isFinite(results['inpaintMse']) && Number.isFinite(results['inpaintMseMeanFill']));
+    assert.ok(Number.isFinite(results.bitsPerDim) && (results.bitsPerDim ?? 0) > 0);
+    assert.equal(results.inpaintMaxChange, 0);
+    assert.ok(Number.isFinite(results.inpaintMse) && Number.isFinite(results.inpaintMseMeanFill));
     // The 2-D results are absent, so their claims read as unmeasured.
-    assert.equal(results['nllGap'], undefined);
-    assert.equal(results['pcAdvantageSe'], undefined);
-    const byId = Object.fromEntries(densityDemo.claims.map((c) => [c.id, c.measure(results).measured]));
+    assert.equal(results.nllGap, undefined);
+    assert.equal(results.pcAdvantageSe, undefined);
+    const byId = Object.fromEntries(claims.map((c) => [c.id, c.measure(results, tiny).measured]));
     assert.deepEqual(byId, { 'nll-gap': null, 'pc-beats-predictor': null, 'inpaint-fixed': 0 });
+    // As the engine stores them: the digits' results only, under their dotted keys.
+    assert.deepEqual(Object.keys(flattenResults(SCORE_SDE_RESULT_SPECS, results)).sort(), [
+      'bitsPerDim',
+      'bitsPerDimGaussian',
+      'bitsPerDimSe',
+      'inpaintMaxChange',
+      'inpaintMse',
+      'inpaintMseMeanFill',
+      'likelihoodNfe',
+      'nfe.ode',
+      'nfe.pc',
+      'nfe.predictor',
+      'nll',
+      'steps',
+    ]);
     for (const id of ['samples', 'inpainting', 'reverse-process', 'live-samples']) {
       const out = ctx.outputs.get(id);
       assert.ok(out?.kind === 'images', id);
@@ -71,12 +93,12 @@ describe('score-sde: the digits preset end to end (tiny)', () => {
     }
     const table = ctx.outputs.get('likelihood');
     assert.ok(table?.kind === 'table');
-    assert.equal(table.rows[0]?.[2], results['bitsPerDim']);
+    assert.equal(table.rows[0]?.[2], results.bitsPerDim);
     assert.ok(
       table.rows.some((r) => r[2] === 2.99),
       'the paper’s CIFAR-10 number beside ours',
     );
     assert.equal(ctx.lastProgress, densityDemo.totalSteps(tiny));
-    assert.ok(ctx.points.some((p) => p.values[`loss/${String(paper['sde'])}`] !== undefined));
+    assert.ok(ctx.points.some((p) => p.values[`loss/${paper.sde}`] !== undefined));
   });
 });

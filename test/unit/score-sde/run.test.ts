@@ -4,13 +4,19 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src/models/engine/backends';
 import { gaussianRing } from '../../../src/models/score-sde/data';
-import { densityDemo } from '../../../src/models/score-sde/demo';
-import { runScoreSde } from '../../../src/models/score-sde/train';
+import {
+  densityDemo,
+  SCORE_SDE_PRESETS,
+  SCORE_SDE_RESULT_SPECS,
+  type ScoreSdeConfig,
+} from '../../../src/models/score-sde/demo';
+import { train } from '../../../src/models/score-sde/train';
 import { validateConfig } from '../../../src/shared/config';
+import { flattenResults } from '../../../src/shared/demo';
 import { recordingContext } from '../../helpers/fakeContext';
 
-const small = {
-  ...densityDemo.presets['quick'],
+const small: ScoreSdeConfig = {
+  ...SCORE_SDE_PRESETS.quick,
   compare: 'vp',
   steps: 40,
   batch: 64,
@@ -37,13 +43,18 @@ describe('score-sde: the demo end to end (small)', () => {
   it('trains, samples, reports every output and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const ctx = recordingContext(0, 'wasm');
-    const results = await runScoreSde(small, ctx);
+    const results = await train(small, ctx);
     assert.equal(tf.memory().numTensors, before, 'tensors left after the run');
-    assert.equal(results['steps'], 40);
-    for (const key of ['nllGap', 'pcAdvantageSe', 'inpaintMaxChange', 'inpaintNearMode', 'compare.nllGap']) {
-      assert.ok(Number.isFinite(results[key]), key);
-    }
-    assert.equal(results['inpaintMaxChange'], 0);
+    assert.equal(results.steps, 40);
+    const finite = {
+      nllGap: results.nllGap,
+      pcAdvantageSe: results.pcAdvantageSe,
+      inpaintMaxChange: results.inpaintMaxChange,
+      inpaintNearMode: results.inpaintNearMode,
+      'compare.nllGap': results.compare?.nllGap,
+    };
+    for (const [key, value] of Object.entries(finite)) assert.ok(Number.isFinite(value), key);
+    assert.equal(results.inpaintMaxChange, 0);
     for (const id of [
       'samples',
       'likelihood',
@@ -64,7 +75,7 @@ describe('score-sde: the demo end to end (small)', () => {
     assert.ok(field?.kind === 'scatter');
     assert.equal(field.groups.length, 5);
     for (const g of field.groups.slice(1)) assert.equal(g.points.length, 11 * 11 * 7);
-    const entropy = results['entropy'] as number;
+    const entropy = results.entropy ?? NaN;
     assert.ok(entropy > 0 && entropy < 1, `entropy estimate ${entropy}`);
   });
 
@@ -74,7 +85,7 @@ describe('score-sde: the demo end to end (small)', () => {
       const before = tf.memory().numTensors;
       const ctx = recordingContext(1, 'wasm');
       ctx.abortAt = steps;
-      await runScoreSde({ ...small, compare: 'none', steps: 100 }, ctx);
+      await train({ ...small, compare: 'none', steps: 100 }, ctx);
       counts.push(tf.memory().numTensors - before);
     }
     assert.deepEqual(counts, [0, 0]);
@@ -83,9 +94,32 @@ describe('score-sde: the demo end to end (small)', () => {
   it('stops early when aborted and returns partial results', async () => {
     const ctx = recordingContext(2, 'wasm');
     ctx.abortAt = 10;
-    const results = await runScoreSde({ ...small, steps: 1000 }, ctx);
-    assert.equal(results['steps'], 10);
+    const results = await train({ ...small, steps: 1000 }, ctx);
+    assert.equal(results.steps, 10);
     assert.ok(ctx.lastProgress < 1000);
+    // The engine's flat results of a stopped run: the steps only.
+    const flat = await (
+      await densityDemo.loadTrainer()
+    )({ ...small, steps: 1000 }, Object.assign(recordingContext(2, 'wasm'), { abortAt: 10 }));
+    assert.deepEqual(flat, { steps: 10 });
+  });
+
+  it('gives the engine the same results under their dotted keys', async () => {
+    const config: ScoreSdeConfig = { ...small, steps: 20, previewEvery: 0 };
+    const typed = await train(config, recordingContext(3, 'wasm'));
+    const flat = await (await densityDemo.loadTrainer())(config, recordingContext(3, 'wasm'));
+    assert.deepEqual(flat, flattenResults(SCORE_SDE_RESULT_SPECS, typed));
+    for (const key of [
+      'nllGap',
+      'logDensity.pc',
+      'logDensitySe.ode',
+      'nfe.predictor',
+      'compare.nllGap',
+      'compare.nfe.ode',
+    ]) {
+      assert.ok(Number.isFinite(flat[key]), key);
+    }
+    assert.equal(flat['compare.inpaintMaxChange'], undefined, 'the compared model is not inpainted');
   });
 
   it('the ring density is normalised and its entropy is about 0.31 nats', () => {
