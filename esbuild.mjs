@@ -39,19 +39,20 @@ const problemMatcher = {
 
 /**
  * The extension host reads every demo's definition but never trains: a demo loads its trainer
- * with `import('./train')`, which this plugin answers in the host's bundle with a module that
- * throws when loaded, so no training code (and no TensorFlow.js) is bundled there.
+ * with `import('./train')` and its query answers with `import('./query')`, which this plugin
+ * answers in the host's bundle with a module that throws when loaded, so no model code (and no
+ * TensorFlow.js) is bundled there.
  */
 const noTrainingCode = {
   name: 'no-training-code',
   setup(build) {
-    build.onResolve({ filter: /^\.\/train$/ }, (args) =>
+    build.onResolve({ filter: /^\.\/(train|query)$/ }, (args) =>
       /[\\/]src[\\/]models[\\/]/.test(args.importer) && args.kind === 'dynamic-import'
         ? { path: args.importer, namespace: 'no-training-code' }
         : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'no-training-code' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`training code (${args.path}) is not part of the extension host`)});`,
+      contents: `throw new Error(${JSON.stringify(`model code (${args.path}) is not part of the extension host`)});`,
       loader: 'js',
     }));
   },

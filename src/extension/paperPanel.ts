@@ -179,7 +179,7 @@ export class PaperPanel extends Disposable {
         return;
       }
       case 'query':
-        this.answerQuery(m.folder, m.query, m.input);
+        await this.answerQuery(m.folder, m.query, m.input);
         return;
       case 'validateConfig': {
         const demo = findDemo(this.paper, m.demo);
@@ -216,8 +216,11 @@ export class PaperPanel extends Disposable {
     }
   }
 
-  /** Answers a question about a finished run of this paper from the checkpoint it saved. */
-  private answerQuery(folder: string, queryId: string, input: string): void {
+  /**
+   * Answers a question about a finished run of this paper: the paper's model code answers from
+   * the checkpoint the run saved, in a worker of its own.
+   */
+  private async answerQuery(folder: string, queryId: string, input: string): Promise<void> {
     const reply = (result: { output?: RunOutput; error?: string }): void =>
       this.post({ type: 'queryResult', folder, query: queryId, input, ...result });
     const record = this.services.runs.store.readRecord(folder);
@@ -226,15 +229,19 @@ export class PaperPanel extends Disposable {
     if (!query) return reply({ error: `This demo has no query "${queryId}".` });
     if (this.services.runs.isLive(folder))
       return reply({ error: 'The run is still training; ask again when it ends.' });
-    const checkpoint = this.services.runs.store.readCheckpoint(folder, query.checkpoint);
-    if (checkpoint === undefined) {
+    const checkpointFile = this.services.runs.store.checkpointFile(folder, query.checkpoint);
+    if (checkpointFile === undefined) {
       return reply({ error: `This run saved no "${query.checkpoint}" checkpoint (it may have been stopped early).` });
     }
-    try {
-      reply({ output: query.answer(checkpoint, input.trim()) });
-    } catch (error) {
-      reply({ error: error instanceof Error ? error.message : String(error) });
-    }
+    reply(
+      await this.services.runs.answerQuery({
+        paper: this.paper,
+        demo: record.demo,
+        query: query.id,
+        checkpointFile,
+        input,
+      }),
+    );
   }
 
   private async sendInit(): Promise<void> {

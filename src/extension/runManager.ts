@@ -10,7 +10,14 @@ import type { DemoConfig, PaperId } from '../shared/catalog';
 import { validateRunRequest } from '../shared/config';
 import type { RunOutput } from '../shared/outputs';
 import { makeRunId, type MetricPoint, type RunRecord, type RunSummary } from '../shared/runs';
-import { isWorkerToHost, StartRun, StopRun, type WorkerToHost } from '../shared/workerProtocol';
+import {
+  AskQuery,
+  isWorkerToHost,
+  StartRun,
+  StopRun,
+  WorkerQueryAnswer,
+  type WorkerToHost,
+} from '../shared/workerProtocol';
 import type { RunListItem } from '../shared/webviewProtocol';
 import { findDemo } from '../models/catalog';
 import { writerOfThisProcess } from '../models/engine/recorder';
@@ -20,6 +27,8 @@ import { backendSetting } from './settings';
 
 /** How long a stopped worker gets to write its summary before it is terminated. */
 const STOP_GRACE_MS = 3000;
+/** How long a query worker may take (loading the model code and answering) before it is terminated. */
+const QUERY_TIMEOUT_MS = 60_000;
 
 export interface StartRequest {
   readonly paper: PaperId;
@@ -92,6 +101,51 @@ export class RunManager extends Disposable {
 
   get hasLiveRuns(): boolean {
     return this.live.size > 0;
+  }
+
+  /**
+   * Answers a question about a finished run in a worker of its own, with the paper's model code
+   * and the run's checkpoint file (the host loads neither). Resolves with an output or an error
+   * message to show; the worker is gone when it resolves.
+   */
+  answerQuery(request: {
+    readonly paper: PaperId;
+    readonly demo: string;
+    readonly query: string;
+    readonly checkpointFile: string;
+    readonly input: string;
+  }): Promise<{ output?: RunOutput; error?: string }> {
+    return new Promise((resolve) => {
+      const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'), {
+        stdout: false,
+        stderr: false,
+        name: `paper-lab query ${request.paper}/${request.query}`,
+      });
+      let settled = false;
+      const settle = (answer: { output?: RunOutput; error?: string }): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        void worker.terminate();
+        resolve(answer);
+      };
+      const timer = setTimeout(
+        () => settle({ error: `No answer within ${QUERY_TIMEOUT_MS / 1000} s.` }),
+        QUERY_TIMEOUT_MS,
+      );
+      worker.on('message', (message: unknown) => {
+        if (!isWorkerToHost(message)) return;
+        if (message.type === 'ready')
+          worker.postMessage(AskQuery.create({ ...request, modulePaths: this.modulePaths }));
+        else if (WorkerQueryAnswer.is(message))
+          settle({
+            ...(message.output ? { output: message.output } : {}),
+            ...(message.error !== undefined ? { error: message.error } : {}),
+          });
+      });
+      worker.on('error', (error) => settle({ error: `The query worker failed: ${error.message}` }));
+      worker.on('exit', (code) => settle({ error: `The query worker exited (code ${code}) without an answer.` }));
+    });
   }
 
   /** Whether the run in folder `folder` (for a run started here, its runId) trains in this window. */

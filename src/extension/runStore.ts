@@ -127,16 +127,14 @@ export class RunStore {
     }
   }
 
-  /** A JSON checkpoint the run saved (`checkpoints/<name>.json`), or undefined when it has none. */
-  readCheckpoint(folder: string, name: string): unknown {
+  /**
+   * The path of a JSON checkpoint the run saved (`checkpoints/<name>.json`), or undefined when it
+   * has none. The host does not parse it: the query worker reads it.
+   */
+  checkpointFile(folder: string, name: string): string | undefined {
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(name) || name.startsWith('.')) return undefined;
-    try {
-      return JSON.parse(
-        fs.readFileSync(path.join(this.dirOf(folder), CHECKPOINTS_DIR, `${name}.json`), 'utf8'),
-      ) as unknown;
-    } catch {
-      return undefined;
-    }
+    const file = path.join(this.dirOf(folder), CHECKPOINTS_DIR, `${name}.json`);
+    return fs.existsSync(file) ? file : undefined;
   }
 
   /** Marks a run that ended without writing its own status (terminated or crashed worker). */

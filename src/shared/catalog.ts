@@ -4,7 +4,6 @@
  * Everything here is plain data plus pure functions, readable by the extension host, the
  * webview, the CLI and the worker alike. No vscode, DOM, Node or TensorFlow.js imports.
  */
-import type { RunOutput } from './outputs';
 
 /** Stable paper ids: they appear in commands, annotations, run folders and tests. */
 export const PAPER_IDS = ['rims', 'score-sde', 'genre', 'ance', 'drq', 'fedopt', 'flyvec'] as const;
@@ -141,7 +140,8 @@ export interface ClaimSpec {
 
 /**
  * A question a finished run can answer from one of its checkpoints, asked from the panel, e.g.
- * "nearest words to a word the user types" for FlyVec. `answer` is pure (no TensorFlow.js).
+ * "nearest words to a word the user types" for FlyVec. The answer is computed by the paper's own
+ * model code (`loadQueries` of the demo) in a short-lived worker, never on the extension host.
  */
 export interface QuerySpec {
   readonly id: string;
@@ -152,8 +152,6 @@ export interface QuerySpec {
   readonly description: string;
   /** Name of the JSON checkpoint (`checkpoints/<name>.json`) the answer reads. */
   readonly checkpoint: string;
-  /** Answers from the checkpoint's content; throws an Error whose message is shown when it cannot. */
-  readonly answer: (checkpoint: unknown, input: string) => RunOutput;
 }
 
 export interface DemoDescriptor {

@@ -11,6 +11,7 @@
  *
  * Plain data and pure functions: no vscode, DOM, Node or TensorFlow.js imports.
  */
+import type { RunOutput } from './outputs';
 import type {
   BooleanField,
   ClaimSpec,
@@ -257,7 +258,18 @@ export interface DemoDefinition<F extends Fields, R extends ResultSpecs, Ctx> {
    * host's bundle replaces training modules with a stub (esbuild.mjs), so TensorFlow.js stays out.
    */
   readonly load: () => Promise<Trainer<ConfigOf<F>, ResultsOf<R>, Ctx>>;
+  /** Loads the answers of the queries in `extras.queries`: `() => import('./query').then((m) => m.answers)`. */
+  readonly loadQueries?: () => Promise<QueryAnswers>;
 }
+
+/**
+ * Answers one of a demo's queries (see `QuerySpec`) from the checkpoint a finished run saved, with
+ * the paper's own model code; throws an Error whose message the panel shows when it cannot.
+ */
+export type QueryAnswer = (checkpoint: unknown, input: string) => Promise<RunOutput>;
+
+/** A demo's query answers by query id. */
+export type QueryAnswers = Readonly<Record<string, QueryAnswer>>;
 
 /**
  * A demo as everything but its trainer reads it: the flat descriptor, and the trainer on flat
@@ -265,6 +277,8 @@ export interface DemoDefinition<F extends Fields, R extends ResultSpecs, Ctx> {
  */
 export interface Demo<Ctx = unknown> extends DemoDescriptor {
   readonly loadTrainer: () => Promise<(config: DemoConfig, ctx: Ctx) => Promise<RunResults>>;
+  /** Loads the answers of the demo's `queries` (worker side only, like the trainer). */
+  readonly loadQueries?: () => Promise<QueryAnswers>;
 }
 
 /** The parts of a descriptor that are not derived from the specs. */
@@ -299,7 +313,7 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
       ...(appliesTo ? { appliesTo: (config: DemoConfig) => appliesTo(nest(config)) } : {}),
     };
   });
-  const { validate, calibrationWarmup } = definition;
+  const { validate, calibrationWarmup, loadQueries } = definition;
   return {
     ...extras,
     id: definition.id,
@@ -312,6 +326,7 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
     totalSteps: (config) => definition.totalSteps(nest(config)),
     ...(calibrationWarmup ? { calibrationWarmup: (config: DemoConfig) => calibrationWarmup(nest(config)) } : {}),
     claims,
+    ...(loadQueries ? { loadQueries } : {}),
     loadTrainer: async () => {
       const train = await definition.load();
       return async (config, ctx) => flattenResults(specs, await train(nest(config), ctx));

@@ -41,7 +41,7 @@ export interface CodeLocation {
 
 /** A claim as the panel sees it: no functions; `presets` names the presets it applies to when not all. */
 export type ClaimView = Omit<ClaimSpec, 'measure' | 'appliesTo'> & { readonly presets?: readonly string[] };
-export type QueryView = Omit<QuerySpec, 'answer'>;
+export type QueryView = QuerySpec;
 
 export interface DemoView {
   readonly id: string;
@@ -81,7 +81,7 @@ export function toDemoView(demo: DemoDescriptor): DemoView {
         ? rest
         : { ...rest, presets: Object.keys(demo.presets).filter((p) => appliesTo(demo.presets[p] ?? {})) },
     ),
-    queries: (demo.queries ?? []).map(({ answer: _answer, ...rest }) => rest),
+    queries: demo.queries ?? [],
   };
 }
 

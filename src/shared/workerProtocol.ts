@@ -1,8 +1,8 @@
 /**
  * Messages between the extension host (or CLI) and a training worker.
  *
- *   host → worker: start | stop
- *   worker → host: ready | backend | metrics (batched) | output | log | summary | error
+ *   host → worker: start | stop, or query (a worker started for one question about a finished run)
+ *   worker → host: ready | backend | metrics (batched) | output | log | summary | error | queryAnswer
  *
  * The worker posts `ready` when it can accept `start`; metrics are batched and throttled
  * (at most about ten messages a second) and carry only new points.
@@ -56,7 +56,25 @@ export const StartRun = defineMessage<
 
 export const StopRun = defineMessage<'stop', { reason: string }>('stop', (m) => isString(m['reason']));
 
-export type HostToWorker = MessageOf<typeof StartRun> | MessageOf<typeof StopRun>;
+/**
+ * Asks a fresh worker one question about a finished run (a demo's query): the worker loads the
+ * paper's model code, reads the checkpoint file, answers with `queryAnswer` and exits.
+ */
+export const AskQuery = defineMessage<
+  'query',
+  { paper: PaperId; demo: string; query: string; checkpointFile: string; input: string; modulePaths: readonly string[] }
+>(
+  'query',
+  (m) =>
+    isPaperId(m['paper']) &&
+    isIdentifier(m['demo']) &&
+    isIdentifier(m['query']) &&
+    isString(m['checkpointFile']) &&
+    isString(m['input']) &&
+    isArrayOf(m['modulePaths'], isString),
+);
+
+export type HostToWorker = MessageOf<typeof StartRun> | MessageOf<typeof StopRun> | MessageOf<typeof AskQuery>;
 
 export const WorkerReady = defineMessage<'ready', Record<never, never>>('ready', () => true);
 
@@ -103,6 +121,15 @@ export const WorkerError = defineMessage<'error', { message: string; stack?: str
   isString(m['message']),
 );
 
+/** The answer to `query`: an output to show, or an error message to show instead. */
+export const WorkerQueryAnswer = defineMessage<'queryAnswer', { output?: RunOutput; error?: string }>(
+  'queryAnswer',
+  (m) =>
+    (m['output'] === undefined ||
+      (isRecord(m['output']) && OUTPUT_KINDS.includes(m['output']['kind'] as RunOutput['kind']))) &&
+    (m['error'] === undefined || isString(m['error'])),
+);
+
 export type WorkerToHost =
   | MessageOf<typeof WorkerReady>
   | MessageOf<typeof WorkerBackend>
@@ -111,7 +138,8 @@ export type WorkerToHost =
   | MessageOf<typeof WorkerLog>
   | MessageOf<typeof WorkerProgress>
   | MessageOf<typeof WorkerSummary>
-  | MessageOf<typeof WorkerError>;
+  | MessageOf<typeof WorkerError>
+  | MessageOf<typeof WorkerQueryAnswer>;
 
 const WORKER_MESSAGES = [
   WorkerReady,
@@ -122,6 +150,7 @@ const WORKER_MESSAGES = [
   WorkerProgress,
   WorkerSummary,
   WorkerError,
+  WorkerQueryAnswer,
 ];
 
 export function isWorkerToHost(value: unknown): value is WorkerToHost {
@@ -129,5 +158,5 @@ export function isWorkerToHost(value: unknown): value is WorkerToHost {
 }
 
 export function isHostToWorker(value: unknown): value is HostToWorker {
-  return StartRun.is(value) || StopRun.is(value);
+  return StartRun.is(value) || StopRun.is(value) || AskQuery.is(value);
 }

@@ -9,7 +9,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -132,4 +132,64 @@ describe('bundled worker entries (dist/)', function () {
       assert.equal(readRunJson(runDir).status, 'completed');
     });
   }
+
+  /** Asks dist/worker.js one question, as the extension does for a finished run. */
+  async function ask(paper: string, demo: string, query: string, checkpoint: unknown, input: string) {
+    const file = join(tmp, `${paper}-${query}.json`);
+    writeFileSync(file, JSON.stringify(checkpoint));
+    const worker = new Worker(join(dist, 'worker.js'), { stdout: true, stderr: true });
+    return new Promise<{ output?: { kind: string; rows?: unknown[][] }; error?: string }>((done, fail) => {
+      worker.on('message', (m: { type: string; output?: { kind: string; rows?: unknown[][] }; error?: string }) => {
+        if (m.type === 'ready')
+          worker.postMessage({ type: 'query', paper, demo, query, checkpointFile: file, input, modulePaths: [] });
+        if (m.type === 'queryAnswer') done(m);
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`the worker exited (${code}) without an answer`)));
+    });
+  }
+
+  it('dist/worker.js answers a FlyVec query from a checkpoint file, and says why when it cannot', async () => {
+    const codes = {
+      cells: 8,
+      hashLength: 2,
+      words: ['war', 'army', 'peace'],
+      activeCells: [
+        [0, 1],
+        [0, 2],
+        [5, 6],
+      ],
+    };
+    const answer = await ask('flyvec', 'embeddings', 'neighbours', codes, 'war');
+    assert.equal(answer.error, undefined);
+    assert.deepEqual(
+      answer.output?.rows?.map((r) => r[1]),
+      ['army', 'peace'],
+    );
+    assert.match((await ask('flyvec', 'embeddings', 'neighbours', codes, 'zeppelin')).error ?? '', /not in the 3-word/);
+    assert.match((await ask('flyvec', 'embeddings', 'nope', codes, 'war')).error ?? '', /has no query "nope"/);
+  });
+
+  it('dist/worker.js answers a GENRE query with the model rebuilt from the checkpoint', async () => {
+    const { buildDataset } = await import('../../src/models/genre/contexts');
+    const { makeKnowledgeBase } = await import('../../src/models/genre/knowledgeBase');
+    const { createSeq2Seq, disposeSeq2Seq } = await import('../../src/models/genre/model');
+    const { modelCheckpoint } = await import('../../src/models/genre/train');
+    const { Rng } = await import('../../src/models/engine/rng');
+    const { useBackend } = await import('../helpers/backends');
+    await useBackend('cpu');
+    const kb = makeKnowledgeBase([
+      { name: 'Ohio', type: 'state', mentions: ['Ohio'], facts: { capital: 'Columbus' } },
+      { name: 'Georgia (U.S. state)', type: 'state', mentions: ['Georgia'], facts: { capital: 'Atlanta' } },
+    ]);
+    const data = buildDataset(kb);
+    const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 4, hidden: 3 }, new Rng(1));
+    const checkpoint = await modelCheckpoint(model, kb, data, { beamSize: 2, alpha: 1, maxLength: 8 });
+    disposeSeq2Seq(model);
+    const answer = await ask('genre', 'constrained-beam', 'beams', checkpoint, 'she grew up in [Ohio] .');
+    assert.equal(answer.error, undefined);
+    const constrained = (answer.output?.rows ?? []).filter((r) => r[0] === 'constrained (trie)');
+    assert.equal(constrained.length, 2);
+    for (const row of constrained) assert.equal(row[5], 'yes', 'a constrained beam is a name of the knowledge base');
+  });
 });

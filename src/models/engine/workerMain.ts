@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import {
+  AskQuery,
   StartRun,
   StopRun,
   WorkerBackend,
@@ -19,12 +20,14 @@ import {
   WorkerMetrics,
   WorkerOutput,
   WorkerProgress,
+  WorkerQueryAnswer,
   WorkerReady,
   WorkerSummary,
   type WorkerToHost,
 } from '../../shared/workerProtocol';
 import type { RunSink } from './context';
 import { fsDataReader, setDataReader } from './dataFiles';
+import { answerQuery } from './queries';
 import { ConfigError, runDemo } from './runner';
 
 function main(): void {
@@ -59,6 +62,20 @@ function main(): void {
     if (StopRun.is(message)) {
       controller.abort(message.reason);
       if (!started) finish(0);
+      return;
+    }
+    if (AskQuery.is(message) && !started) {
+      started = true;
+      answerQuery(message).then(
+        (answer) => {
+          post(WorkerQueryAnswer.create(answer));
+          finish(0);
+        },
+        (e: unknown) => {
+          post(WorkerQueryAnswer.create({ error: e instanceof Error ? e.message : String(e) }));
+          finish(1);
+        },
+      );
       return;
     }
     if (StartRun.is(message)) {

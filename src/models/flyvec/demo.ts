@@ -2,7 +2,7 @@
  * The FlyVec demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js
  * (the extension host and the CLI read it).
  */
-import type { DemoConfig } from '../../shared/catalog';
+import type { DemoConfig, QuerySpec } from '../../shared/catalog';
 import { threshold } from '../../shared/claims';
 import {
   choice,
@@ -17,7 +17,6 @@ import {
   type TypedClaim,
 } from '../../shared/demo';
 import { CONTEXT_EXAMPLES, PROBE_CATEGORIES, SHOWN_PROBES } from './probes';
-import { neighboursQuery } from './query';
 
 /** Neighbours per probe word scored by the category claim. */
 export const NEIGHBOURS_SCORED = 5;
@@ -257,6 +256,16 @@ const claims: FlyVecClaim[] = [
   ),
 ];
 
+/** Asked in the panel after a run; answered by ./query.ts from the run's checkpoint. */
+const neighboursQuery: QuerySpec = {
+  id: 'neighbours',
+  title: 'Nearest words to a word you type',
+  label: 'Word',
+  placeholder: 'e.g. war, tax, freedom',
+  description: 'Looks the word up in this run’s static hash codes and lists its nearest words by Hamming distance.',
+  checkpoint: 'hash-codes',
+};
+
 export const embeddingsDemo = defineDemo(
   {
     id: 'embeddings',
@@ -270,6 +279,7 @@ export const embeddingsDemo = defineDemo(
     totalSteps: (config) => config.epochs * batchesPerEpoch(config),
     claims,
     load: () => import('./train').then((m) => m.train),
+    loadQueries: () => import('./query').then((m) => m.answers),
   },
   {
     stepLabel: 'batch',

@@ -1,8 +1,9 @@
 /**
  * Nearest words by Hamming distance for any word the user types, answered after a run from the
- * `hash-codes` checkpoint (every vocabulary word's static code). Plain arrays, no TensorFlow.js.
+ * `hash-codes` checkpoint (every vocabulary word's static code) by the same hashing code the run
+ * uses. Loaded by the query worker (the demo's `loadQueries`), not by the extension host.
  */
-import type { QuerySpec } from '../../shared/catalog';
+import type { QueryAnswers } from '../../shared/demo';
 import { isArrayOf, isRecord } from '../../shared/messages';
 import type { TableOutput } from '../../shared/outputs';
 import { nearestNeighbours, toCode } from './hashing';
@@ -55,14 +56,9 @@ export function neighboursOf(codes: HashCodes, word: string, count = 10): TableO
   };
 }
 
-export const neighboursQuery: QuerySpec = {
-  id: 'neighbours',
-  title: 'Nearest words to a word you type',
-  label: 'Word',
-  placeholder: 'e.g. war, tax, freedom',
-  description: 'Looks the word up in this run’s static hash codes and lists its nearest words by Hamming distance.',
-  checkpoint: 'hash-codes',
-  answer: (checkpoint, input) => {
+/** The answers of the FlyVec demo's queries (see `neighboursQuery` in ./demo.ts). */
+export const answers: QueryAnswers = {
+  neighbours: async (checkpoint, input) => {
     if (!isHashCodes(checkpoint)) throw new Error('The run’s hash-codes checkpoint is not in the expected format.');
     return neighboursOf(checkpoint, input);
   },

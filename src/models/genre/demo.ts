@@ -2,6 +2,7 @@
  * The GENRE demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js (the
  * extension host and the CLI read it).
  */
+import type { QuerySpec } from '../../shared/catalog';
 import {
   type ConfigOf,
   defineDemo,
@@ -13,7 +14,6 @@ import {
   type ResultsOf,
   type TypedClaim,
 } from '../../shared/demo';
-import { beamsQuery } from './query';
 
 const fields = {
   steps: int({
@@ -208,6 +208,17 @@ const claims: GenreClaim[] = [
   ),
 ];
 
+/** Asked in the panel after a run; answered by ./query.ts with the run's own model from its checkpoint. */
+const beamsQuery: QuerySpec = {
+  id: 'beams',
+  title: 'Entity names for a sentence you type',
+  label: 'Sentence, mention in [brackets]',
+  placeholder: 'e.g. the governor of [Georgia] signed the bill in Atlanta',
+  description:
+    'Encodes the sentence with this run’s model and shows the beams of constrained and free decoding for the marked mention.',
+  checkpoint: 'genre-model',
+};
+
 export const constrainedBeamDemo = defineDemo(
   {
     id: 'constrained-beam',
@@ -221,6 +232,7 @@ export const constrainedBeamDemo = defineDemo(
     totalSteps: (config) => config.steps,
     claims,
     load: () => import('./train').then((m) => m.train),
+    loadQueries: () => import('./query').then((m) => m.answers),
   },
   {
     stepLabel: 'step',

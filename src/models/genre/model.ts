@@ -95,6 +95,53 @@ export function createSeq2Seq(sizes: ModelSizes, rng: Rng): Seq2Seq {
   };
 }
 
+/**
+ * The model with the given weights (row-major, as `variables` lists them), e.g. a run's
+ * `genre-model` checkpoint read back for a query.
+ */
+export function restoreSeq2Seq(sizes: ModelSizes, weights: Readonly<Record<WeightName, ArrayLike<number>>>): Seq2Seq {
+  const { vocabulary: v, embedding: e, hidden: h } = sizes;
+  const d = 2 * h;
+  const p = (name: WeightName, shape: readonly number[]): tf.Variable => {
+    const values = Float32Array.from(weights[name]);
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (values.length !== size) throw new Error(`${name}: ${values.length} values for a [${shape.join(', ')}] weight`);
+    return parameter(values, shape);
+  };
+  return {
+    sizes,
+    embedding: p('embedding', [v, e]),
+    targetEmbedding: p('targetEmbedding', [v, e]),
+    forward: { w: p('forwardW', [e, 3 * h]), u: p('forwardU', [h, 3 * h]), b: p('forwardB', [3 * h]) },
+    backward: { w: p('backwardW', [e, 3 * h]), u: p('backwardU', [h, 3 * h]), b: p('backwardB', [3 * h]) },
+    bridge: p('bridge', [d, d]),
+    decoder: { w: p('decoderW', [e, 3 * d]), u: p('decoderU', [d, 3 * d]), b: p('decoderB', [3 * d]) },
+    combine: p('combine', [2 * d, d]),
+    output: p('output', [d, v]),
+    outputBias: p('outputBias', [v]),
+  };
+}
+
+/** The weights by name, in the order of `variables`. */
+export const WEIGHT_NAMES = [
+  'embedding',
+  'targetEmbedding',
+  'forwardW',
+  'forwardU',
+  'forwardB',
+  'backwardW',
+  'backwardU',
+  'backwardB',
+  'bridge',
+  'decoderW',
+  'decoderU',
+  'decoderB',
+  'combine',
+  'output',
+  'outputBias',
+] as const;
+export type WeightName = (typeof WEIGHT_NAMES)[number];
+
 export function disposeSeq2Seq(model: Seq2Seq): void {
   tf.dispose(variables(model));
 }

@@ -1,34 +1,20 @@
 /**
- * Entity retrieval for a sentence the user types, answered after a run from the `genre-model`
- * checkpoint (the trained weights, the vocabulary and the names): the same encoder–decoder computed
- * with plain arrays, decoded by the same beam search, constrained by the trie and free. No TensorFlow.js.
+ * Entity retrieval for a sentence the user types, answered after a run from its `genre-model`
+ * checkpoint (the trained weights, the vocabulary and the names) by the run's own code: the
+ * encoder–decoder of model.ts rebuilt from the saved weights and decoded by retrieval.ts's beam
+ * search, constrained by the prefix trie and free. Loaded by the query worker (the demo's
+ * `loadQueries`), not by the extension host.
  */
-import type { QuerySpec } from '../../shared/catalog';
+import type { QueryAnswers } from '../../shared/demo';
 import { isArrayOf, isRecord } from '../../shared/messages';
 import type { TableOutput } from '../../shared/outputs';
-import { type Beam, beamSearchSync } from './beamSearch';
-import { BOS, contextTokens, detokenize, EOS, MENTION_END, MENTION_START, PAD, UNK } from './contexts';
+import type { Beam } from './beamSearch';
+import { contextTokens, detokenize, EOS, MENTION_END, MENTION_START, UNK } from './contexts';
+import { disposeSeq2Seq, restoreSeq2Seq, WEIGHT_NAMES, type WeightName } from './model';
 import { PrefixTrie } from './prefixTrie';
+import { retrieve } from './retrieval';
 
-/** Weight matrices, row-major as in the model: [in, out]. */
-export const WEIGHT_NAMES = [
-  'embedding',
-  'targetEmbedding',
-  'forwardW',
-  'forwardU',
-  'forwardB',
-  'backwardW',
-  'backwardU',
-  'backwardB',
-  'bridge',
-  'decoderW',
-  'decoderU',
-  'decoderB',
-  'combine',
-  'output',
-  'outputBias',
-] as const;
-export type WeightName = (typeof WEIGHT_NAMES)[number];
+export { WEIGHT_NAMES, type WeightName };
 
 /** The checkpoint `genre-model` written at the end of a run. */
 export interface GenreCheckpoint {
@@ -65,122 +51,23 @@ export function isGenreCheckpoint(value: unknown): value is GenreCheckpoint {
   );
 }
 
-/** x W (+ b) for a row vector x and a row-major [x.length, out] matrix. */
-function times(x: ArrayLike<number>, w: readonly number[], out: number, bias?: readonly number[]): Float64Array {
-  const y = Float64Array.from({ length: out }, (_, j) => bias?.[j] ?? 0);
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i] as number;
-    if (xi === 0) continue;
-    for (let j = 0; j < out; j++) y[j] = (y[j] as number) + xi * (w[i * out + j] as number);
-  }
-  return y;
-}
-
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-
-/** One GRU step: z, r, n gates along the columns, as in the model. */
-function gru(
-  w: readonly number[],
-  u: readonly number[],
-  b: readonly number[],
-  x: ArrayLike<number>,
-  h: Float64Array,
-): Float64Array {
-  const size = h.length;
-  const xw = times(x, w, 3 * size, b);
-  const hu = times(h, u, 3 * size);
-  return h.map((hj, j) => {
-    const z = sigmoid((xw[j] as number) + (hu[j] as number));
-    const r = sigmoid((xw[size + j] as number) + (hu[size + j] as number));
-    const n = Math.tanh((xw[2 * size + j] as number) + r * (hu[2 * size + j] as number));
-    return (1 - z) * n + z * hj;
-  });
-}
-
-/** The encoder–decoder of `model.ts` on plain arrays, for one context. */
-export class PlainSeq2Seq {
-  private readonly memory: Float64Array[];
-  readonly initial: Float64Array;
-
-  constructor(
-    private readonly c: GenreCheckpoint,
-    source: readonly number[],
-  ) {
-    const { weights: p, embedding: e, hidden: h } = c;
-    const embed = (id: number) => p.embedding.slice(id * e, (id + 1) * e);
-    const forward: Float64Array[] = [];
-    const backward: Float64Array[] = [];
-    let state: Float64Array = new Float64Array(h);
-    for (const id of source) forward.push((state = gru(p.forwardW, p.forwardU, p.forwardB, embed(id), state)));
-    state = new Float64Array(h);
-    for (let t = source.length - 1; t >= 0; t--)
-      backward[t] = state = gru(p.backwardW, p.backwardU, p.backwardB, embed(source[t] as number), state);
-    this.memory = source.map((_, t) =>
-      Float64Array.of(...(forward[t] as Float64Array), ...(backward[t] as Float64Array)),
-    );
-    const last = Float64Array.of(...(forward[source.length - 1] ?? []), ...(backward[0] ?? []));
-    this.initial = times(last, p.bridge, 2 * h).map(Math.tanh);
-  }
-
-  /** Feeds `previous` to the decoder from `state`: the new state and log p_θ(· | y_<i, x). */
-  step(state: Float64Array, previous: number): { state: Float64Array; logProbs: Float32Array } {
-    const { weights: p, embedding: e, hidden: h, words } = this.c;
-    const d = 2 * h;
-    const next = gru(
-      p.decoderW,
-      p.decoderU,
-      p.decoderB,
-      p.targetEmbedding.slice(previous * e, (previous + 1) * e),
-      state,
-    );
-    const scores = this.memory.map((m) => m.reduce((s, v, i) => s + v * (next[i] as number), 0));
-    const top = Math.max(...scores);
-    const weights = scores.map((s) => Math.exp(s - top));
-    const total = weights.reduce((a, b) => a + b, 0);
-    const context = new Float64Array(d);
-    this.memory.forEach((m, t) =>
-      m.forEach((v, i) => (context[i] = (context[i] as number) + ((weights[t] as number) / total) * v)),
-    );
-    const features = times(Float64Array.of(...next, ...context), p.combine, d).map(Math.tanh);
-    const logits = times(features, p.output, words.length, p.outputBias);
-    const max = Math.max(...logits);
-    const logZ = max + Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
-    return { state: next, logProbs: Float32Array.from(logits, (l) => l - logZ) };
-  }
-}
-
-/** Beams of both decoders for one context (token ids, mention marked). */
-export function retrievePlain(c: GenreCheckpoint, source: readonly number[]): { constrained: Beam[]; free: Beam[] } {
+/** Beams of both decoders for one marked context, from the model rebuilt from the checkpoint. */
+export async function retrieveFromCheckpoint(
+  c: GenreCheckpoint,
+  source: readonly number[],
+): Promise<{ constrained: Beam[]; free: Beam[] }> {
   const trie = new PrefixTrie(EOS);
   c.nameTokens.forEach((tokens, e) => trie.insert(tokens, e));
-  const decode = (constrained: boolean): Beam[] => {
-    const model = new PlainSeq2Seq(c, source);
-    let states: Float64Array[] = [model.initial];
-    const [beams] = beamSearchSync(
-      {
-        examples: 1,
-        vocabulary: c.words.length,
-        beamSize: c.beamSize,
-        alpha: c.alpha,
-        maxLength: c.maxLength,
-        bos: BOS,
-        eos: EOS,
-        allowedNextTokens: constrained ? (prefix) => trie.allowedNextTokens(prefix) : undefined,
-        neverTokens: [PAD, BOS],
-      },
-      (parents, tokens) => {
-        const out = new Float32Array(parents.length * c.words.length);
-        states = Array.from(parents, (parent, r) => {
-          const step = model.step(states[parent] as Float64Array, tokens[r] as number);
-          out.set(step.logProbs, r * c.words.length);
-          return step.state;
-        });
-        return out;
-      },
-    );
-    return beams ?? [];
-  };
-  return { constrained: decode(true), free: decode(false) };
+  const model = restoreSeq2Seq({ vocabulary: c.words.length, embedding: c.embedding, hidden: c.hidden }, c.weights);
+  try {
+    const data = { words: c.words, trie };
+    const settings = { beamSize: c.beamSize, alpha: c.alpha, maxLength: c.maxLength };
+    const [constrained] = await retrieve(model, data, [{ source }], settings, true);
+    const [free] = await retrieve(model, data, [{ source }], settings, false);
+    return { constrained: constrained ?? [], free: free ?? [] };
+  } finally {
+    disposeSeq2Seq(model);
+  }
 }
 
 /** The sentence's tokens with the mention marked: the mention is the text in square brackets. */
@@ -196,9 +83,9 @@ export function markedContext(c: GenreCheckpoint, input: string): { ids: number[
   };
 }
 
-export function beamsFor(c: GenreCheckpoint, input: string): TableOutput {
+export async function beamsFor(c: GenreCheckpoint, input: string): Promise<TableOutput> {
   const { ids, unknown } = markedContext(c, input);
-  const { constrained, free } = retrievePlain(c, ids);
+  const { constrained, free } = await retrieveFromCheckpoint(c, ids);
   const known = new Set(c.names.map((n) => n.toLowerCase()));
   const rows = (label: string, beams: readonly Beam[]) =>
     beams.map((beam, rank) => {
@@ -224,15 +111,9 @@ export function beamsFor(c: GenreCheckpoint, input: string): TableOutput {
   };
 }
 
-export const beamsQuery: QuerySpec = {
-  id: 'beams',
-  title: 'Entity names for a sentence you type',
-  label: 'Sentence, mention in [brackets]',
-  placeholder: 'e.g. the governor of [Georgia] signed the bill in Atlanta',
-  description:
-    'Encodes the sentence with this run’s model and shows the beams of constrained and free decoding for the marked mention.',
-  checkpoint: 'genre-model',
-  answer: (checkpoint, input) => {
+/** The answers of the GENRE demo's queries (see `beamsQuery` in ./demo.ts). */
+export const answers: QueryAnswers = {
+  beams: async (checkpoint, input) => {
     if (!isGenreCheckpoint(checkpoint))
       throw new Error('The run’s genre-model checkpoint is not in the expected format.');
     return beamsFor(checkpoint, input);

@@ -86,11 +86,11 @@ export interface DecodeSettings {
   readonly maxLength: number;
 }
 
-/** Beams of every example for one decoder, in chunks of `chunk` contexts. */
+/** Beams of every example (its marked context) for one decoder, in chunks of `chunk` contexts. */
 export async function retrieve(
   model: Seq2Seq,
-  data: Dataset,
-  examples: readonly Example[],
+  data: Pick<Dataset, 'words' | 'trie'>,
+  examples: readonly Pick<Example, 'source'>[],
   settings: DecodeSettings,
   constrained: boolean,
   chunk = 256,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isHashCodes, neighboursOf, neighboursQuery, type HashCodes } from '../../../src/models/flyvec/query';
+import { answers, isHashCodes, neighboursOf, type HashCodes } from '../../../src/models/flyvec/query';
 
 // Four content words and one function word over 8 cells, 2 active each:
 //   war {0,1}, army {0,2}, peace {5,6}, tax {1,3}, the {0,1}
@@ -31,11 +31,13 @@ describe('flyvec neighbour query', () => {
     assert.throws(() => neighboursOf(codes, 'zeppelin'), /“zeppelin” is not in the 5-word vocabulary/);
   });
 
-  it('rejects a checkpoint of the wrong shape', () => {
+  it('rejects a checkpoint of the wrong shape', async () => {
     assert.equal(isHashCodes({ ...codes, activeCells: [[0, 1]] }), false);
     assert.equal(isHashCodes({ ...codes, words: [1, 2, 3, 4, 5] }), false);
     assert.equal(isHashCodes(codes), true);
-    assert.throws(() => neighboursQuery.answer({ cells: 8 }, 'war'), /not in the expected format/);
-    assert.equal(neighboursQuery.answer(codes, 'peace').kind, 'table');
+    const neighbours = answers['neighbours'];
+    assert.ok(neighbours);
+    await assert.rejects(() => neighbours({ cells: 8 }, 'war'), /not in the expected format/);
+    assert.equal((await neighbours(codes, 'peace')).kind, 'table');
   });
 });

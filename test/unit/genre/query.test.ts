@@ -5,15 +5,15 @@ import { selectBackend } from '../../../src/models/engine/backends';
 import { Rng } from '../../../src/models/engine/rng';
 import { buildDataset, EOS } from '../../../src/models/genre/contexts';
 import { makeKnowledgeBase } from '../../../src/models/genre/knowledgeBase';
-import { createSeq2Seq, disposeSeq2Seq } from '../../../src/models/genre/model';
+import { createSeq2Seq, disposeSeq2Seq, restoreSeq2Seq, variables } from '../../../src/models/genre/model';
 import {
-  beamsQuery,
+  answers,
   isGenreCheckpoint,
   markedContext,
-  PlainSeq2Seq,
-  retrievePlain,
+  retrieveFromCheckpoint,
+  WEIGHT_NAMES,
 } from '../../../src/models/genre/query';
-import { modelScorer, retrieve } from '../../../src/models/genre/retrieval';
+import { retrieve } from '../../../src/models/genre/retrieval';
 import { modelCheckpoint, trainingStep } from '../../../src/models/genre/train';
 
 const kb = makeKnowledgeBase([
@@ -28,12 +28,39 @@ const kb = makeKnowledgeBase([
   { name: 'Atlanta, Georgia', type: 'state-capital', mentions: ['Atlanta'], facts: { state: 'Georgia' } },
 ]);
 
-describe('genre query (plain-array model from the checkpoint)', () => {
+describe("genre query (the run's model rebuilt from its checkpoint)", () => {
   before(async () => {
     await selectBackend('wasm');
   });
 
-  it('gives the same next-token log-probabilities and beams as the TensorFlow.js model', async () => {
+  it('rebuilds every weight from the checkpoint, in the order the model lists them', async () => {
+    const data = buildDataset(kb);
+    const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 8, hidden: 6 }, new Rng(4));
+    const checkpoint = JSON.parse(
+      JSON.stringify(await modelCheckpoint(model, kb, data, { beamSize: 3, alpha: 1, maxLength: 8 })),
+    ) as unknown;
+    assert.ok(isGenreCheckpoint(checkpoint));
+    const restored = restoreSeq2Seq(model.sizes, checkpoint.weights);
+    const original = variables(model);
+    const rebuilt = variables(restored);
+    assert.equal(rebuilt.length, WEIGHT_NAMES.length);
+    for (const [i, name] of WEIGHT_NAMES.entries()) {
+      assert.deepEqual(rebuilt[i]?.shape, original[i]?.shape, name);
+      const a = await (original[i] as tf.Variable).data();
+      const b = await (rebuilt[i] as tf.Variable).data();
+      // The checkpoint keeps 6 significant digits.
+      const worst = Math.max(...Array.from(a, (v, j) => Math.abs(v - (b[j] as number)) / Math.max(1e-6, Math.abs(v))));
+      assert.ok(worst < 1e-5, `${name}: relative difference ${worst}`);
+    }
+    assert.throws(
+      () => restoreSeq2Seq({ ...model.sizes, hidden: 5 }, checkpoint.weights),
+      /forwardW: \d+ values for a \[8, 15\] weight/,
+    );
+    disposeSeq2Seq(restored);
+    disposeSeq2Seq(model);
+  });
+
+  it('gives the beams of the trained model itself, all valid names when constrained', async () => {
     const data = buildDataset(kb);
     const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 8, hidden: 6 }, new Rng(4));
     const optimizer = tf.train.adam(0.01);
@@ -41,33 +68,30 @@ describe('genre query (plain-array model from the checkpoint)', () => {
     const settings = { beamSize: 3, alpha: 1, maxLength: 8 };
     const checkpoint = JSON.parse(JSON.stringify(await modelCheckpoint(model, kb, data, settings))) as unknown;
     assert.ok(isGenreCheckpoint(checkpoint));
-    const example = data.test[0];
-    assert.ok(example);
-    // Two decoder steps: [BOS], then the first token of the example's name.
-    const { scorer, dispose } = modelScorer(model, [example.source]);
-    const plain = new PlainSeq2Seq(checkpoint, example.source);
-    let state = plain.initial;
-    for (const token of [2, example.target[0] as number]) {
-      const expected = await scorer(Int32Array.of(0), Int32Array.of(token));
-      const step = plain.step(state, token);
-      state = step.state;
-      const worst = Math.max(...Array.from(expected, (v, i) => Math.abs(v - (step.logProbs[i] as number))));
-      assert.ok(worst < 1e-3, `largest difference ${worst}`);
+    const before = tf.memory().numTensors;
+    for (const example of data.test.slice(0, 3)) {
+      const [liveConstrained] = await retrieve(model, data, [example], settings, true);
+      const [liveFree] = await retrieve(model, data, [example], settings, false);
+      const { constrained, free } = await retrieveFromCheckpoint(checkpoint, example.source);
+      assert.deepEqual(
+        constrained.map((b) => b.tokens),
+        (liveConstrained ?? []).map((b) => b.tokens),
+      );
+      assert.deepEqual(
+        free.map((b) => b.tokens),
+        (liveFree ?? []).map((b) => b.tokens),
+      );
+      for (const beam of constrained)
+        assert.ok(beam.finished && data.trie.has(beam.tokens) && !beam.tokens.includes(EOS));
     }
-    dispose();
-    const [tfBeams] = await retrieve(model, data, [example], settings, true);
-    const { constrained } = retrievePlain(checkpoint, example.source);
-    assert.deepEqual(
-      constrained.map((b) => b.tokens),
-      (tfBeams ?? []).map((b) => b.tokens),
-    );
-    for (const beam of constrained)
-      assert.ok(beam.finished && data.trie.has(beam.tokens) && !beam.tokens.includes(EOS));
+    assert.equal(tf.memory().numTensors, before, 'the rebuilt model is freed after each answer');
     optimizer.dispose();
     disposeSeq2Seq(model);
   });
 
   it('reads the mention between brackets and rejects input without exactly one', async () => {
+    const beams = answers['beams'];
+    assert.ok(beams);
     const data = buildDataset(kb);
     const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 4, hidden: 3 }, new Rng(1));
     const checkpoint = JSON.parse(
@@ -79,10 +103,10 @@ describe('genre query (plain-array model from the checkpoint)', () => {
     const words = ids.map((id) => checkpoint.words[id]);
     assert.deepEqual(words, ['the', '[UNK]', 'of', '[START_ENT]', 'atlanta', '[END_ENT]', '[UNK]']);
     assert.deepEqual(unknown, ['mayor', 'smiled']);
-    assert.throws(() => beamsQuery.answer(checkpoint, 'no mention here'), /square brackets/);
-    assert.throws(() => beamsQuery.answer(checkpoint, '[a] and [b]'), /square brackets/);
-    assert.throws(() => beamsQuery.answer({ words: [] }, '[Ohio]'), /expected format/);
-    const table = beamsQuery.answer(checkpoint, 'she grew up in [Ohio] .');
+    await assert.rejects(() => beams(checkpoint, 'no mention here'), /square brackets/);
+    await assert.rejects(() => beams(checkpoint, '[a] and [b]'), /square brackets/);
+    await assert.rejects(() => beams({ words: [] }, '[Ohio]'), /expected format/);
+    const table = await beams(checkpoint, 'she grew up in [Ohio] .');
     assert.equal(table.kind, 'table');
     if (table.kind === 'table') {
       const constrained = table.rows.filter((r) => r[0] === 'constrained (trie)');
