@@ -7,10 +7,12 @@
 //     --screenshot=/tmp/dark.png file://<outDir>/dark.html
 //
 // The pages carry a Content-Security-Policy like the panel's (no inline styles), so a violation shows.
+// The paper, its demo, plots and claims are the real FedOpt descriptor's; the metrics are made up.
 // Pages: light.html, dark.html, high-contrast.html, theme-switch.html (starts dark, turns light
-// mid-run) and not-available.html; `?focus=<ref>` sends focusEquation;
+// mid-run); `?focus=<ref>` sends focusEquation;
 // `?invalid` types an out-of-range value and presses Run.
 // Messages the panel posts are listed in window.__posted.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -135,201 +137,29 @@ THEMES['high-contrast'] = {
   '--vscode-contrastBorder': '#6fc3df',
 };
 
-const paper = {
-  meta: {
-    id: 'fedopt',
-    title: 'Adaptive Federated Optimization',
-    shortName: 'FedOpt',
-    authors: ['Sashank J. Reddi', 'Zachary Charles', 'Manzil Zaheer', 'Zachary Garrett', 'Keith Rush'],
-    venue: 'ICLR 2021',
-    links: {
-      openreview: 'https://openreview.net/forum?id=LkFG3lB13U5',
-      arxiv: 'https://arxiv.org/abs/2003.00295',
-      code: 'https://github.com/google-research/federated',
-    },
-    tagline: 'Adaptive server optimizers reach a target accuracy in fewer rounds than FedAvg on non-IID clients.',
-  },
-  equations: [
-    {
-      ref: 'pseudo-gradient',
-      label: 'Pseudo-gradient',
-      tex: '\\Delta_t = \\frac{1}{|S|} \\sum_{i \\in S} \\left(x_i^t - x_t\\right)',
-      note: 'The average change the sampled clients made to the server model.',
-    },
-    {
-      ref: 'server-yogi',
-      label: 'FedYogi second moment',
-      tex: 'v_t = v_{t-1} - (1-\\beta_2)\\, \\Delta_t^2 \\odot \\operatorname{sign}(v_{t-1} - \\Delta_t^2)',
-      paperNumber: '3',
-    },
-  ],
-  explanation: [
-    '## Idea',
-    'Each round the server samples clients, each runs **local SGD** from $x_t$, and the server treats the',
-    'average change $\\Delta_t$ as a *gradient* for its own optimizer (`ServerOpt`).',
-    '',
-    '$$x_{t+1} = x_t + \\eta \\frac{m_t}{\\sqrt{v_t} + \\tau}$$',
-    '',
-    '### Why it helps',
-    '- FedAvg is the special case with server learning rate $\\eta = 1$.',
-    '- Adaptive servers are far less sensitive to the client learning rate $\\eta_l$.',
-    '- Escapes: \\*not italic\\*, a lone $ sign, and <b>no HTML</b>.',
-  ].join('\n'),
-  demos: [
-    {
-      id: 'non-iid',
-      title: 'Non-IID softmax regression',
-      description: '200 clients, each with two dominant classes; five server optimizers side by side.',
-      available: true,
-      stepLabel: 'round',
-      fields: [
-        {
-          key: 'rounds',
-          label: 'Rounds',
-          description: 'Communication rounds.',
-          kind: 'int',
-          min: 1,
-          max: 2000,
-          unit: 'rounds',
-        },
-        {
-          key: 'clientsPerRound',
-          label: 'Clients per round',
-          description: 'Sampled each round.',
-          kind: 'int',
-          min: 1,
-          max: 200,
-          group: 'Clients',
-        },
-        {
-          key: 'clientLr',
-          label: 'Client learning rate',
-          description: 'η_l.',
-          kind: 'number',
-          min: 0.001,
-          max: 100,
-          log: true,
-          group: 'Clients',
-        },
-        {
-          key: 'server',
-          label: 'Server optimizer',
-          description: 'Extra run beside FedAvg.',
-          kind: 'enum',
-          options: ['fedyogi', 'fedadam', 'fedadagrad'],
-          group: 'Server',
-        },
-        {
-          key: 'serverLr',
-          label: 'Server learning rate',
-          description: 'η.',
-          kind: 'number',
-          min: 0.0001,
-          max: 10,
-          log: true,
-          group: 'Server',
-        },
-        {
-          key: 'tau',
-          label: 'Adaptivity τ',
-          description: 'Added to √v.',
-          kind: 'number',
-          min: 0,
-          max: 1,
-          group: 'Server',
-        },
-        { key: 'momentum', label: 'Server momentum', description: 'Use β₁ = 0.9.', kind: 'boolean', group: 'Server' },
-      ],
-      presets: {
-        quick: {
-          rounds: 60,
-          clientsPerRound: 10,
-          clientLr: 3.162,
-          server: 'fedyogi',
-          serverLr: 0.3162,
-          tau: 0.001,
-          momentum: true,
-        },
-        paper: {
-          rounds: 1500,
-          clientsPerRound: 10,
-          clientLr: 0.0316,
-          server: 'fedyogi',
-          serverLr: 0.00316,
-          tau: 0.001,
-          momentum: true,
-        },
-      },
-      plots: [
-        {
-          id: 'accuracy',
-          title: 'Test accuracy',
-          xLabel: 'round',
-          yLabel: 'accuracy',
-          yUnit: 'accuracy',
-          yRange: [0, 1],
-          series: [
-            { metric: 'acc.fedavg', label: 'FedAvg' },
-            { metric: 'acc.fedyogi', label: 'FedYogi' },
-            { metric: 'acc.fedadam', label: 'FedAdam' },
-          ],
-        },
-        {
-          id: 'loss',
-          title: 'Test loss',
-          xLabel: 'round',
-          yLabel: 'loss',
-          yUnit: 'nats',
-          logY: true,
-          series: [
-            { metric: 'loss.fedavg', label: 'FedAvg' },
-            { metric: 'loss.fedyogi', label: 'FedYogi' },
-          ],
-        },
-      ],
-      outputs: [
-        {
-          id: 'rounds-to-target',
-          title: 'Rounds to 90 %',
-          description: 'First round each method reaches 0.9 test accuracy.',
-        },
-        { id: 'label-histogram', title: 'Labels per client', description: 'How non-IID the clients are.' },
-        { id: 'lr-grid', title: 'Learning-rate sensitivity', description: 'Final accuracy over the grid.' },
-        { id: 'embedding', title: 'Client embedding', description: 'Clients in 2-D.' },
-        { id: 'samples', title: 'Samples', description: 'Generated digits.' },
-        { id: 'log', title: 'Log', description: 'Raw notes.' },
-      ],
-      claims: [
-        {
-          id: 'yogi-half',
-          text: 'FedYogi reaches 0.9 test accuracy in at most half the rounds FedAvg needs',
-          target: '≤ 0.5',
-          unit: 'ratio',
-        },
-        { id: 'yogi-r20', text: 'At round 20 FedYogi is at least 0.9', target: '≥ 90 %', unit: 'accuracy' },
-        {
-          id: 'avg-r20',
-          text: 'At round 20 FedAvg is at most 0.75',
-          target: '≤ 75 %',
-          unit: 'accuracy',
-          caveat: 'Depends on the client learning rate.',
-        },
-      ],
-    },
-    {
-      id: 'emnist',
-      title: 'EMNIST characters',
-      description: 'The paper-scale task.',
-      available: false,
-      stepLabel: 'round',
-      fields: [],
-      presets: { quick: {}, paper: {} },
-      plots: [],
-      outputs: [],
-      claims: [{ id: 'emnist-yogi', text: 'FedYogi beats FedAvg on EMNIST', target: '≥ +1 %', unit: 'accuracy' }],
-    },
-  ],
-};
+/**
+ * The real FedOpt paper as the panel receives it (`toPaperView` of the catalog's descriptor and the
+ * shipped explanation), so the preview cannot drift from the descriptors. Read through tsx, as the
+ * catalog is TypeScript.
+ */
+function loadPaperView(id) {
+  const code =
+    "Promise.all([import('./src/models/catalog.ts'), import('./src/shared/webviewProtocol.ts'), import('node:fs')])" +
+    `.then(([c, w, fs]) => console.log(JSON.stringify((w.toPaperView ?? w.default.toPaperView)((c.getPaper ?? c.default.getPaper)('${id}'), ` +
+    `fs.readFileSync('media/papers/${id}.md', 'utf8')))))`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`could not read the catalog:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const paper = loadPaperView('fedopt');
+const demo = paper.demos[0];
+/** A made-up accuracy curve per optimizer (rounds to reach it differ), for every series the real plots name. */
+const CURVE_RATE = { fedavg: 30, fedavgm: 14, fedadagrad: 8, fedadam: 6.5, fedyogi: 6 };
 
 const locations = {
   'pseudo-gradient': [
@@ -344,17 +174,19 @@ const locations = {
 const runs = [
   {
     runId: 'fedopt-quick-20261127-101500000-s1',
-    demo: 'non-iid',
+    folder: 'fedopt-quick-20261127-101500000-s1',
+    demo: demo.id,
     preset: 'quick',
     seed: 1,
     status: 'completed',
     startedAt: '2026-11-27T10:15:00.000Z',
     backend: 'wasm',
-    claimsLine: '3/3 claims pass',
+    claimsLine: `${demo.claims.length}/${demo.claims.length} claims pass`,
   },
   {
     runId: 'fedopt-paper-20261127-111500000-s0',
-    demo: 'non-iid',
+    folder: 'fedopt-paper-20261127-111500000-s0',
+    demo: demo.id,
     preset: 'paper',
     seed: 0,
     status: 'interrupted',
@@ -368,9 +200,8 @@ const vars = (t) =>
     .map(([k, v]) => `${k}: ${v};`)
     .join(' ');
 
-function page(themeName, { switchTo, notAvailable } = {}) {
+function page(themeName, { switchTo } = {}) {
   const bodyClass = themeName === 'high-contrast' ? 'vscode-high-contrast' : `vscode-${themeName}`;
-  const demo = notAvailable ? 'emnist' : 'non-iid';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Paper Lab preview</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -387,7 +218,7 @@ const paper = ${JSON.stringify(paper)};
 const locations = ${JSON.stringify(locations)};
 const runs = ${JSON.stringify(runs)};
 window.__posted = [];
-let state = ${JSON.stringify({ paper: 'fedopt', demo, forms: {} })};
+let state = ${JSON.stringify({ paper: 'fedopt', demo: demo.id, forms: {} })};
 const send = (m, delay) => setTimeout(() => window.postMessage(m, '*'), delay);
 window.acquireVsCodeApi = () => ({
   getState: () => state,
@@ -400,20 +231,23 @@ window.acquireVsCodeApi = () => ({
 });
 function replay() {
   send({ type: 'init', paper, locations, runs, backend: 'wasm', defaultSeed: 0 }, 0);
-  if (${Boolean(notAvailable)}) return;
   const runId = 'fedopt-quick-20261128-081500000-s0';
-  const record = { runId, paper: 'fedopt', demo: 'non-iid', preset: 'quick', config: paper.demos[0].presets.quick, seed: 0,
+  const demo = paper.demos[0];
+  const record = { runId, paper: 'fedopt', demo: demo.id, preset: 'quick', config: demo.presets.quick, seed: 0,
     status: 'running', startedAt: '2026-11-28T08:15:00.000Z', versions: {} };
   send({ type: 'runStarted', record }, 100);
-  send({ type: 'runs', runs: [{ runId, demo: 'non-iid', preset: 'quick', seed: 0, status: 'running', startedAt: record.startedAt, backend: 'wasm' }, ...runs] }, 120);
+  send({ type: 'runs', runs: [{ runId, folder: runId, demo: demo.id, preset: 'quick', seed: 0, status: 'running', startedAt: record.startedAt, backend: 'wasm' }, ...runs] }, 120);
   const total = 60;
   const acc = (r, k) => 1 - 0.95 * Math.exp(-r / k);
   for (let batch = 0; batch < 12; batch++) {
     const points = [];
     for (let r = batch * 5 + 1; r <= batch * 5 + 5; r++) {
-      points.push({ step: r, values: {
-        'acc.fedavg': acc(r, 30) - 0.1, 'acc.fedyogi': acc(r, 6), 'acc.fedadam': acc(r, 6.5),
-        'loss.fedavg': 2.3 * Math.exp(-r / 25) + 0.2, 'loss.fedyogi': 2.3 * Math.exp(-r / 5) + 0.05 } });
+      const values = {};
+      for (const [opt, k] of Object.entries(${JSON.stringify(CURVE_RATE)})) {
+        values['acc/' + opt] = acc(r, k);
+        values['loss/' + opt] = 2.3 * Math.exp(-r / k) + 0.05;
+      }
+      points.push({ step: r, values });
     }
     send({ type: 'runMetrics', runId, points }, 200 + batch * 150);
     send({ type: 'runProgress', runId, step: batch * 5 + 5, total, stepsPerSecond: 33.3, backend: 'wasm' }, 200 + batch * 150);
@@ -427,21 +261,13 @@ function replay() {
       stacked: true, xLabel: 'client', yLabel: 'examples' },
     { kind: 'heatmap', id: 'lr-grid', title: 'Learning-rate sensitivity', rowLabels: ['10^-1', '10^-0.5', '10^0'], colLabels: ['10^-2', '10^-1.5', '10^-1', '10^-0.5'],
       rowTitle: 'client η_l', colTitle: 'server η', values: [[0.41, 0.62, 0.81, 0.9], [0.55, 0.79, 0.95, 0.97], [0.6, null, 0.97, 0.99]] },
-    { kind: 'scatter', id: 'embedding', title: 'Client embedding', groups: [0, 1, 2].map((g) => ({ label: 'cluster ' + g,
-      points: Array.from({ length: 60 }, (_, i) => [g * 3 + Math.cos(i) * (1 + (i % 7) / 7), g + Math.sin(i * 1.3) * (1 + (i % 5) / 5)]) })) },
-    { kind: 'images', id: 'samples', title: 'Samples', width: 8, height: 8,
-      images: Array.from({ length: 6 }, (_, k) => ({ label: 'digit ' + k, pixels: Array.from({ length: 64 }, (_, i) => ((i % 8) + Math.floor(i / 8) + k) % 5 === 0 ? 1 : 0.1) })) },
-    { kind: 'text', id: 'log', title: 'Log', text: 'round 60: FedYogi 0.995, FedAvg 0.912\\nbackend wasm (SIMD)' },
   ];
   outputs.forEach((output, i) => send({ type: 'runOutput', runId, output }, 1000 + i * 50));
   const ended = { ...record, status: 'completed', endedAt: '2026-11-28T08:15:02.100Z', trainSeconds: 1.82,
     backend: { requested: 'auto', chosen: 'wasm', attempts: [] } };
   send({ type: 'runEnded', record: ended, summary: { runId, status: 'completed', results: {}, trainSeconds: 1.82, steps: 60,
-    claims: [
-      { id: 'yogi-half', text: paper.demos[0].claims[0].text, measured: 0.2917, target: '≤ 0.5', pass: true, unit: 'ratio' },
-      { id: 'yogi-r20', text: paper.demos[0].claims[1].text, measured: 0.963, target: '≥ 90 %', pass: true, unit: 'accuracy' },
-      { id: 'avg-r20', text: paper.demos[0].claims[2].text, measured: 0.78, target: '≤ 75 %', pass: false, unit: 'accuracy', caveat: 'Depends on the client learning rate.' },
-    ] } }, 2200);
+    claims: demo.claims.map((c, i) => ({ id: c.id, text: c.text, target: c.target, unit: c.unit, caveat: c.caveat,
+      measured: [0.15, 0.17, 0.963, 0.62][i] ?? 0.5, pass: i !== 1 })) } }, 2200);
   const focus = new URLSearchParams(location.search).get('focus');
   if (focus) send({ type: 'focusEquation', ref: focus }, 2300);
   if (new URLSearchParams(location.search).has('invalid')) {
@@ -482,7 +308,6 @@ const pages = {
   'dark.html': page('dark'),
   'high-contrast.html': page('high-contrast'),
   'theme-switch.html': page('dark', { switchTo: 'light' }),
-  'not-available.html': page('dark', { notAvailable: true }),
 };
 for (const [name, html] of Object.entries(pages)) writeFileSync(join(outDir, name), html);
 // Theme variables live in a stylesheet of their own, as the panel's CSP allows no inline styles.
