@@ -13,7 +13,6 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { negativesDemo } from '../../src/models/ance/demo';
-import { runAnce } from '../../src/models/ance/train';
 import { measureClaims } from '../../src/models/engine/runner';
 import type { DemoConfig } from '../../src/shared/catalog';
 import { useRepositoryData } from '../helpers/data';
@@ -40,7 +39,7 @@ const SHOWN = [
 async function holds(config: DemoConfig, seed: number): Promise<void> {
   const started = Date.now();
   const cpu = process.cpuUsage();
-  const results = await runAnce(config, recordingContext(seed, 'wasm'));
+  const results = await (await negativesDemo.loadTrainer())(config, recordingContext(seed, 'wasm'));
   const used = process.cpuUsage(cpu);
   const measured = measureClaims(negativesDemo, results, config);
   console.log(

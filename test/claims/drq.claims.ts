@@ -8,8 +8,8 @@
  * `npx mocha --no-config -n import=tsx -t 7200000 test/claims/drq.claims.ts`.
  */
 import { strict as assert } from 'node:assert';
-import { pixelSacDemo } from '../../src/models/drq/demo';
-import { runDrq } from '../../src/models/drq/train';
+import { AGENTS, claims, DRQ_PRESETS, SEED_INDICES } from '../../src/models/drq/demo';
+import { train } from '../../src/models/drq/train';
 import { selectBackend } from '../../src/models/engine/backends';
 import { recordingContext } from '../helpers/fakeContext';
 
@@ -24,19 +24,20 @@ describe('drq claims (claim preset: 3 seeds per agent)', function () {
     const started = Date.now();
     const cpu = process.cpuUsage();
     const ctx = recordingContext(0, 'wasm');
-    const results = await runDrq(pixelSacDemo.presets['claim'] ?? {}, ctx);
+    const config = DRQ_PRESETS.claim;
+    const results = await train(config, ctx);
     const used = process.cpuUsage(cpu);
-    const measured = pixelSacDemo.claims.map((claim) => ({ claim, ...claim.measure(results) }));
-    const perSeed = ['none', 'drq']
+    const measured = claims.map((claim) => ({ claim, ...claim.measure(results, config) }));
+    const perSeed = AGENTS.filter((a) => config.agents[a])
       .map((a) =>
-        [0, 1, 2]
-          .map((s) => `${a}[${s}] auc ${results[`auc.${a}.${s}`]?.toFixed(2)} reached ${results[`reached.${a}.${s}`]}`)
+        SEED_INDICES.slice(0, config.seeds)
+          .map((s) => `${a}[${s}] auc ${results.auc[`${a}.${s}`]?.toFixed(2)} reached ${results.reached[a][s]}`)
           .join(', '),
       )
       .join('\n    ');
     console.log(
       `    ${((Date.now() - started) / 1000).toFixed(0)} s wall, ${((used.user + used.system) / 1e6).toFixed(0)} s cpu; ` +
-        `random return ${results['randomReturn']?.toFixed(2)}, threshold ${results['threshold']?.toFixed(2)}\n    ${perSeed}\n    ` +
+        `random return ${results.randomReturn.toFixed(2)}, threshold ${results.threshold.toFixed(2)}\n    ${perSeed}\n    ` +
         measured.map((m) => `${m.claim.id} = ${m.measured?.toPrecision(3) ?? 'n/a'}`).join(', '),
     );
     const failed = measured.filter((m) => !m.pass).map((m) => `${m.claim.id}: ${m.measured}`);

@@ -99,31 +99,41 @@ describe('bundled worker entries (dist/)', function () {
 
     it(`dist/worker.js trains FedOpt on ${backend} as the extension starts it`, async () => {
       const runDir = join(tmp, `worker-${backend}`);
-      const worker = new Worker(join(dist, 'worker.js'), { env: env(backend), stdout: true, stderr: true });
-      const messages: { type: string; report?: { chosen: string }; message?: string }[] = [];
-      const code = await new Promise<number>((done, fail) => {
-        worker.on('message', (m: { type: string; report?: { chosen: string }; message?: string }) => {
-          messages.push(m);
-          if (m.type === 'ready')
-            worker.postMessage({
-              type: 'start',
-              runId: `fedopt-bundle-${backend}`,
-              paper: 'fedopt',
-              demo: 'compare',
-              preset: 'quick',
-              config: { rounds: 2, clients: 20, clientsPerRound: 4 },
-              seed: 0,
-              backend,
-              runDir,
-              modulePaths: [],
-            });
-        });
-        worker.on('error', fail);
-        worker.on('exit', done);
+      const start = {
+        type: 'start',
+        runId: `fedopt-bundle-${backend}`,
+        paper: 'fedopt',
+        demo: 'compare',
+        preset: 'quick',
+        config: { rounds: 2, clients: 20, clientsPerRound: 4 },
+        seed: 0,
+        backend,
+        runDir,
+        modulePaths: [],
+      };
+      // A process of its own, as the extension host is: the Vulkan loader reads its settings from
+      // the process environment, which a worker thread's `env` option does not reach.
+      const host =
+        `const { Worker } = require('node:worker_threads');` +
+        `const w = new Worker(${JSON.stringify(join(dist, 'worker.js'))});` +
+        `w.on('message', (m) => { console.log(JSON.stringify(m)); if (m.type === 'ready') w.postMessage(${JSON.stringify(start)}); });` +
+        `w.on('exit', (code) => { console.log(JSON.stringify({ type: 'exit', code })); process.exit(0); });`;
+      const output = await new Promise<string>((done) => {
+        const child = spawn(process.execPath, ['-e', host], { cwd: repo, env: env(backend) });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+        child.on('exit', () => done(text));
       });
+      const messages = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map(
+          (line) => JSON.parse(line) as { type: string; report?: { chosen: string }; message?: string; code?: number },
+        );
       const errors = messages.filter((m) => m.type === 'error').map((m) => m.message);
-      assert.deepEqual(errors, []);
-      assert.equal(code, 0);
+      assert.deepEqual(errors, [], output);
+      assert.equal(messages.find((m) => m.type === 'exit')?.code, 0, output);
       assert.equal(messages.find((m) => m.type === 'backend')?.report?.chosen, backend);
       assert.ok(
         messages.some((m) => m.type === 'summary'),

@@ -2,9 +2,22 @@
  * The ANCE demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js (the
  * extension host and the CLI read it).
  */
-import type { TrainableDemo } from '../types';
-import { thresholdClaim } from '../../shared/claims';
-import type { ClaimSpec, DemoConfig, FieldSpec, PlotSpec } from '../../shared/catalog';
+import { threshold } from '../../shared/claims';
+import type { DemoConfig, PlotSpec } from '../../shared/catalog';
+import {
+  type ConfigOf,
+  defineDemo,
+  each,
+  eachResult,
+  choice,
+  int,
+  nestConfig,
+  num,
+  optionalResult,
+  result,
+  type ResultsOf,
+  type TypedClaim,
+} from '../../shared/demo';
 import { CORPORA, CORPUS_LABELS, type CorpusId } from './data';
 import { SAMPLER_LABELS, SAMPLERS } from './samplers';
 
@@ -16,137 +29,168 @@ export const CHECKPOINT_BATCHES = 8;
 /** Held-out queries whose top-5 lists are shown. */
 export const SHOWN_QUERIES = 3;
 
-export function stepsFor(config: DemoConfig, corpus: CorpusId): number {
-  return Number(config[`steps.${corpus}`]);
-}
+/** What held-out retrieval is reported for: each trained encoder, BM25, and the untrained encoder. */
+export const RANKERS = [...SAMPLERS, 'bm25-ranking', 'untrained'] as const;
+export type RankerId = (typeof RANKERS)[number];
 
-const fields: readonly FieldSpec[] = [
-  ...CORPORA.map((corpus): FieldSpec => ({
-    key: `steps.${corpus}`,
-    label: `Steps: ${CORPUS_LABELS[corpus]}`,
-    description: `Training steps of each sampler on the ${CORPUS_LABELS[corpus]} (0 skips this corpus).`,
-    kind: 'int',
-    min: 0,
-    max: 20000,
-    unit: 'steps',
-    group: 'Training',
-  })),
-  {
-    key: 'batchSize',
+const fields = {
+  steps: each(CORPORA, (corpus) =>
+    int({
+      label: `Steps: ${CORPUS_LABELS[corpus]}`,
+      description: `Training steps of each sampler on the ${CORPUS_LABELS[corpus]} (0 skips this corpus).`,
+      min: 0,
+      max: 20000,
+      unit: 'steps',
+      group: 'Training',
+    }),
+  ),
+  batchSize: int({
     label: 'Batch size',
     description: 'Training queries per step.',
-    kind: 'int',
     min: 4,
     max: 256,
     unit: 'queries',
     group: 'Training',
-  },
-  {
-    key: 'negatives',
+  }),
+  negatives: int({
     label: 'Negatives per query n',
     description: 'Negatives scored against each positive in the loss.',
-    kind: 'int',
     min: 1,
     max: 31,
     group: 'Training',
-  },
-  {
-    key: 'temperature',
+  }),
+  temperature: num({
     label: 'Temperature τ',
     description: 'Scores are inner products of unit vectors divided by τ.',
-    kind: 'number',
     min: 0.01,
     max: 1,
     log: true,
     group: 'Training',
-  },
-  {
-    key: 'learningRate',
+  }),
+  learningRate: num({
     label: 'Learning rate',
     description: 'Adam step size (lazy Adam on the embedding table: only rows used in a batch move).',
-    kind: 'number',
     min: 1e-5,
     max: 0.1,
     log: true,
     group: 'Training',
-  },
-  {
-    key: 'dim',
+  }),
+  dim: int({
     label: 'Embedding width',
     description: 'Width of the hashed sub-word embeddings and of the encoder output.',
-    kind: 'int',
     min: 8,
     max: 128,
     group: 'Encoder',
-  },
-  {
-    key: 'hashBits',
+  }),
+  hashBits: int({
     label: 'Hash buckets (log₂)',
     description: 'The embedding table has 2^bits rows; words and character 3–5-grams are hashed into them.',
-    kind: 'int',
     min: 10,
     max: 18,
     group: 'Encoder',
-  },
-  {
-    key: 'warmupSteps',
+  }),
+  warmupSteps: int({
     label: 'ANCE warm start',
     description: 'Steps ANCE trains with random negatives before it asks for its first index.',
-    kind: 'int',
     min: 0,
     max: 20000,
     unit: 'steps',
     group: 'ANCE',
-  },
-  {
-    key: 'refreshEvery',
+  }),
+  refreshEvery: int({
     label: 'Refresh period m',
     description:
       'Steps between index refreshes; a refresh that comes due while one is still running starts when that one is done.',
-    kind: 'int',
     min: 1,
     max: 20000,
     unit: 'steps',
     group: 'ANCE',
-  },
-  {
-    key: 'refreshMode',
+  }),
+  refreshMode: choice(REFRESH_MODES, {
     label: 'Refresh',
     description:
       'async: a second worker thread rebuilds the index while training goes on (the paper’s setup); blocking: training waits for each rebuild.',
-    kind: 'enum',
-    options: REFRESH_MODES,
     group: 'ANCE',
-  },
-  {
-    key: 'topK',
+  }),
+  topK: int({
     label: 'Candidates per query',
     description: 'Negatives are drawn from the top this many documents of the index (ANCE) or of BM25.',
-    kind: 'int',
     min: 1,
     max: 200,
     group: 'ANCE',
-  },
-  {
-    key: 'evalEvery',
+  }),
+  evalEvery: int({
     label: 'Evaluate every',
     description: 'Steps between held-out evaluations (MRR@10, Recall@k over the whole corpus).',
-    kind: 'int',
     min: 1,
     max: 20000,
     unit: 'steps',
     group: 'Evaluation',
-  },
-  {
-    key: 'recallK',
+  }),
+  recallK: int({
     label: 'Recall@k: k',
     description: 'Cut-off of the recall curve.',
-    kind: 'int',
     min: 1,
     max: 1000,
     group: 'Evaluation',
-  },
-];
+  }),
+};
+
+export type AnceConfig = ConfigOf<typeof fields>;
+
+/**
+ * What a run reports at its end (read by the claims). Per corpus (absent for a corpus the run
+ * skips): held-out MRR@10 and Recall@k of every ranker, the ANCE / random ratios, and the median
+ * rank of each sampler's negatives; over both corpora: ANCE's throughput and the refreshes.
+ */
+const resultSpecs = {
+  mrr: eachResult(CORPORA, () =>
+    eachResult(RANKERS, () => optionalResult({ description: 'held-out MRR@10 at the end' })),
+  ),
+  recall: eachResult(CORPORA, () =>
+    eachResult(RANKERS, () => optionalResult({ description: 'held-out Recall@k at the end' })),
+  ),
+  mrrRatio: eachResult(CORPORA, () =>
+    optionalResult({ description: 'held-out MRR@10 of ANCE / of random negatives', unit: 'ratio' }),
+  ),
+  gradTrainingRatio: eachResult(CORPORA, () =>
+    optionalResult({
+      description: 'mean ‖∇ℓ‖ of ANCE / of random negatives over the steps after ANCE’s first index',
+      unit: 'ratio',
+    }),
+  ),
+  gradCheckpointRatio: eachResult(CORPORA, () =>
+    optionalResult({
+      description:
+        'at the final ANCE weights, mean ‖∇ℓ‖ with ANCE negatives / with random negatives over the same training batches',
+      unit: 'ratio',
+    }),
+  ),
+  negRank: eachResult(CORPORA, () =>
+    eachResult(SAMPLERS, () =>
+      optionalResult({
+        description:
+          'median rank of the sampler’s negatives under its own final encoder, among all documents but the positive (a probe batch)',
+      }),
+    ),
+  ),
+  throughputRatio: result({ description: 'ANCE steps/s with a refresh in flight / without', unit: 'ratio' }),
+  stepsPerSecondBusy: result({ description: 'ANCE steps/s with a refresh in flight', unit: 'steps/s' }),
+  stepsPerSecondIdle: result({ description: 'ANCE steps/s without a refresh in flight', unit: 'steps/s' }),
+  docsPerSecond: result({ description: 'mean corpus encoding rate of the refreshes', unit: 'docs/s' }),
+  indexBuildSeconds: result({ description: 'mean snapshot-to-ready time of the refreshes', unit: 's' }),
+  refreshes: result({ description: 'indices swapped in' }),
+};
+
+export type AnceResults = ResultsOf<typeof resultSpecs>;
+
+/**
+ * Steps on a corpus of a flat config (dotted keys, as run.json and the command line hold it), for
+ * code that reads presets without the demo's types.
+ */
+export function stepsFor(config: DemoConfig, corpus: CorpusId): number {
+  return nestConfig(fields, config).steps[corpus];
+}
 
 /**
  * The calibration's settings (hashed words and 3–5-grams into 2^16 rows, τ = 0.05, one positive and
@@ -154,9 +198,8 @@ const fields: readonly FieldSpec[] = [
  * width 32 instead of 64, batches of 32 instead of 64, 200 steps per corpus instead of 1000, a warm
  * start of 100 steps and a refresh every 50. Evaluations (every 40 steps) mostly fall between refreshes.
  */
-const quick: DemoConfig = {
-  'steps.countries': 200,
-  'steps.wordnet': 200,
+const quick: AnceConfig = {
+  steps: { countries: 200, wordnet: 200 },
   batchSize: 32,
   negatives: 7,
   temperature: 0.05,
@@ -172,10 +215,9 @@ const quick: DemoConfig = {
 };
 
 /** The calibration's scale: width 64, batches of 64, 1000 steps, warm start 200, refresh every 200. */
-const paper: DemoConfig = {
+const paper: AnceConfig = {
   ...quick,
-  'steps.countries': 1000,
-  'steps.wordnet': 1000,
+  steps: { countries: 1000, wordnet: 1000 },
   batchSize: 64,
   dim: 64,
   warmupSteps: 200,
@@ -183,17 +225,19 @@ const paper: DemoConfig = {
   evalEvery: 100,
 };
 
-function validate(config: DemoConfig): string[] {
+/** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
+export const ANCE_PRESETS = { quick, paper } as const;
+
+function validate(config: AnceConfig): string[] {
   const errors: string[] = [];
-  const num = (key: string): number => Number(config[key]);
-  const active = CORPORA.filter((c) => stepsFor(config, c) > 0);
+  const active = CORPORA.filter((c) => config.steps[c] > 0);
   if (active.length === 0) errors.push('steps: train on at least one corpus');
   for (const corpus of active) {
-    if (num('warmupSteps') >= stepsFor(config, corpus)) {
+    if (config.warmupSteps >= config.steps[corpus]) {
       errors.push(`warmupSteps: must be below steps.${corpus}, or ANCE never gets an index`);
     }
   }
-  if (num('negatives') > 2 * num('topK')) {
+  if (config.negatives > 2 * config.topK) {
     errors.push('negatives: at most twice topK (most negatives would otherwise be random)');
   }
   return errors;
@@ -273,25 +317,27 @@ const reportedOnly = (value: number | undefined): { measured: number | null; pas
  * (the quick preset) are held to them on the confusable countries, where hard negatives stay hard
  * within the budget; their WordNet ratio is reported.
  */
-export function atCalibrationScale(config: DemoConfig): boolean {
-  return stepsFor(config, 'wordnet') >= 1000 && Number(config['batchSize']) >= 64;
+export function atCalibrationScale(config: AnceConfig): boolean {
+  return config.steps.wordnet >= 1000 && config.batchSize >= 64;
 }
-const belowCalibrationScale = (config: DemoConfig): boolean => !atCalibrationScale(config);
+const belowCalibrationScale = (config: AnceConfig): boolean => !atCalibrationScale(config);
 
-const claims: readonly ClaimSpec[] = [
-  thresholdClaim({
+type AnceClaim = TypedClaim<AnceConfig, AnceResults>;
+
+const claims: readonly AnceClaim[] = [
+  threshold({
     id: 'grad-norm-checkpoint',
     text: `Gradient norm from ANCE negatives divided by that from random negatives, at the same checkpoint (the final ANCE weights, mean over ${CHECKPOINT_BATCHES} training batches), on the confusable countries`,
-    key: 'gradCheckpointRatio.countries',
+    read: (r) => r.gradCheckpointRatio?.countries,
     comparison: '>=',
     value: 3,
     unit: 'ratio',
     appliesTo: belowCalibrationScale,
   }),
-  thresholdClaim({
+  threshold({
     id: 'grad-norm-training',
     text: 'Mean gradient norm during training, ANCE divided by random negatives, over the steps after ANCE’s first index, on the confusable countries',
-    key: 'gradTrainingRatio.countries',
+    read: (r) => r.gradTrainingRatio?.countries,
     comparison: '>=',
     value: 1.5,
     unit: 'ratio',
@@ -305,21 +351,21 @@ const claims: readonly ClaimSpec[] = [
     appliesTo: belowCalibrationScale,
     caveat:
       'The calibration saw 6–100× on WordNet after 1000 steps of 64 queries, once the encoder had fit the training pairs (the paper preset is held to it there). In the quick preset’s 200 steps of 32 it has not, random negatives still give large gradients, and the ratio stayed near 1 (1.29, 1.23, 1.37 at seeds 0–2).',
-    measure: (results) => reportedOnly(results['gradCheckpointRatio.wordnet']),
+    measure: (results) => reportedOnly(results.gradCheckpointRatio?.wordnet),
   },
-  thresholdClaim({
+  threshold({
     id: 'grad-norm-checkpoint-wordnet',
     text: `Gradient norm from ANCE negatives divided by that from random negatives, at the same checkpoint (the final ANCE weights, mean over ${CHECKPOINT_BATCHES} training batches), on the WordNet reverse dictionary after 1000 steps of 64 queries or more`,
-    key: 'gradCheckpointRatio.wordnet',
+    read: (r) => r.gradCheckpointRatio?.wordnet,
     comparison: '>=',
     value: 3,
     unit: 'ratio',
     appliesTo: atCalibrationScale,
   }),
-  thresholdClaim({
+  threshold({
     id: 'grad-norm-training-wordnet',
     text: 'Mean gradient norm during training, ANCE divided by random negatives, over the steps after ANCE’s first index, on the WordNet reverse dictionary after 1000 steps of 64 queries or more',
-    key: 'gradTrainingRatio.wordnet',
+    read: (r) => r.gradTrainingRatio?.wordnet,
     comparison: '>=',
     value: 1.5,
     unit: 'ratio',
@@ -333,22 +379,22 @@ const claims: readonly ClaimSpec[] = [
     appliesTo: atCalibrationScale,
     caveat:
       'Held to ≥ 1.5 in the quick preset. With batches of 64 for 1000 steps the encoder separates even ANCE’s negatives (their median rank stays near 20 of 2,470), so their gradients shrink toward those of random negatives: 1.13 at seed 0.',
-    measure: (results) => reportedOnly(results['gradTrainingRatio.countries']),
+    measure: (results) => reportedOnly(results.gradTrainingRatio?.countries),
   },
-  thresholdClaim({
+  threshold({
     id: 'mrr-confusable',
     text: 'Held-out MRR@10 of ANCE divided by that of random negatives at equal steps, on the confusable countries',
-    key: 'mrrRatio.countries',
+    read: (r) => r.mrrRatio?.countries,
     comparison: '>=',
     value: 1.2,
     unit: 'ratio',
     caveat:
       'Not calibrated before this demo. At the quick preset it held at seeds 0–2 (1.93, 1.36, 1.21), at seed 2 only just; the value is shown whether or not it holds.',
   }),
-  thresholdClaim({
+  threshold({
     id: 'async-throughput',
     text: 'ANCE training steps per second while an index refresh is in flight, divided by those while none is (warm start and idle steps)',
-    key: 'throughputRatio',
+    read: (r) => r.throughputRatio,
     comparison: '>=',
     value: 0.8,
     unit: 'ratio',
@@ -362,52 +408,56 @@ const claims: readonly ClaimSpec[] = [
     unit: 'ratio',
     caveat:
       'At laptop scale the models memorise the training pairs and the samplers were within seed noise of each other.',
-    measure: (results) => reportedOnly(results['mrrRatio.wordnet']),
+    measure: (results) => reportedOnly(results.mrrRatio?.wordnet),
   },
 ];
 
-export const negativesDemo: TrainableDemo = {
-  loadTrainer: () => import('./train').then((m) => m.runAnce),
-  id: 'negatives',
-  title: 'Random, BM25 and ANCE negatives',
-  description:
-    'Trains the same hashed sub-word dual encoder three times in lockstep, with random negatives, BM25 negatives, and ANCE negatives drawn from a nearest-neighbour index over the whole corpus that a second worker thread rebuilds from a weight snapshot every m steps while training goes on. Two corpora: countries from a real knowledge base, each true record hidden among near-duplicates that differ in one attribute, and a WordNet reverse dictionary (glosses as documents, lemmas as queries). Tracks held-out MRR@10 and Recall@k, gradient norms and index refreshes.',
-  available: true,
-  fields,
-  presets: { quick, paper },
-  validate,
-  totalSteps: (config) => CORPORA.reduce((n, c) => n + stepsFor(config, c), 0),
-  stepLabel: 'step',
-  plots: [...CORPORA.flatMap(corpusPlots), refreshPlot],
-  outputs: [
-    {
-      id: 'retrieval',
-      title: 'Held-out retrieval at the end',
-      description: 'MRR@10 and Recall@k of every sampler, of BM25 and of the untrained encoder, on both corpora.',
-    },
-    ...CORPORA.map((c) => ({
-      id: `top5-${c}`,
-      title: `Top 5 per sampler: ${CORPUS_LABELS[c]}`,
-      description: 'For a few held-out queries, the five documents each trained encoder and BM25 rank first.',
-    })),
-    {
-      id: 'refreshes',
-      title: 'Index refreshes',
-      description:
-        'Each refresh of the ANCE index: the snapshot step, the step it was swapped in, the corpus encoding rate and the build time.',
-    },
-    {
-      id: 'gradients',
-      title: 'Gradient norms',
-      description:
-        'Mean gradient norm per sampler during training, and ANCE against random negatives at the final checkpoint.',
-    },
-  ],
-  claims,
-  performance: [
-    { key: 'stepsPerSecondIdle', label: 'training, no refresh in flight', unit: 'steps/s' },
-    { key: 'stepsPerSecondBusy', label: 'training during a refresh', unit: 'steps/s' },
-    { key: 'docsPerSecond', label: 'corpus encoding', unit: 'docs/s' },
-    { key: 'indexBuildSeconds', label: 'index build (snapshot to swap)', unit: 's' },
-  ],
-};
+export const negativesDemo = defineDemo(
+  {
+    id: 'negatives',
+    title: 'Random, BM25 and ANCE negatives',
+    description:
+      'Trains the same hashed sub-word dual encoder three times in lockstep, with random negatives, BM25 negatives, and ANCE negatives drawn from a nearest-neighbour index over the whole corpus that a second worker thread rebuilds from a weight snapshot every m steps while training goes on. Two corpora: countries from a real knowledge base, each true record hidden among near-duplicates that differ in one attribute, and a WordNet reverse dictionary (glosses as documents, lemmas as queries). Tracks held-out MRR@10 and Recall@k, gradient norms and index refreshes.',
+    fields,
+    presets: ANCE_PRESETS,
+    results: resultSpecs,
+    validate,
+    totalSteps: (config) => CORPORA.reduce((n, c) => n + config.steps[c], 0),
+    claims,
+    load: () => import('./train').then((m) => m.train),
+  },
+  {
+    stepLabel: 'step',
+    plots: [...CORPORA.flatMap(corpusPlots), refreshPlot],
+    outputs: [
+      {
+        id: 'retrieval',
+        title: 'Held-out retrieval at the end',
+        description: 'MRR@10 and Recall@k of every sampler, of BM25 and of the untrained encoder, on both corpora.',
+      },
+      ...CORPORA.map((c) => ({
+        id: `top5-${c}`,
+        title: `Top 5 per sampler: ${CORPUS_LABELS[c]}`,
+        description: 'For a few held-out queries, the five documents each trained encoder and BM25 rank first.',
+      })),
+      {
+        id: 'refreshes',
+        title: 'Index refreshes',
+        description:
+          'Each refresh of the ANCE index: the snapshot step, the step it was swapped in, the corpus encoding rate and the build time.',
+      },
+      {
+        id: 'gradients',
+        title: 'Gradient norms',
+        description:
+          'Mean gradient norm per sampler during training, and ANCE against random negatives at the final checkpoint.',
+      },
+    ],
+    performance: [
+      { key: 'stepsPerSecondIdle', label: 'training, no refresh in flight', unit: 'steps/s' },
+      { key: 'stepsPerSecondBusy', label: 'training during a refresh', unit: 'steps/s' },
+      { key: 'docsPerSecond', label: 'corpus encoding', unit: 'docs/s' },
+      { key: 'indexBuildSeconds', label: 'index build (snapshot to swap)', unit: 's' },
+    ],
+  },
+);

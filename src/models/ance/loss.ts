@@ -32,6 +32,7 @@ export class Gradient {
 
   /** ‖∇θ ℓ‖₂ over W and E. */
   norm(): number {
+    // ‖∇θ ℓ‖₂ = √( Σ_{k,l} (∂ℓ/∂W_kl)² + Σ_{r touched} Σ_l (∂ℓ/∂E_rl)² )
     let sum = 0;
     for (const v of this.linear) sum += v * v;
     const dim = this.weights.dim;
@@ -79,9 +80,11 @@ function encodeOne(w: EncoderWeights, grams: GramTable, row: number): Encoded {
 function backward(w: EncoderWeights, e: Encoded, grad: Gradient, dh: Float32Array, dmean: Float32Array): void {
   const { dim, linear } = w;
   if (e.norm === 0) return;
+  // g = h / ‖h‖₂  ⇒  ∂ℓ/∂h = ( ∂ℓ/∂g − g ⟨g, ∂ℓ/∂g⟩ ) / ‖h‖₂
   let gdg = 0;
   for (let k = 0; k < dim; k++) gdg += (e.g[k] as number) * (e.dg[k] as number);
   for (let k = 0; k < dim; k++) dh[k] = ((e.dg[k] as number) - (e.g[k] as number) * gdg) / e.norm;
+  // h = W ē  ⇒  ∂ℓ/∂W_kl += (∂ℓ/∂h)_k ē_l,  ∂ℓ/∂ē = Wᵀ ∂ℓ/∂h
   dmean.fill(0);
   const dW = grad.linear;
   const mean = e.mean;
@@ -97,6 +100,7 @@ function backward(w: EncoderWeights, e: Encoded, grad: Gradient, dh: Float32Arra
   const from = e.grams.offsets[e.row] as number;
   const to = e.grams.offsets[e.row + 1] as number;
   const n = to - from;
+  // ē(t) = (1/|G(t)|) Σ_{u ∈ G(t)} E_{h(u)}  ⇒  ∂ℓ/∂E_{h(u)} += (∂ℓ/∂ē) / |G(t)| for each u ∈ G(t)
   for (let l = 0; l < dim; l++) dmean[l] = (dmean[l] as number) / n;
   const table = grad.table;
   for (let i = from; i < to; i++) {
@@ -132,15 +136,21 @@ export function batchLoss(
   batch.queries.forEach((qRow, i) => {
     const q = encodeOne(w, queryGrams, qRow);
     const docs = (batch.candidates[i] ?? []).map((d) => encodeOne(w, docGrams, d));
+    // f(q, d) = ⟨g(q), g(d)⟩;  s_j = f(q, d_j) / τ  for the candidates d_0 = d⁺, d_1 … d_n ∈ D⁻_q
     // @paper ance dual-encoder
     const scores = docs.map((d) => dot(q.g, d.g) / tau);
     const max = Math.max(...scores);
     const exps = scores.map((s) => Math.exp(s - max));
     const z = exps.reduce((a, b) => a + b, 0);
+    // ℓ = −log( e^{f(q,d⁺)/τ} / ( e^{f(q,d⁺)/τ} + Σ_{d⁻ ∈ D⁻_q} e^{f(q,d⁻)/τ} ) ) = −log( e^{s_0} / Σ_j e^{s_j} ),
+    // computed as −log( e^{s_0 − max_j s_j} / Σ_j e^{s_j − max_j s_j} ) (the same value, without overflow)
     // @paper ance nll-loss
     total += -Math.log((exps[0] as number) / z);
     if (!grad) return;
     docs.forEach((d, j) => {
+      // ∂ℓ/∂f(q, d_j) = (1/τ) ( p(d_j | q) − 𝟙[d_j = d⁺] ),  p(d_j | q) = e^{s_j} / Σ_{j'} e^{s_{j'}},
+      // divided by the batch size B for the batch mean L = (1/B) Σ_q ℓ_q; then, as f(q, d_j) = ⟨g(q), g(d_j)⟩,
+      // ∂L/∂g(q) += ∂L/∂f(q, d_j) · g(d_j)  and  ∂L/∂g(d_j) += ∂L/∂f(q, d_j) · g(q)
       // @paper ance loss-gradient
       const ds = ((exps[j] as number) / z - (j === 0 ? 1 : 0)) / size / tau;
       for (let k = 0; k < w.dim; k++) {
@@ -155,6 +165,7 @@ export function batchLoss(
     const dmean = new Float32Array(w.dim);
     for (const e of encoded) backward(w, e, grad, dh, dmean);
   }
+  // L = (1/B) Σ_q ℓ_q
   return total / Math.max(1, size);
 }
 

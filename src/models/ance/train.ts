@@ -7,26 +7,35 @@
  * the machine, so with the asynchronous refresher ANCE's numbers vary a little between runs of the
  * same seed; the blocking refresher (config `refreshMode`) is deterministic.
  *
- * Results (read by the claims; <c> is `countries` or `wordnet`):
- *   mrr.<c>.<sampler>, recall.<c>.<sampler>   held-out MRR@10 and Recall@k at the end (sampler: random, bm25,
- *                                             ance, bm25-ranking, untrained)
- *   mrrRatio.<c>                              mrr ANCE / mrr random
- *   gradTrainingRatio.<c>                     mean ‖∇ℓ‖ of ANCE / of random over the steps after ANCE's first index
- *   gradCheckpointRatio.<c>                   at the final ANCE weights, mean ‖∇ℓ‖ with ANCE negatives / with random
- *                                             negatives over the same training batches
- *   negRank.<c>.<sampler>                     median rank of the sampler's negatives under its own final
- *                                             encoder, among all documents but the positive (a probe batch)
- *   throughputRatio                           ANCE steps/s with a refresh in flight / without (both corpora)
- *   docsPerSecond, indexBuildSeconds          mean corpus encoding rate and snapshot-to-ready time of the refreshes
- *   refreshes                                 indices swapped in
+ * The pipeline, per corpus (`trainOnCorpus`), top-down:
+ *   1. prepare the corpus: hashed gram tables of documents and queries, BM25 and its candidate lists;
+ *   2. the references and the learners: BM25's ranking, one initial encoder (evaluated untrained)
+ *      copied into a learner per sampler;
+ *   3. start ANCE's index: none during the warm start, then a refresh every m steps;
+ *   4. the lockstep loop: each step, every learner draws its negatives for the same batch and takes
+ *      an Adam step on the contrastive loss; every `evalEvery` steps, held-out evaluation;
+ *   5. gradient norms at the final ANCE checkpoint;
+ *   6. the corpus's results and outputs.
+ *
+ * Random streams, all drawn from the run's seed in this order per corpus: the initial encoder, one
+ * per learner (its negatives), the training batches; the probe batch has a stream of its own.
+ *
+ * The results it returns (`AnceResults`) are declared with the demo in ./demo.ts.
  */
-import type { DemoConfig, RunResults } from '../../shared/catalog';
 import type { TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
-import type { DemoRun, RunContext } from '../types';
+import type { RunContext } from '../types';
 import { Bm25 } from './bm25';
 import { CORPORA, CORPUS_LABELS, loadCorpus, type CorpusId, type RetrievalCorpus } from './data';
-import { CHECKPOINT_BATCHES, SHOWN_QUERIES, stepsFor, type RefreshMode } from './demo';
+import {
+  type AnceConfig,
+  type AnceResults,
+  CHECKPOINT_BATCHES,
+  type RankerId,
+  RANKERS,
+  type RefreshMode,
+  SHOWN_QUERIES,
+} from './demo';
 import { copyWeights, encodeAll, initEncoder, type EncoderWeights } from './encoder';
 import { evaluateBm25, evaluateEncoded, evaluateEncoder, type Evaluation } from './evaluate';
 import type { NeighbourIndex } from './inferencer';
@@ -53,21 +62,542 @@ interface Settings {
   readonly recallK: number;
 }
 
-function readSettings(config: DemoConfig): Settings {
-  const num = (key: string): number => Number(config[key]);
+function readSettings(config: AnceConfig): Settings {
   return {
-    batchSize: num('batchSize'),
-    negatives: num('negatives'),
-    tau: num('temperature'),
-    learningRate: num('learningRate'),
-    dim: num('dim'),
-    buckets: 2 ** num('hashBits'),
-    warmup: num('warmupSteps'),
-    refreshEvery: num('refreshEvery'),
-    refreshMode: config['refreshMode'] === 'blocking' ? 'blocking' : 'async',
-    topK: num('topK'),
-    evalEvery: num('evalEvery'),
-    recallK: num('recallK'),
+    batchSize: config.batchSize,
+    negatives: config.negatives,
+    tau: config.temperature,
+    learningRate: config.learningRate,
+    dim: config.dim,
+    buckets: 2 ** config.hashBits,
+    warmup: config.warmupSteps,
+    refreshEvery: config.refreshEvery,
+    refreshMode: config.refreshMode,
+    topK: config.topK,
+    evalEvery: config.evalEvery,
+    recallK: config.recallK,
+  };
+}
+
+/** Training queries whose sampled negatives are ranked at each evaluation. */
+const PROBE_QUERIES = 64;
+
+/** One corpus as the encoders and BM25 read it. */
+interface CorpusData {
+  readonly corpus: RetrievalCorpus;
+  readonly docGrams: GramTable;
+  readonly trainGrams: GramTable;
+  readonly heldGrams: GramTable;
+  readonly trainPositives: readonly number[];
+  readonly heldPositives: readonly number[];
+  readonly bm25: Bm25;
+  /** Per training query, its top documents by BM25: the BM25 sampler's candidates. */
+  readonly bm25Lists: readonly (readonly number[])[];
+}
+
+/** One copy of the encoder, trained with one sampler's negatives. */
+interface Learner {
+  readonly sampler: SamplerId;
+  readonly weights: EncoderWeights;
+  readonly adam: Adam;
+  readonly grad: Gradient;
+  readonly rng: Rng;
+  readonly gradNorms: number[];
+}
+
+interface RefreshEvent {
+  readonly corpus: CorpusId;
+  readonly index: NeighbourIndex;
+  readonly swappedAt: number;
+}
+
+/** What the whole run collects for its tables. */
+interface RunLog {
+  readonly throughput: ThroughputMeter;
+  readonly refreshes: RefreshEvent[];
+  readonly retrievalRows: (string | number)[][];
+  readonly gradientRows: (string | number)[][];
+}
+
+/** What one corpus contributes to the results. */
+interface CorpusResults {
+  readonly mrr: Partial<Record<RankerId, number>>;
+  readonly recall: Partial<Record<RankerId, number>>;
+  readonly mrrRatio: number;
+  readonly gradTrainingRatio: number;
+  readonly gradCheckpointRatio: number;
+  readonly negRank: Record<SamplerId, number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+export async function train(config: AnceConfig, ctx: RunContext): Promise<AnceResults> {
+  const settings = readSettings(config);
+  const log: RunLog = { throughput: new ThroughputMeter(), refreshes: [], retrievalRows: [], gradientRows: [] };
+  const perCorpus: Partial<Record<CorpusId, CorpusResults>> = {};
+  let offset = 0;
+  for (const id of CORPORA) {
+    const steps = config.steps[id];
+    if (steps === 0 || ctx.aborted) continue;
+    const corpus = await loadCorpus(id);
+    perCorpus[id] = await trainOnCorpus(corpus, steps, settings, ctx, offset, log);
+    offset += steps;
+  }
+  reportTables(ctx, settings, log);
+  return runResults(perCorpus, log);
+}
+
+async function trainOnCorpus(
+  corpus: RetrievalCorpus,
+  steps: number,
+  settings: Settings,
+  ctx: RunContext,
+  offset: number,
+  log: RunLog,
+): Promise<CorpusResults> {
+  const c = corpus.id;
+  const report = (step: number, name: RankerId, evaluation: Evaluation): void => {
+    ctx.metric(step, {
+      [`mrr/${c}/${name}`]: mrrAt10(evaluation.ranks),
+      [`recall/${c}/${name}`]: recallAt(evaluation.ranks, settings.recallK),
+    });
+  };
+
+  // 1. The corpus, and BM25.
+  const data = prepareCorpus(corpus, settings);
+
+  // 2. The references (BM25's ranking, the untrained encoder) and one learner per sampler, all
+  //    starting from the same initial encoder.
+  const evaluations = new Map<RankerId, Evaluation>();
+  const bm25Eval = bm25Ranking(data);
+  evaluations.set('bm25-ranking', bm25Eval);
+  const init = initEncoder(settings.buckets, settings.dim, new Rng(ctx.rng.seed()));
+  const untrained = await evaluateEncoder(init, data.docGrams, data.heldGrams, data.heldPositives, SHOWN_QUERIES, 5);
+  evaluations.set('untrained', untrained);
+  const learners = makeLearners(init, settings, ctx);
+  const ance = learners.find((l) => l.sampler === 'ance') as Learner;
+  const batches = new QueryBatches(corpus.train.length, settings.batchSize, new Rng(ctx.rng.seed()));
+  report(0, 'bm25-ranking', bm25Eval);
+  for (const l of learners) report(0, l.sampler, untrained);
+
+  // 3. ANCE's index: the warm start, then a refresh every m steps.
+  let step = 0;
+  const index = await AnceIndex.start(data, settings, steps, () => step, log, ctx);
+  const probe = new NegativeProbe(data, settings, ctx.seed, offset);
+  const negativeRanksAt: Partial<Record<SamplerId, number>> = {};
+
+  // 4. The lockstep loop.
+  try {
+    for (step = 1; step <= steps && !ctx.aborted; step++) {
+      const batch = batches.next();
+      const values: Record<string, number> = {};
+      for (const learner of learners) {
+        const isAnce = learner === ance;
+        const busyBefore = isAnce && index.busy;
+        const t0 = performance.now();
+        const { loss, norm } = trainStep(learner, batch, data, settings, isAnce ? index.current : null);
+        if (isAnce) {
+          const requested = index.requestIfDue(step, learner.weights);
+          log.throughput.add(performance.now() - t0, busyBefore || requested || index.busy);
+        }
+        learner.gradNorms.push(norm);
+        values[`loss/${c}/${learner.sampler}`] = loss;
+        values[`grad/${c}/${learner.sampler}`] = norm;
+      }
+      // The index in use as a staircase: the snapshot step it was built from, at every step once there is one.
+      if (index.current) values[`index/${c}`] = index.current.snapshotStep;
+      ctx.metric(step, values);
+      if (index.busy) {
+        // Let a finished index through (the swap happens in the message handler).
+        const t0 = performance.now();
+        await yieldToEvents();
+        log.throughput.addBusyTime(performance.now() - t0);
+      }
+      if (step % settings.evalEvery === 0 || step === steps) {
+        const ranks: Record<string, number> = {};
+        for (const l of learners) {
+          // ANCE's negatives come from the index in use once the evaluation is done.
+          const indexNow = (): NeighbourIndex | null => (l === ance ? index.current : null);
+          const { evaluation, negativeRank } = await evaluateLearner(l, data, settings, probe, indexNow);
+          evaluations.set(l.sampler, evaluation);
+          report(step, l.sampler, evaluation);
+          negativeRanksAt[l.sampler] = negativeRank;
+          ranks[`negRank/${c}/${l.sampler}`] = negativeRank;
+        }
+        ctx.metric(step, ranks);
+        report(step, 'bm25-ranking', bm25Eval);
+      }
+      ctx.progress(offset + step);
+      await ctx.tick();
+    }
+    step = Math.min(step, steps);
+  } finally {
+    await index.close();
+  }
+
+  // 5. Gradient norms at the final checkpoint: the ANCE weights, the same batches, each sampler's negatives.
+  const checkpoint = checkpointNorms(ance, data, settings, index.current, batches);
+  const from = index.firstIndexStep ?? Number.POSITIVE_INFINITY;
+  const trainingNorms = Object.fromEntries(learners.map((l) => [l.sampler, mean(l.gradNorms.slice(from))])) as Record<
+    SamplerId,
+    number
+  >;
+
+  // 6. Results and outputs.
+  const results = corpusResults(evaluations, trainingNorms, checkpoint, negativeRanksAt, settings);
+  logCorpusRows(log, c, results, trainingNorms, checkpoint);
+  reportTop5(ctx, corpus, evaluations);
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1–2. The corpus, the references and the learners
+
+function prepareCorpus(corpus: RetrievalCorpus, settings: Settings): CorpusData {
+  const { buckets } = settings;
+  const bm25 = new Bm25(corpus.docs);
+  return {
+    corpus,
+    docGrams: gramTable(corpus.docs, buckets),
+    trainGrams: gramTable(
+      corpus.train.map((p) => p.text),
+      buckets,
+    ),
+    heldGrams: gramTable(
+      corpus.heldOut.map((p) => p.text),
+      buckets,
+    ),
+    trainPositives: corpus.train.map((p) => p.positive),
+    heldPositives: corpus.heldOut.map((p) => p.positive),
+    bm25,
+    bm25Lists: corpus.train.map((p) => topK(bm25.scores(p.text), settings.topK)),
+  };
+}
+
+/** BM25's own ranking of the held-out queries: the untrained reference. */
+function bm25Ranking(data: CorpusData): Evaluation {
+  return evaluateBm25(
+    data.bm25,
+    data.corpus.heldOut.map((p) => p.text),
+    data.heldPositives,
+    SHOWN_QUERIES,
+    5,
+  );
+}
+
+/** One learner per sampler, each a copy of `init` with its own optimiser and random stream. */
+function makeLearners(init: EncoderWeights, settings: Settings, ctx: RunContext): Learner[] {
+  return SAMPLERS.map((sampler) => {
+    const weights = copyWeights(init);
+    return {
+      sampler,
+      weights,
+      adam: new Adam(weights, settings.learningRate),
+      grad: new Gradient(weights),
+      rng: new Rng(ctx.rng.seed()),
+      gradNorms: [],
+    };
+  });
+}
+
+/** Training batches: the training queries, reshuffled each time they run out, `size` at a time. */
+class QueryBatches {
+  private order: number[] = [];
+
+  constructor(
+    private readonly queries: number,
+    private readonly size: number,
+    private readonly rng: Rng,
+  ) {}
+
+  next(): number[] {
+    const batch: number[] = [];
+    while (batch.length < this.size) {
+      if (this.order.length === 0) this.order = this.rng.shuffle(Array.from({ length: this.queries }, (_, i) => i));
+      batch.push(this.order.pop() as number);
+    }
+    return batch;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. ANCE's index and its refreshes
+
+/**
+ * The index the ANCE learner draws its negatives from (equation `async-refresh`): none during the
+ * warm start, then a refresh from a snapshot of ANCE's weights every m steps (one that comes due
+ * while another is in flight starts when that one is done, and none is asked for at the last
+ * step). Each index is logged and plotted at the step it is swapped in.
+ */
+class AnceIndex {
+  private nextRefresh: number;
+  private firstSwap: number | null = null;
+
+  private constructor(
+    private readonly refresher: IndexRefresher,
+    private readonly settings: Settings,
+    private readonly steps: number,
+  ) {
+    this.nextRefresh = settings.warmup;
+  }
+
+  /** Starts the refresher; `currentStep` tells the step a swap happens at. */
+  static async start(
+    data: CorpusData,
+    settings: Settings,
+    steps: number,
+    currentStep: () => number,
+    log: RunLog,
+    ctx: RunContext,
+  ): Promise<AnceIndex> {
+    const inputs = { docGrams: data.docGrams, queryGrams: data.trainGrams, k: settings.topK };
+    const refresher: IndexRefresher =
+      settings.refreshMode === 'async' ? await startAsyncRefresher(inputs) : new BlockingRefresher(inputs);
+    const index = new AnceIndex(refresher, settings, steps);
+    const c = data.corpus.id;
+    refresher.onSwap((swapped) => {
+      const step = currentStep();
+      index.firstSwap ??= step;
+      log.refreshes.push({ corpus: c, index: swapped, swappedAt: step });
+      ctx.metric(step, { [`index/${c}`]: swapped.snapshotStep });
+    });
+    return index;
+  }
+
+  /** The index in use: the latest complete one, or null before the first is ready. */
+  get current(): NeighbourIndex | null {
+    return this.refresher.current;
+  }
+
+  /** True while a refresh is in flight. */
+  get busy(): boolean {
+    return this.refresher.busy;
+  }
+
+  /** The step the first index was swapped in at, or null if none was. */
+  get firstIndexStep(): number | null {
+    return this.firstSwap;
+  }
+
+  /** After ANCE's update at `step`: asks for an index from `weights` when one is due; returns whether it did. */
+  requestIfDue(step: number, weights: EncoderWeights): boolean {
+    if (step < this.nextRefresh || step >= this.steps || this.refresher.busy) return false;
+    const requested = this.refresher.request(step, weights);
+    if (requested) this.nextRefresh = step + this.settings.refreshEvery;
+    return requested;
+  }
+
+  close(): Promise<void> {
+    return this.refresher.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. The lockstep loop: negatives, one training step, evaluation
+
+/** Negatives of one training query for a sampler (the ANCE sampler without an index draws at random). */
+function negativesFor(
+  learner: Learner,
+  query: number,
+  positive: number,
+  data: CorpusData,
+  n: number,
+  index: NeighbourIndex | null,
+): number[] {
+  const corpusSize = data.corpus.docs.length;
+  if (learner.sampler === 'bm25') {
+    return negativesFromList(learner.rng, data.bm25Lists[query] ?? [], corpusSize, positive, n);
+  }
+  if (learner.sampler === 'ance' && index) {
+    const list = index.neighbours.subarray(query * index.k, (query + 1) * index.k);
+    return negativesFromList(learner.rng, list, corpusSize, positive, n);
+  }
+  return randomNegatives(learner.rng, corpusSize, positive, n);
+}
+
+/** Per query of the batch, its candidates: the positive, then the learner's negatives. */
+function candidatesFor(
+  learner: Learner,
+  batch: readonly number[],
+  data: CorpusData,
+  settings: Settings,
+  index: NeighbourIndex | null,
+): number[][] {
+  return batch.map((q) => {
+    const positive = data.trainPositives[q] as number;
+    return [positive, ...negativesFor(learner, q, positive, data, settings.negatives, index)];
+  });
+}
+
+/** One step of one learner: its negatives for the batch, the loss and its gradient, an Adam step. */
+function trainStep(
+  learner: Learner,
+  batch: readonly number[],
+  data: CorpusData,
+  settings: Settings,
+  index: NeighbourIndex | null,
+): { loss: number; norm: number } {
+  const candidates = candidatesFor(learner, batch, data, settings, index);
+  learner.grad.clear();
+  // θ* = argmin_θ Σ_q Σ_{d⁺ ∈ D⁺} Σ_{d⁻ ∈ D⁻} ℓ( f(q, d⁺), f(q, d⁻) ): one stochastic step on a batch of queries,
+  // each with its positive and the learner's negatives D⁻
+  // @paper ance training-objective
+  const loss = batchLoss(
+    learner.weights,
+    data.trainGrams,
+    data.docGrams,
+    { queries: batch, candidates },
+    settings.tau,
+    learner.grad,
+  );
+  const norm = learner.grad.norm();
+  learner.adam.step(learner.grad);
+  return { loss, norm };
+}
+
+/**
+ * A fixed probe batch of training queries, with its own random stream, for the ranks of the
+ * negatives each sampler draws: drawing them must not move the training streams.
+ */
+class NegativeProbe {
+  private readonly rng: Rng;
+  private readonly queries: number[];
+  private readonly positives: number[];
+
+  constructor(
+    private readonly data: CorpusData,
+    private readonly settings: Settings,
+    seed: number,
+    offset: number,
+  ) {
+    const size = data.corpus.train.length;
+    this.rng = new Rng((Math.imul(seed + 1, 0x9e3779b1) + offset) >>> 0);
+    this.queries = this.rng.sample(size, Math.min(PROBE_QUERIES, size));
+    this.positives = this.queries.map((q) => data.trainPositives[q] as number);
+  }
+
+  /** Median rank of the learner's negatives for the probe queries, under its encoder (`docs`: the encoded corpus). */
+  medianRank(learner: Learner, docs: Float32Array, index: NeighbourIndex | null): number {
+    const sampler: Learner = { ...learner, rng: this.rng };
+    const negatives = this.queries.map((q, i) =>
+      negativesFor(sampler, q, this.positives[i] as number, this.data, this.settings.negatives, index),
+    );
+    const queries = encodeRows(learner.weights, this.data.trainGrams, this.queries);
+    // D⁻_ANCE = ANN_{f(q, d)} \ D⁺: how high the drawn negatives rank among all documents but d⁺
+    // @paper ance ance-negatives
+    return median(negativeRanks(queries, docs, this.settings.dim, this.positives, negatives));
+  }
+}
+
+/** Held-out retrieval of a learner over the whole corpus, and the rank of the negatives it draws. */
+async function evaluateLearner(
+  learner: Learner,
+  data: CorpusData,
+  settings: Settings,
+  probe: NegativeProbe,
+  index: () => NeighbourIndex | null,
+): Promise<{ evaluation: Evaluation; negativeRank: number }> {
+  const docs = encodeAll(learner.weights, data.docGrams);
+  const queries = encodeAll(learner.weights, data.heldGrams);
+  const evaluation = await evaluateEncoded(docs, queries, settings.dim, data.heldPositives, SHOWN_QUERIES, 5);
+  return { evaluation, negativeRank: probe.medianRank(learner, docs, index()) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Gradient norms at the final checkpoint
+
+/** Mean ‖∇ℓ‖ over CHECKPOINT_BATCHES batches at the ANCE learner's weights, for each sampler's negatives. */
+function checkpointNorms(
+  ance: Learner,
+  data: CorpusData,
+  settings: Settings,
+  index: NeighbourIndex | null,
+  batches: QueryBatches,
+): Record<SamplerId, number> {
+  const grad = new Gradient(ance.weights);
+  const sums: Record<SamplerId, number> = { random: 0, bm25: 0, ance: 0 };
+  const rng = new Rng(ance.rng.seed());
+  for (let b = 0; b < CHECKPOINT_BATCHES && settings.batchSize > 0; b++) {
+    const batch = batches.next();
+    for (const sampler of SAMPLERS) {
+      const probe: Learner = { ...ance, sampler, rng };
+      const candidates = candidatesFor(probe, batch, data, settings, sampler === 'ance' ? index : null);
+      grad.clear();
+      batchLoss(ance.weights, data.trainGrams, data.docGrams, { queries: batch, candidates }, settings.tau, grad);
+      sums[sampler] += grad.norm();
+    }
+  }
+  return {
+    random: sums.random / CHECKPOINT_BATCHES,
+    bm25: sums.bm25 / CHECKPOINT_BATCHES,
+    ance: sums.ance / CHECKPOINT_BATCHES,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Results
+
+function corpusResults(
+  evaluations: ReadonlyMap<RankerId, Evaluation>,
+  trainingNorms: Readonly<Record<SamplerId, number>>,
+  checkpoint: Readonly<Record<SamplerId, number>>,
+  negativeRanksAt: Partial<Record<SamplerId, number>>,
+  settings: Settings,
+): CorpusResults {
+  const mrr: Partial<Record<RankerId, number>> = {};
+  const recall: Partial<Record<RankerId, number>> = {};
+  for (const [name, evaluation] of evaluations) {
+    mrr[name] = mrrAt10(evaluation.ranks);
+    recall[name] = recallAt(evaluation.ranks, settings.recallK);
+  }
+  return {
+    mrr,
+    recall,
+    mrrRatio: (mrr.ance ?? Number.NaN) / (mrr.random ?? Number.NaN),
+    gradTrainingRatio: trainingNorms.ance / trainingNorms.random,
+    gradCheckpointRatio: checkpoint.ance / checkpoint.random,
+    negRank: {
+      random: negativeRanksAt.random ?? Number.NaN,
+      bm25: negativeRanksAt.bm25 ?? Number.NaN,
+      ance: negativeRanksAt.ance ?? Number.NaN,
+    },
+  };
+}
+
+/** The run's results: each trained corpus's, then ANCE's throughput and the refreshes over both. */
+function runResults(perCorpus: Partial<Record<CorpusId, CorpusResults>>, log: RunLog): AnceResults {
+  const byCorpus = <T>(read: (r: CorpusResults) => T): Partial<Record<CorpusId, T>> => {
+    const out: Partial<Record<CorpusId, T>> = {};
+    for (const c of CORPORA) {
+      const r = perCorpus[c];
+      if (r) out[c] = read(r);
+    }
+    return out;
+  };
+  const trained = (read: (r: CorpusResults) => Partial<Record<RankerId, number>>) => ({
+    countries: perCorpus.countries ? read(perCorpus.countries) : {},
+    wordnet: perCorpus.wordnet ? read(perCorpus.wordnet) : {},
+  });
+  const refreshes = log.refreshes.length;
+  const meanOver = (f: (e: RefreshEvent) => number): number =>
+    refreshes > 0 ? log.refreshes.reduce((a, e) => a + f(e), 0) / refreshes : Number.NaN;
+  return {
+    mrr: trained((r) => r.mrr),
+    recall: trained((r) => r.recall),
+    mrrRatio: byCorpus((r) => r.mrrRatio),
+    gradTrainingRatio: byCorpus((r) => r.gradTrainingRatio),
+    gradCheckpointRatio: byCorpus((r) => r.gradCheckpointRatio),
+    negRank: {
+      countries: perCorpus.countries?.negRank ?? {},
+      wordnet: perCorpus.wordnet?.negRank ?? {},
+    },
+    throughputRatio: log.throughput.rate('busy') / log.throughput.rate('idle'),
+    stepsPerSecondBusy: log.throughput.rate('busy'),
+    stepsPerSecondIdle: log.throughput.rate('idle'),
+    docsPerSecond: meanOver((e) => e.index.docsPerSecond),
+    indexBuildSeconds: meanOver((e) => e.index.buildSeconds),
+    refreshes,
   };
 }
 
@@ -96,335 +626,6 @@ class ThroughputMeter {
   }
 }
 
-interface Learner {
-  readonly sampler: SamplerId;
-  readonly weights: EncoderWeights;
-  readonly adam: Adam;
-  readonly grad: Gradient;
-  readonly rng: Rng;
-  readonly gradNorms: number[];
-}
-
-interface RefreshEvent {
-  readonly corpus: CorpusId;
-  readonly index: NeighbourIndex;
-  readonly swappedAt: number;
-}
-
-/** What the whole run collects for its tables. */
-interface RunLog {
-  readonly throughput: ThroughputMeter;
-  readonly refreshes: RefreshEvent[];
-  readonly retrievalRows: (string | number)[][];
-  readonly gradientRows: (string | number)[][];
-}
-
-export const runAnce: DemoRun = async (config, ctx) => {
-  const settings = readSettings(config);
-  const log: RunLog = { throughput: new ThroughputMeter(), refreshes: [], retrievalRows: [], gradientRows: [] };
-  const results: Record<string, number> = {};
-  let offset = 0;
-  for (const id of CORPORA) {
-    const steps = stepsFor(config, id);
-    if (steps === 0 || ctx.aborted) continue;
-    const corpus = await loadCorpus(id);
-    Object.assign(results, await trainOnCorpus(corpus, steps, settings, ctx, offset, log));
-    offset += steps;
-  }
-  reportTables(ctx, settings, log);
-  const refreshes = log.refreshes.length;
-  const mean = (f: (e: RefreshEvent) => number): number =>
-    refreshes > 0 ? log.refreshes.reduce((a, e) => a + f(e), 0) / refreshes : Number.NaN;
-  return {
-    ...results,
-    throughputRatio: log.throughput.rate('busy') / log.throughput.rate('idle'),
-    stepsPerSecondBusy: log.throughput.rate('busy'),
-    stepsPerSecondIdle: log.throughput.rate('idle'),
-    docsPerSecond: mean((e) => e.index.docsPerSecond),
-    indexBuildSeconds: mean((e) => e.index.buildSeconds),
-    refreshes,
-  };
-};
-
-/** Negatives of one training query for a sampler. */
-function negativesFor(
-  learner: Learner,
-  query: number,
-  positive: number,
-  corpusSize: number,
-  settings: Settings,
-  bm25Lists: readonly (readonly number[])[],
-  index: NeighbourIndex | null,
-): number[] {
-  const n = settings.negatives;
-  if (learner.sampler === 'bm25') {
-    return negativesFromList(learner.rng, bm25Lists[query] ?? [], corpusSize, positive, n);
-  }
-  if (learner.sampler === 'ance' && index) {
-    const list = index.neighbours.subarray(query * index.k, (query + 1) * index.k);
-    return negativesFromList(learner.rng, list, corpusSize, positive, n);
-  }
-  return randomNegatives(learner.rng, corpusSize, positive, n);
-}
-
-async function trainOnCorpus(
-  corpus: RetrievalCorpus,
-  steps: number,
-  settings: Settings,
-  ctx: RunContext,
-  offset: number,
-  log: RunLog,
-): Promise<RunResults> {
-  const c = corpus.id;
-  const { buckets, dim, batchSize, tau } = settings;
-  const docGrams = gramTable(corpus.docs, buckets);
-  const trainGrams = gramTable(
-    corpus.train.map((p) => p.text),
-    buckets,
-  );
-  const heldGrams = gramTable(
-    corpus.heldOut.map((p) => p.text),
-    buckets,
-  );
-  const trainPositives = corpus.train.map((p) => p.positive);
-  const heldPositives = corpus.heldOut.map((p) => p.positive);
-  const corpusSize = corpus.docs.length;
-
-  // BM25: the candidates of the BM25 sampler, and the untrained reference ranking.
-  const bm25 = new Bm25(corpus.docs);
-  const bm25Lists = corpus.train.map((p) => topK(bm25.scores(p.text), settings.topK));
-  const evaluations = new Map<string, Evaluation>();
-  evaluations.set(
-    'bm25-ranking',
-    evaluateBm25(
-      bm25,
-      corpus.heldOut.map((p) => p.text),
-      heldPositives,
-      SHOWN_QUERIES,
-      5,
-    ),
-  );
-
-  const init = initEncoder(buckets, dim, new Rng(ctx.rng.seed()));
-  evaluations.set('untrained', await evaluateEncoder(init, docGrams, heldGrams, heldPositives, SHOWN_QUERIES, 5));
-  const learners: Learner[] = SAMPLERS.map((sampler) => {
-    const weights = copyWeights(init);
-    return {
-      sampler,
-      weights,
-      adam: new Adam(weights, settings.learningRate),
-      grad: new Gradient(weights),
-      rng: new Rng(ctx.rng.seed()),
-      gradNorms: [],
-    };
-  });
-  const ance = learners.find((l) => l.sampler === 'ance') as Learner;
-  const batchRng = new Rng(ctx.rng.seed());
-
-  const report = (step: number, name: string, evaluation: Evaluation): void => {
-    ctx.metric(step, {
-      [`mrr/${c}/${name}`]: mrrAt10(evaluation.ranks),
-      [`recall/${c}/${name}`]: recallAt(evaluation.ranks, settings.recallK),
-    });
-  };
-  const bm25Eval = evaluations.get('bm25-ranking') as Evaluation;
-  report(0, 'bm25-ranking', bm25Eval);
-  const untrained = evaluations.get('untrained') as Evaluation;
-  for (const l of learners) report(0, l.sampler, untrained);
-
-  const inputs = { docGrams, queryGrams: trainGrams, k: settings.topK };
-  const refresher: IndexRefresher =
-    settings.refreshMode === 'async' ? await startAsyncRefresher(inputs) : new BlockingRefresher(inputs);
-  let step = 0;
-  let firstIndexStep: number | null = null;
-  refresher.onSwap((index) => {
-    firstIndexStep ??= step;
-    log.refreshes.push({ corpus: c, index, swappedAt: step });
-    ctx.metric(step, { [`index/${c}`]: index.snapshotStep });
-  });
-
-  let nextRefresh = settings.warmup;
-  let order: number[] = [];
-  const nextBatch = (): number[] => {
-    const batch: number[] = [];
-    while (batch.length < batchSize) {
-      if (order.length === 0) order = batchRng.shuffle(corpus.train.map((_, i) => i));
-      batch.push(order.pop() as number);
-    }
-    return batch;
-  };
-  // A fixed probe batch, and its own random stream, for the ranks of sampled negatives: drawing them
-  // must not move the training streams.
-  const probeRng = new Rng((Math.imul(ctx.seed + 1, 0x9e3779b1) + offset) >>> 0);
-  const probe = probeRng.sample(corpus.train.length, Math.min(PROBE_QUERIES, corpus.train.length));
-  const probePositives = probe.map((q) => trainPositives[q] as number);
-  const negativeRank = (l: Learner, docs: Float32Array): number => {
-    const sampler: Learner = { ...l, rng: probeRng };
-    const index = l === ance ? refresher.current : null;
-    const negatives = probe.map((q, i) =>
-      negativesFor(sampler, q, probePositives[i] as number, corpusSize, settings, bm25Lists, index),
-    );
-    const queries = encodeRows(l.weights, trainGrams, probe);
-    // @paper ance ance-negatives
-    return median(negativeRanks(queries, docs, dim, probePositives, negatives));
-  };
-  const negativeRanksAt: Partial<Record<SamplerId, number>> = {};
-
-  const candidatesFor = (learner: Learner, batch: readonly number[], index: NeighbourIndex | null): number[][] =>
-    batch.map((q) => {
-      const positive = trainPositives[q] as number;
-      return [positive, ...negativesFor(learner, q, positive, corpusSize, settings, bm25Lists, index)];
-    });
-
-  try {
-    for (step = 1; step <= steps && !ctx.aborted; step++) {
-      const batch = nextBatch();
-      const values: Record<string, number> = {};
-      for (const learner of learners) {
-        const isAnce = learner === ance;
-        const busyBefore = isAnce && refresher.busy;
-        const t0 = performance.now();
-        const index = isAnce ? refresher.current : null;
-        const candidates = candidatesFor(learner, batch, index);
-        learner.grad.clear();
-        // @paper ance training-objective
-        const loss = batchLoss(
-          learner.weights,
-          trainGrams,
-          docGrams,
-          { queries: batch, candidates },
-          tau,
-          learner.grad,
-        );
-        const norm = learner.grad.norm();
-        learner.adam.step(learner.grad);
-        let requested = false;
-        if (isAnce && step >= nextRefresh && step < steps && !refresher.busy) {
-          requested = refresher.request(step, learner.weights);
-          if (requested) nextRefresh = step + settings.refreshEvery;
-        }
-        if (isAnce) log.throughput.add(performance.now() - t0, busyBefore || requested || refresher.busy);
-        learner.gradNorms.push(norm);
-        values[`loss/${c}/${learner.sampler}`] = loss;
-        values[`grad/${c}/${learner.sampler}`] = norm;
-      }
-      // The index in use as a staircase: the snapshot step it was built from, at every step once there is one.
-      if (refresher.current) values[`index/${c}`] = refresher.current.snapshotStep;
-      ctx.metric(step, values);
-      if (refresher.busy) {
-        // Let a finished index through (the swap happens in the message handler).
-        const t0 = performance.now();
-        await yieldToEvents();
-        log.throughput.addBusyTime(performance.now() - t0);
-      }
-      if (step % settings.evalEvery === 0 || step === steps) {
-        const ranks: Record<string, number> = {};
-        for (const l of learners) {
-          const docs = encodeAll(l.weights, docGrams);
-          const queries = encodeAll(l.weights, heldGrams);
-          const evaluation = await evaluateEncoded(docs, queries, dim, heldPositives, SHOWN_QUERIES, 5);
-          evaluations.set(l.sampler, evaluation);
-          report(step, l.sampler, evaluation);
-          negativeRanksAt[l.sampler] = negativeRank(l, docs);
-          ranks[`negRank/${c}/${l.sampler}`] = negativeRanksAt[l.sampler] as number;
-        }
-        ctx.metric(step, ranks);
-        report(step, 'bm25-ranking', bm25Eval);
-      }
-      ctx.progress(offset + step);
-      await ctx.tick();
-    }
-    step = Math.min(step, steps);
-  } finally {
-    await refresher.close();
-  }
-
-  // Gradient norms at the final checkpoint: the ANCE weights, the same batches, ANCE vs random negatives.
-  const checkpoint = checkpointNorms(
-    ance,
-    batchSize,
-    corpus,
-    trainGrams,
-    docGrams,
-    settings,
-    bm25Lists,
-    refresher,
-    () => nextBatch(),
-  );
-  const from = firstIndexStep ?? Number.POSITIVE_INFINITY;
-  const meanAfter = (l: Learner): number => mean(l.gradNorms.slice(from));
-  const trainingNorms = Object.fromEntries(learners.map((l) => [l.sampler, meanAfter(l)])) as Record<SamplerId, number>;
-
-  const results: Record<string, number> = {};
-  for (const [name, evaluation] of evaluations) {
-    results[`mrr.${c}.${name}`] = mrrAt10(evaluation.ranks);
-    results[`recall.${c}.${name}`] = recallAt(evaluation.ranks, settings.recallK);
-  }
-  results[`mrrRatio.${c}`] = (results[`mrr.${c}.ance`] as number) / (results[`mrr.${c}.random`] as number);
-  results[`gradTrainingRatio.${c}`] = trainingNorms.ance / trainingNorms.random;
-  results[`gradCheckpointRatio.${c}`] = checkpoint.ance / checkpoint.random;
-  for (const s of SAMPLERS) results[`negRank.${c}.${s}`] = negativeRanksAt[s] ?? Number.NaN;
-
-  log.retrievalRows.push(
-    ...['random', 'bm25', 'ance', 'bm25-ranking', 'untrained'].map((name) => [
-      CORPUS_LABELS[c],
-      rankerLabel(name),
-      round(results[`mrr.${c}.${name}`] as number),
-      round(results[`recall.${c}.${name}`] as number),
-    ]),
-  );
-  log.gradientRows.push(
-    ...SAMPLERS.map((s) => [
-      CORPUS_LABELS[c],
-      SAMPLER_LABELS[s],
-      round(trainingNorms[s]),
-      s === 'bm25' ? round(checkpoint.bm25) : s === 'ance' ? round(checkpoint.ance) : round(checkpoint.random),
-      round(negativeRanksAt[s] ?? Number.NaN, 1),
-    ]),
-  );
-  reportTop5(ctx, corpus, evaluations);
-  return results;
-}
-
-/** Mean ‖∇ℓ‖ over CHECKPOINT_BATCHES batches at the ANCE learner's weights, for each sampler's negatives. */
-function checkpointNorms(
-  ance: Learner,
-  batchSize: number,
-  corpus: RetrievalCorpus,
-  trainGrams: GramTable,
-  docGrams: GramTable,
-  settings: Settings,
-  bm25Lists: readonly (readonly number[])[],
-  refresher: IndexRefresher,
-  nextBatch: () => number[],
-): Record<SamplerId, number> {
-  const grad = new Gradient(ance.weights);
-  const sums: Record<SamplerId, number> = { random: 0, bm25: 0, ance: 0 };
-  const rng = new Rng(ance.rng.seed());
-  for (let b = 0; b < CHECKPOINT_BATCHES && batchSize > 0; b++) {
-    const batch = nextBatch();
-    for (const sampler of SAMPLERS) {
-      const probe: Learner = { ...ance, sampler, rng };
-      const candidates = batch.map((q) => {
-        const positive = corpus.train[q]?.positive as number;
-        const index = sampler === 'ance' ? refresher.current : null;
-        return [positive, ...negativesFor(probe, q, positive, corpus.docs.length, settings, bm25Lists, index)];
-      });
-      grad.clear();
-      batchLoss(ance.weights, trainGrams, docGrams, { queries: batch, candidates }, settings.tau, grad);
-      sums[sampler] += grad.norm();
-    }
-  }
-  return {
-    random: sums.random / CHECKPOINT_BATCHES,
-    bm25: sums.bm25 / CHECKPOINT_BATCHES,
-    ance: sums.ance / CHECKPOINT_BATCHES,
-  };
-}
-
-/** Training queries whose sampled negatives are ranked at each evaluation. */
-const PROBE_QUERIES = 64;
-
 function mean(values: readonly number[]): number {
   return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 }
@@ -433,19 +634,46 @@ function round(x: number, digits = 4): number {
   return Number.isFinite(x) ? Number(x.toFixed(digits)) : Number.NaN;
 }
 
-function rankerLabel(name: string): string {
+function rankerLabel(name: RankerId): string {
   if (name === 'bm25-ranking') return 'BM25 ranking (no training)';
   if (name === 'untrained') return 'untrained encoder';
-  return `trained with ${SAMPLER_LABELS[name as SamplerId]}`;
+  return `trained with ${SAMPLER_LABELS[name]}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Outputs
 
-function reportTop5(ctx: RunContext, corpus: RetrievalCorpus, evaluations: ReadonlyMap<string, Evaluation>): void {
+/** The corpus's rows of the retrieval and gradient tables. */
+function logCorpusRows(
+  log: RunLog,
+  c: CorpusId,
+  results: CorpusResults,
+  trainingNorms: Readonly<Record<SamplerId, number>>,
+  checkpoint: Readonly<Record<SamplerId, number>>,
+): void {
+  log.retrievalRows.push(
+    ...RANKERS.map((name) => [
+      CORPUS_LABELS[c],
+      rankerLabel(name),
+      round(results.mrr[name] ?? Number.NaN),
+      round(results.recall[name] ?? Number.NaN),
+    ]),
+  );
+  log.gradientRows.push(
+    ...SAMPLERS.map((s) => [
+      CORPUS_LABELS[c],
+      SAMPLER_LABELS[s],
+      round(trainingNorms[s]),
+      round(checkpoint[s]),
+      round(results.negRank[s], 1),
+    ]),
+  );
+}
+
+function reportTop5(ctx: RunContext, corpus: RetrievalCorpus, evaluations: ReadonlyMap<RankerId, Evaluation>): void {
   const rows: (string | number)[][] = [];
   corpus.heldOut.slice(0, SHOWN_QUERIES).forEach((pair, q) => {
-    for (const name of ['bm25-ranking', 'random', 'bm25', 'ance']) {
+    for (const name of ['bm25-ranking', 'random', 'bm25', 'ance'] as const) {
       const evaluation = evaluations.get(name);
       if (!evaluation) continue;
       const top = evaluation.shown[q] ?? [];

@@ -2,9 +2,23 @@
  * The DrQ demo: its settings, presets, plots, outputs and claims. Imports no TensorFlow.js
  * (the extension host and the CLI read it).
  */
-import type { TrainableDemo } from '../types';
-import { thresholdClaim } from '../../shared/claims';
-import type { DemoConfig, FieldSpec } from '../../shared/catalog';
+import { threshold } from '../../shared/claims';
+import type { DemoConfig } from '../../shared/catalog';
+import {
+  bool,
+  choice,
+  type ConfigOf,
+  defineDemo,
+  each,
+  eachResult,
+  int,
+  nestConfig,
+  num,
+  optionalResult,
+  result,
+  type ResultsOf,
+  type TypedClaim,
+} from '../../shared/demo';
 
 export const AGENTS = ['none', 'rad', 'drq'] as const;
 export type AgentKind = (typeof AGENTS)[number];
@@ -20,101 +34,215 @@ export const THRESHOLD_FACTOR = 3;
 
 const CLAIM_COMMAND = 'paper-lab run drq --preset claim --check';
 
-const int = (key: string, label: string, description: string, min: number, max: number, group: string): FieldSpec => ({
-  key,
-  label,
-  description,
-  kind: 'int',
-  min,
-  max,
-  group,
-});
+/** How the conv layers' gradients are computed (see ./conv.ts). */
+export const CONV_GRADIENT_PATHS = ['correlation', 'im2col', 'kernel'] as const;
 
-const num = (
-  key: string,
-  label: string,
-  description: string,
-  min: number,
-  max: number,
-  group: string,
-  log = false,
-): FieldSpec => ({ key, label, description, kind: 'number', min, max, group, ...(log ? { log } : {}) });
+/** Most seeds per agent a run can have (the `seeds` field's maximum). */
+export const MAX_SEEDS = 10;
+/** The seed indices of a run, as its per-seed results name them (`auc.drq.0` … `auc.drq.9`). */
+export const SEED_INDICES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+export type SeedIndex = (typeof SEED_INDICES)[number];
 
-const fields: readonly FieldSpec[] = [
-  ...AGENTS.map((a): FieldSpec => ({
-    key: `agents.${a}`,
-    label: AGENT_LABELS[a],
-    description: `Train the ${AGENT_LABELS[a]} agent.`,
-    kind: 'boolean',
+/** A seed index as its results name it. */
+export function seedIndexKey(seedIndex: number): SeedIndex {
+  const key = SEED_INDICES[seedIndex];
+  if (key === undefined) throw new RangeError(`seed index ${seedIndex}: at most ${MAX_SEEDS} seeds per agent`);
+  return key;
+}
+
+const fields = {
+  agents: each(AGENTS, (a) =>
+    bool({
+      label: AGENT_LABELS[a],
+      description: `Train the ${AGENT_LABELS[a]} agent.`,
+      group: 'Agents',
+    }),
+  ),
+  seeds: int({
+    label: 'Seeds per agent',
+    description: 'Independent seeds of every agent (all learners train in lockstep).',
+    min: 1,
+    max: MAX_SEEDS,
     group: 'Agents',
-  })),
-  int(
-    'seeds',
-    'Seeds per agent',
-    'Independent seeds of every agent (all learners train in lockstep).',
-    1,
-    10,
-    'Agents',
-  ),
-  int(
-    'workers',
-    'Learner workers',
-    'Worker threads that train the learners (agent × seed), each its share in lockstep; 1 trains all in the run’s thread. The numbers do not depend on it; more than the free cores only adds contention.',
-    1,
-    8,
-    'Agents',
-  ),
-  int(
-    'steps',
-    'Agent steps',
-    'Agent steps per learner (each is `actionRepeat` environment frames).',
-    10,
-    100000,
-    'Budget',
-  ),
-  int('seedSteps', 'Seed steps', 'Initial agent steps with uniform random actions and no updates.', 1, 10000, 'Budget'),
-  int('evalEvery', 'Evaluate every', 'Agent steps between evaluations.', 10, 10000, 'Budget'),
-  int('evalEpisodes', 'Evaluation episodes', 'Fixed episodes averaged at every evaluation.', 1, 100, 'Budget'),
-  int('actionRepeat', 'Action repeat', 'Environment frames per agent step (the action is held).', 1, 8, 'Environment'),
-  int(
-    'pad',
-    'Shift padding',
-    'Replicate padding p of the random shift: offsets in {−p, …, p} pixels.',
-    1,
-    8,
-    'Augmentation',
-  ),
-  int('batch', 'Batch size', 'Transitions per gradient update.', 8, 512, 'SAC'),
-  int('bufferSize', 'Replay capacity', 'Transitions kept in the replay buffer.', 100, 100000, 'SAC'),
-  num('lr', 'Learning rate', 'Adam learning rate of critic, actor and temperature.', 1e-5, 1e-1, 'SAC', true),
-  num('gamma', 'Discount γ', 'Discount of the critic target.', 0.5, 0.999, 'SAC'),
-  num('tau', 'Target rate τ', 'Polyak rate of the target critic (every second update).', 1e-4, 1, 'SAC', true),
-  num('initTemperature', 'Initial α', 'Initial entropy temperature.', 1e-3, 10, 'SAC', true),
-  int('filters', 'Conv filters', 'Filters of each of the two 3×3 conv layers.', 4, 64, 'Networks'),
-  int('featureDim', 'Feature size', 'Size of the encoder feature (linear → LayerNorm → tanh).', 8, 256, 'Networks'),
-  int(
-    'hidden',
-    'Hidden units',
-    'Units of each of the two hidden layers of the actor and Q heads.',
-    16,
-    1024,
-    'Networks',
-  ),
-  {
-    key: 'convGradient',
+  }),
+  workers: int({
+    label: 'Learner workers',
+    description:
+      'Worker threads that train the learners (agent × seed), each its share in lockstep; 1 trains all in the run’s thread. The numbers do not depend on it; more than the free cores only adds contention.',
+    min: 1,
+    max: 8,
+    group: 'Agents',
+  }),
+  steps: int({
+    label: 'Agent steps',
+    description: 'Agent steps per learner (each is `actionRepeat` environment frames).',
+    min: 10,
+    max: 100000,
+    group: 'Budget',
+  }),
+  seedSteps: int({
+    label: 'Seed steps',
+    description: 'Initial agent steps with uniform random actions and no updates.',
+    min: 1,
+    max: 10000,
+    group: 'Budget',
+  }),
+  evalEvery: int({
+    label: 'Evaluate every',
+    description: 'Agent steps between evaluations.',
+    min: 10,
+    max: 10000,
+    group: 'Budget',
+  }),
+  evalEpisodes: int({
+    label: 'Evaluation episodes',
+    description: 'Fixed episodes averaged at every evaluation.',
+    min: 1,
+    max: 100,
+    group: 'Budget',
+  }),
+  actionRepeat: int({
+    label: 'Action repeat',
+    description: 'Environment frames per agent step (the action is held).',
+    min: 1,
+    max: 8,
+    group: 'Environment',
+  }),
+  pad: int({
+    label: 'Shift padding',
+    description: 'Replicate padding p of the random shift: offsets in {−p, …, p} pixels.',
+    min: 1,
+    max: 8,
+    group: 'Augmentation',
+  }),
+  batch: int({ label: 'Batch size', description: 'Transitions per gradient update.', min: 8, max: 512, group: 'SAC' }),
+  bufferSize: int({
+    label: 'Replay capacity',
+    description: 'Transitions kept in the replay buffer.',
+    min: 100,
+    max: 100000,
+    group: 'SAC',
+  }),
+  lr: num({
+    label: 'Learning rate',
+    description: 'Adam learning rate of critic, actor and temperature.',
+    min: 1e-5,
+    max: 1e-1,
+    group: 'SAC',
+    log: true,
+  }),
+  gamma: num({
+    label: 'Discount γ',
+    description: 'Discount of the critic target.',
+    min: 0.5,
+    max: 0.999,
+    group: 'SAC',
+  }),
+  tau: num({
+    label: 'Target rate τ',
+    description: 'Polyak rate of the target critic (every second update).',
+    min: 1e-4,
+    max: 1,
+    group: 'SAC',
+    log: true,
+  }),
+  initTemperature: num({
+    label: 'Initial α',
+    description: 'Initial entropy temperature.',
+    min: 1e-3,
+    max: 10,
+    group: 'SAC',
+    log: true,
+  }),
+  filters: int({
+    label: 'Conv filters',
+    description: 'Filters of each of the two 3×3 conv layers.',
+    min: 4,
+    max: 64,
+    group: 'Networks',
+  }),
+  featureDim: int({
+    label: 'Feature size',
+    description: 'Size of the encoder feature (linear → LayerNorm → tanh).',
+    min: 8,
+    max: 256,
+    group: 'Networks',
+  }),
+  hidden: int({
+    label: 'Hidden units',
+    description: 'Units of each of the two hidden layers of the actor and Q heads.',
+    min: 16,
+    max: 1024,
+    group: 'Networks',
+  }),
+  convGradient: choice(CONV_GRADIENT_PATHS, {
     label: 'Conv gradients',
     description:
       "correlation: both conv gradients as native forward convolutions (fastest on wasm); im2col: convolutions as patch matrix products; kernel: tf.conv2d's own gradients (on wasm the filter gradient runs the cpu backend's kernel, borrowed).",
-    kind: 'enum',
-    options: ['correlation', 'im2col', 'kernel'],
     group: 'Networks',
-  },
-];
+  }),
+};
 
-const quick: DemoConfig = {
-  'agents.none': true,
-  'agents.rad': true,
-  'agents.drq': true,
+export type DrqConfig = ConfigOf<typeof fields>;
+
+/**
+ * The typed config, given a typed one or a flat one (dotted keys, as run.json, the command line
+ * and the CLI's reference spec hold it).
+ */
+export function drqConfigOf(config: DrqConfig | DemoConfig): DrqConfig {
+  return isFlat(config) ? nestConfig(fields, config) : config;
+}
+
+function isFlat(config: DrqConfig | DemoConfig): config is DemoConfig {
+  return Object.hasOwn(config, 'agents.none');
+}
+
+/**
+ * What a run reports at its end (read by the claims). Per enabled agent: the mean evaluation
+ * return of each seed (`auc.<agent>.<s>`, the area under its curve divided by its length) and over
+ * seeds (`auc.<agent>`), the first agent step at or above the threshold (`reached.<agent>.<s>`, −1
+ * if never) and the seeds that got there, the last evaluation return; the two claims' numbers
+ * when both the DrQ and the no-augmentation agent ran; and the run's own numbers.
+ *
+ * `auc.<agent>` and `auc.<agent>.<s>` share a prefix, so the per-seed AUCs sit beside the means as
+ * `'<agent>.<s>'` entries of `auc`: the flat keys stay those of every stored summary.
+ */
+const AUC_KEYS = [...AGENTS, ...AGENTS.flatMap((a) => SEED_INDICES.map((s) => `${a}.${s}` as const))];
+/** The entries of `auc`: an agent (mean over seeds), or an agent and a seed index. */
+export type AucKey = (typeof AUC_KEYS)[number];
+const perSeed = (description: string, unit?: string) =>
+  eachResult(AGENTS, () =>
+    eachResult(SEED_INDICES, () => optionalResult({ description, ...(unit !== undefined ? { unit } : {}) })),
+  );
+
+const resultSpecs = {
+  randomReturn: result({ description: 'mean return of the uniformly random policy (400 episodes)' }),
+  threshold: result({ description: `${THRESHOLD_FACTOR} × the random policy's return` }),
+  seeds: result({ description: 'seeds per agent' }),
+  steps: result({ description: 'agent steps completed (fewer than configured when stopped)', unit: 'agent steps' }),
+  workers: result({ description: 'learner workers the run used (1: the run’s own thread)' }),
+  envStepsPerSec: result({ description: 'agent steps per second, all learners', unit: 'steps/s' }),
+  updatesPerSec: result({ description: 'gradient updates per second, all learners', unit: 'updates/s' }),
+  auc: eachResult(AUC_KEYS, (key) =>
+    optionalResult({
+      description: key.includes('.')
+        ? 'mean evaluation return of one seed (area under the curve / length)'
+        : 'mean over seeds of the mean evaluation return',
+    }),
+  ),
+  final: perSeed('the last evaluation return'),
+  reached: perSeed('first agent step with evaluation return ≥ threshold, or −1', 'agent steps'),
+  reachedSeeds: eachResult(AGENTS, () =>
+    optionalResult({ description: 'seeds that reached the threshold', unit: 'seeds' }),
+  ),
+  aucRatio: optionalResult({ description: 'auc.drq / auc.none', unit: 'ratio' }),
+  thresholdSeedsDiff: optionalResult({ description: 'reachedSeeds.drq − reachedSeeds.none', unit: 'seeds' }),
+};
+
+export type DrqResults = ResultsOf<typeof resultSpecs>;
+
+const quick: DrqConfig = {
+  agents: { none: true, rad: true, drq: true },
   seeds: 1,
   workers: 1,
   steps: 300,
@@ -136,9 +264,9 @@ const quick: DemoConfig = {
 };
 
 /** The claim check: three seeds of the no-augmentation and DrQ agents, long enough for DrQ to start learning. */
-const claim: DemoConfig = {
+const claim: DrqConfig = {
   ...quick,
-  'agents.rad': false,
+  agents: { ...quick.agents, rad: false },
   seeds: 3,
   workers: 2,
   steps: 4000,
@@ -147,18 +275,21 @@ const claim: DemoConfig = {
 };
 
 /** Closer to the calibration run: all three agents, three seeds, longer. */
-const paper: DemoConfig = {
+const paper: DrqConfig = {
   ...claim,
-  'agents.rad': true,
+  agents: { ...claim.agents, rad: true },
   steps: 8000,
   evalEvery: 500,
 };
 
-function validate(config: DemoConfig): string[] {
+/** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
+export const DRQ_PRESETS = { quick, claim, paper } as const;
+
+function validate(config: DrqConfig): string[] {
   const errors: string[] = [];
-  if (!AGENTS.some((a) => config[`agents.${a}`] === true)) errors.push('agents: enable at least one agent');
-  if (Number(config['seedSteps']) >= Number(config['steps'])) errors.push('seedSteps: must be less than steps');
-  if (Number(config['batch']) > Number(config['seedSteps']))
+  if (!AGENTS.some((a) => config.agents[a])) errors.push('agents: enable at least one agent');
+  if (config.seedSteps >= config.steps) errors.push('seedSteps: must be less than steps');
+  if (config.batch > config.seedSteps)
     errors.push('batch: must be at most seedSteps (the buffer holds seedSteps transitions at the first update)');
   return errors;
 }
@@ -174,98 +305,105 @@ const QUICK_CAVEAT =
   `Run seed 1: AUC 6.47 against 2.97, ratio 2.18; DrQ ended at 16.1, 22.3 and 9.3 and reached 3× random (8.58) in 3 of 3 seeds (steps 3,000, 2,250 and 4,000), no augmentation in none (final 2.5, 2.5, 2.0): seeds difference +3. ` +
   `Run seed 2: AUC 6.14 against 3.72, ratio 1.65; DrQ ended at 15.7, 12.0 and 15.0 and reached 3× random (7.64) in 3 of 3 seeds, no augmentation in 1 (an early evaluation at step 750; final 3.4, 1.6, 2.8): seeds difference +2.`;
 
-export const pixelSacDemo: TrainableDemo = {
-  loadTrainer: () => import('./train').then((m) => m.runDrq),
-  id: 'pixel-sac',
-  title: 'Pixel SAC with and without augmentation',
-  description:
-    'A point mass must reach a target in a small continuous-control task rendered to 24×24 pixels inside the project (two channels, two frames stacked). Soft actor-critic agents with the same encoder and budget learn from the pixels: no augmentation, random shifts only (K = M = 1), and DrQ (K = M = 2). Shows evaluation return per agent, critic loss, temperature and a strip of augmented observations. The quick preset shows the curves; the claim preset (three seeds per agent in two learner workers, about 7 minutes of two cores) checks the claims.',
-  available: true,
-  fields,
-  presets: { quick, claim, paper },
-  validate,
-  totalSteps: (config) => Number(config['steps']),
-  stepLabel: 'agent step',
-  plots: [
-    {
-      id: 'return',
-      title: 'Evaluation return (mean over seeds)',
-      xLabel: 'agent step',
-      yLabel: 'return per episode',
-      series: [
-        ...AGENTS.map((a) => ({ metric: `return/${a}`, label: AGENT_LABELS[a] })),
-        { metric: 'return/random', label: 'Random policy' },
-      ],
-    },
-    {
-      id: 'critic-loss',
-      title: 'Critic loss',
-      xLabel: 'agent step',
-      yLabel: 'squared TD error',
-      logY: true,
-      series: AGENTS.map((a) => ({ metric: `criticLoss/${a}`, label: AGENT_LABELS[a] })),
-    },
-    {
-      id: 'temperature',
-      title: 'Temperature α',
-      xLabel: 'agent step',
-      yLabel: 'α',
-      logY: true,
-      series: AGENTS.map((a) => ({ metric: `alpha/${a}`, label: AGENT_LABELS[a] })),
-    },
-    {
-      id: 'throughput',
-      title: 'Throughput',
-      xLabel: 'agent step',
-      yLabel: 'per second',
-      yUnit: '1/s',
-      series: [
-        { metric: 'envStepsPerSec', label: 'agent steps/s (all learners)' },
-        { metric: 'updatesPerSec', label: 'gradient updates/s' },
-      ],
-    },
-  ],
-  outputs: [
-    {
-      id: 'augmentations',
-      title: 'Augmented observations',
-      description: 'Stored observations and independent random shifts of each, as the augmented agents see them.',
-    },
-    {
-      id: 'rollout',
-      title: 'Rollout of the trained DrQ agent',
-      description: 'One evaluation episode of the trained DrQ agent (first seed), one frame per agent step.',
-    },
-    {
-      id: 'returns',
-      title: 'Returns over seeds',
-      description: `Per agent and seed: mean evaluation return (area under the curve), final and best return, and the first step at or above ${THRESHOLD_FACTOR}× the random policy's return.`,
-    },
-  ],
-  // Time training steps, not the random-action seed steps (no updates) that come first.
-  calibrationWarmup: (config) => Number(config['seedSteps']) + 2,
-  performance: [
-    { key: 'envStepsPerSec', label: 'environment', unit: 'steps/s (all agents and seeds)' },
-    { key: 'updatesPerSec', label: 'SAC', unit: 'gradient updates/s' },
-  ],
-  claims: [
-    thresholdClaim({
-      id: 'auc-ratio',
-      text: `Area under the evaluation-return curve, DrQ divided by no augmentation (means over seeds). ${bothAgents}`,
-      key: 'aucRatio',
-      comparison: '>=',
-      value: 1.5,
-      unit: 'ratio',
-      caveat: QUICK_CAVEAT,
-    }),
-    thresholdClaim({
-      id: 'threshold-seeds',
-      text: `Seeds in which DrQ reaches ${THRESHOLD_FACTOR}× the random policy’s return, minus seeds in which no augmentation does. ${bothAgents}`,
-      key: 'thresholdSeedsDiff',
-      comparison: '>',
-      value: 0,
-      unit: 'seeds',
-      caveat: QUICK_CAVEAT,
-    }),
-  ],
-};
+/** The claims, on typed results (the demo measures them on the flat results of a summary). */
+export const claims: readonly TypedClaim<DrqConfig, DrqResults>[] = [
+  threshold({
+    id: 'auc-ratio',
+    text: `Area under the evaluation-return curve, DrQ divided by no augmentation (means over seeds). ${bothAgents}`,
+    read: (r) => r.aucRatio,
+    comparison: '>=',
+    value: 1.5,
+    unit: 'ratio',
+    caveat: QUICK_CAVEAT,
+  }),
+  threshold({
+    id: 'threshold-seeds',
+    text: `Seeds in which DrQ reaches ${THRESHOLD_FACTOR}× the random policy’s return, minus seeds in which no augmentation does. ${bothAgents}`,
+    read: (r) => r.thresholdSeedsDiff,
+    comparison: '>',
+    value: 0,
+    unit: 'seeds',
+    caveat: QUICK_CAVEAT,
+  }),
+];
+
+export const pixelSacDemo = defineDemo(
+  {
+    id: 'pixel-sac',
+    title: 'Pixel SAC with and without augmentation',
+    description:
+      'A point mass must reach a target in a small continuous-control task rendered to 24×24 pixels inside the project (two channels, two frames stacked). Soft actor-critic agents with the same encoder and budget learn from the pixels: no augmentation, random shifts only (K = M = 1), and DrQ (K = M = 2). Shows evaluation return per agent, critic loss, temperature and a strip of augmented observations. The quick preset shows the curves; the claim preset (three seeds per agent in two learner workers, about 7 minutes of two cores) checks the claims.',
+    fields,
+    presets: DRQ_PRESETS,
+    results: resultSpecs,
+    validate,
+    totalSteps: (config) => config.steps,
+    // Time training steps, not the random-action seed steps (no updates) that come first.
+    calibrationWarmup: (config) => config.seedSteps + 2,
+    claims,
+    load: () => import('./train').then((m) => m.train),
+  },
+  {
+    stepLabel: 'agent step',
+    plots: [
+      {
+        id: 'return',
+        title: 'Evaluation return (mean over seeds)',
+        xLabel: 'agent step',
+        yLabel: 'return per episode',
+        series: [
+          ...AGENTS.map((a) => ({ metric: `return/${a}`, label: AGENT_LABELS[a] })),
+          { metric: 'return/random', label: 'Random policy' },
+        ],
+      },
+      {
+        id: 'critic-loss',
+        title: 'Critic loss',
+        xLabel: 'agent step',
+        yLabel: 'squared TD error',
+        logY: true,
+        series: AGENTS.map((a) => ({ metric: `criticLoss/${a}`, label: AGENT_LABELS[a] })),
+      },
+      {
+        id: 'temperature',
+        title: 'Temperature α',
+        xLabel: 'agent step',
+        yLabel: 'α',
+        logY: true,
+        series: AGENTS.map((a) => ({ metric: `alpha/${a}`, label: AGENT_LABELS[a] })),
+      },
+      {
+        id: 'throughput',
+        title: 'Throughput',
+        xLabel: 'agent step',
+        yLabel: 'per second',
+        yUnit: '1/s',
+        series: [
+          { metric: 'envStepsPerSec', label: 'agent steps/s (all learners)' },
+          { metric: 'updatesPerSec', label: 'gradient updates/s' },
+        ],
+      },
+    ],
+    outputs: [
+      {
+        id: 'augmentations',
+        title: 'Augmented observations',
+        description: 'Stored observations and independent random shifts of each, as the augmented agents see them.',
+      },
+      {
+        id: 'rollout',
+        title: 'Rollout of the trained DrQ agent',
+        description: 'One evaluation episode of the trained DrQ agent (first seed), one frame per agent step.',
+      },
+      {
+        id: 'returns',
+        title: 'Returns over seeds',
+        description: `Per agent and seed: mean evaluation return (area under the curve), final and best return, and the first step at or above ${THRESHOLD_FACTOR}× the random policy's return.`,
+      },
+    ],
+    performance: [
+      { key: 'envStepsPerSec', label: 'environment', unit: 'steps/s (all agents and seeds)' },
+      { key: 'updatesPerSec', label: 'SAC', unit: 'gradient updates/s' },
+    ],
+  },
+);

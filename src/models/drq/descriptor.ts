@@ -17,7 +17,6 @@ export const drq: ModelPaper = {
     'src/models/drq/learner.ts',
     'src/models/drq/shard.ts',
     'src/models/drq/train.ts',
-    'src/models/drq/pool.ts',
     'src/models/drq/learnerWorker.ts',
     'src/models/drq/demo.ts',
   ],

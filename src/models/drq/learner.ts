@@ -7,8 +7,7 @@
 import type { DemoConfig } from '../../shared/catalog';
 import { Rng } from '../engine/rng';
 import { randomShift } from './augment';
-import type { FilterGradientPath } from './conv';
-import { AGENTS, type AgentKind } from './demo';
+import { AGENTS, type AgentKind, type DrqConfig, drqConfigOf } from './demo';
 import { ACTION_DIM, EPISODE_FRAMES, OBS_CHANNELS, OBS_LENGTH, PointMassEnv, SIZE } from './env';
 import { ReplayBuffer } from './replay';
 import { type AugmentedBatch, SacAgent, type SacHyperparameters } from './sac';
@@ -39,36 +38,32 @@ export interface Settings {
   readonly hp: SacHyperparameters;
 }
 
-function convPath(value: unknown): FilterGradientPath {
-  return value === 'kernel' || value === 'im2col' ? value : 'correlation';
-}
-
-export function settings(config: DemoConfig): Settings {
-  const num = (key: string): number => Number(config[key]);
+/** The run's settings from its config (typed, or flat as the CLI's reference spec passes it). */
+export function settings(typedOrFlat: DrqConfig | DemoConfig): Settings {
+  const config = drqConfigOf(typedOrFlat);
   return {
-    agents: AGENTS.filter((a) => config[`agents.${a}`] === true),
-    seeds: num('seeds'),
-    // Configs saved before the field existed train in this thread.
-    workers: config['workers'] === undefined ? 1 : num('workers'),
-    steps: num('steps'),
-    seedSteps: num('seedSteps'),
-    batch: num('batch'),
-    pad: num('pad'),
-    actionRepeat: num('actionRepeat'),
-    evalEvery: num('evalEvery'),
-    evalEpisodes: num('evalEpisodes'),
-    bufferSize: num('bufferSize'),
+    agents: AGENTS.filter((a) => config.agents[a]),
+    seeds: config.seeds,
+    workers: config.workers,
+    steps: config.steps,
+    seedSteps: config.seedSteps,
+    batch: config.batch,
+    pad: config.pad,
+    actionRepeat: config.actionRepeat,
+    evalEvery: config.evalEvery,
+    evalEpisodes: config.evalEpisodes,
+    bufferSize: config.bufferSize,
     hp: {
-      filters: num('filters'),
-      featureDim: num('featureDim'),
-      hidden: num('hidden'),
-      lr: num('lr'),
-      gamma: num('gamma'),
-      tau: num('tau'),
-      initTemperature: num('initTemperature'),
+      filters: config.filters,
+      featureDim: config.featureDim,
+      hidden: config.hidden,
+      lr: config.lr,
+      gamma: config.gamma,
+      tau: config.tau,
+      initTemperature: config.initTemperature,
       actorEvery: 2,
       targetEvery: 2,
-      convGradient: convPath(config['convGradient']),
+      convGradient: config.convGradient,
     },
   };
 }
@@ -105,6 +100,15 @@ export interface Learner {
   readonly evalSeed: number;
   obs: Float32Array;
   criticLoss: number;
+}
+
+/**
+ * Relative cost of one learner's gradient update, for sharing learners out to workers: the critic
+ * encodes M + K views of the batch and the actor one more (encoder work dominates at these sizes).
+ */
+export function learnerCost(spec: LearnerSpec): number {
+  const { m, k } = VIEWS[spec.kind];
+  return m + k + 1;
 }
 
 /** The run's learners, seed-major: the agents of seed 0, then of seed 1, … */

@@ -1,25 +1,26 @@
 /**
- * Messages between a DrQ run and its learner workers (`learnerWorker.ts`). The run sends one
- * `start`; the worker trains its shard and streams back what the shard measures, then `done`
- * (or `error`). All payloads are plain numbers and outputs (structured clone).
+ * What a DrQ run and its learner workers (`learnerWorker.ts`) tell each other. The start message,
+ * progress, end and errors are the pool's (../parallel/protocol.ts); the task is a shard (the
+ * settings, its learners and the roles it holds), the reports are what the shard measures, and
+ * the result is its throughput counters. All plain numbers and outputs (structured clone).
  */
 import type { RunOutput } from '../../shared/outputs';
-import type { BackendName } from '../../shared/runs';
+import { type FromWorker, isRecord, type StartWorker } from '../parallel/protocol';
 import type { LearnerSpec, Settings } from './learner';
 import type { LearnerStats, ShardCounters, ShardRoles } from './shard';
 
-/** Run → worker, once: the backend to start, the settings and the learners to train. */
-export interface StartShard {
-  readonly type: 'start';
-  readonly backend: BackendName;
-  /** Where the backend's optional packages resolve from (the run's module paths). */
-  readonly modulePaths: readonly string[];
+/** What the learner workers are called in errors ("DrQ learner worker 2: …"). */
+export const LEARNER_WORKER = 'DrQ learner worker';
+
+/** A worker's task: the settings, the learners to train and the roles among them it holds. */
+export interface ShardTask {
   readonly settings: Settings;
   readonly learners: readonly LearnerSpec[];
   readonly roles: ShardRoles;
 }
 
-export type FromLearnerWorker =
+/** What a shard reports while it trains. */
+export type ShardReport =
   | { readonly type: 'evaluated'; readonly step: number; readonly returns: readonly { id: number; value: number }[] }
   | {
       readonly type: 'trained';
@@ -27,49 +28,51 @@ export type FromLearnerWorker =
       readonly stats: readonly LearnerStats[];
       readonly counters: ShardCounters;
     }
-  | { readonly type: 'output'; readonly output: RunOutput }
-  | { readonly type: 'progress'; readonly done: number }
-  | { readonly type: 'done'; readonly done: number; readonly counters: ShardCounters }
-  | { readonly type: 'error'; readonly message: string; readonly stack?: string };
+  | { readonly type: 'output'; readonly output: RunOutput };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
+export type StartShard = StartWorker<ShardTask>;
+export type FromLearnerWorker = FromWorker<ShardReport, ShardCounters>;
+
+/**
+ * The task of each shard: its learners, and of the run's roles (the learner that shows the
+ * augmentation strip, the one whose rollout is shown) those it holds.
+ */
+export function shardTasks(s: Settings, shards: readonly (readonly LearnerSpec[])[], roles: ShardRoles): ShardTask[] {
+  return shards.map((learners) => {
+    const ids = new Set(learners.map((l) => l.id));
+    return {
+      settings: s,
+      learners,
+      roles: {
+        stripId: roles.stripId !== null && ids.has(roles.stripId) ? roles.stripId : null,
+        rolloutId: roles.rolloutId !== null && ids.has(roles.rolloutId) ? roles.rolloutId : null,
+      },
+    };
+  });
 }
 
-export function isStartShard(value: unknown): value is StartShard {
+export function isShardTask(value: unknown): value is ShardTask {
+  return isRecord(value) && isRecord(value['settings']) && Array.isArray(value['learners']) && isRecord(value['roles']);
+}
+
+export function isShardCounters(v: unknown): v is ShardCounters {
   return (
-    isRecord(value) &&
-    value['type'] === 'start' &&
-    typeof value['backend'] === 'string' &&
-    Array.isArray(value['modulePaths']) &&
-    value['modulePaths'].every((p) => typeof p === 'string') &&
-    isRecord(value['settings']) &&
-    Array.isArray(value['learners']) &&
-    isRecord(value['roles'])
+    isRecord(v) &&
+    typeof v['envSteps'] === 'number' &&
+    typeof v['updates'] === 'number' &&
+    typeof v['trainMs'] === 'number'
   );
 }
 
-const isCounters = (v: unknown): v is ShardCounters =>
-  isRecord(v) &&
-  typeof v['envSteps'] === 'number' &&
-  typeof v['updates'] === 'number' &&
-  typeof v['trainMs'] === 'number';
-
-export function isFromLearnerWorker(value: unknown): value is FromLearnerWorker {
+export function isShardReport(value: unknown): value is ShardReport {
   if (!isRecord(value)) return false;
   switch (value['type']) {
     case 'evaluated':
       return typeof value['step'] === 'number' && Array.isArray(value['returns']);
     case 'trained':
-      return typeof value['step'] === 'number' && Array.isArray(value['stats']) && isCounters(value['counters']);
+      return typeof value['step'] === 'number' && Array.isArray(value['stats']) && isShardCounters(value['counters']);
     case 'output':
       return isRecord(value['output']);
-    case 'progress':
-      return typeof value['done'] === 'number';
-    case 'done':
-      return typeof value['done'] === 'number' && isCounters(value['counters']);
-    case 'error':
-      return typeof value['message'] === 'string';
     default:
       return false;
   }

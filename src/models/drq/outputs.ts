@@ -2,7 +2,7 @@
 import type { ImagesOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
 import { randomShift } from './augment';
-import { AGENT_LABELS, type AgentKind, THRESHOLD_FACTOR } from './demo';
+import { AGENT_LABELS, type AgentKind, type DrqResults, THRESHOLD_FACTOR } from './demo';
 import { CHANNELS_PER_FRAME, EPISODE_FRAMES, OBS_CHANNELS, OBS_LENGTH, PointMassEnv, SIZE } from './env';
 import { type Learner, type Settings, SHAPE } from './learner';
 
@@ -83,7 +83,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 export function returnsTable(
   learners: readonly LearnerRecord[],
   s: Settings,
-  results: Readonly<Record<string, number>>,
+  results: DrqResults,
   evalSteps: readonly number[],
 ): TableOutput {
   const r2 = (x: number | undefined): number | null =>
@@ -100,10 +100,10 @@ export function returnsTable(
     rows.push([
       `${AGENT_LABELS[kind]} (mean)`,
       `${s.seeds} ${s.seeds === 1 ? 'seed' : 'seeds'}`,
-      r2(results[`auc.${kind}`]),
+      r2(results.auc[kind]),
       r2(mean(learners.filter((l) => l.kind === kind).map((l) => l.evals.at(-1) ?? NaN))),
       null,
-      `${results[`reachedSeeds.${kind}`] ?? 0} of ${s.seeds} reached`,
+      `${results.reachedSeeds[kind] ?? 0} of ${s.seeds} reached`,
     ]);
   }
   return {
@@ -119,6 +119,6 @@ export function returnsTable(
       `first step ≥ ${THRESHOLD_FACTOR}× random`,
     ],
     rows,
-    note: `Each evaluation return is a mean over the same ${s.evalEpisodes} evaluation episodes (deterministic policy); ${evalSteps.length} evaluations, every ${s.evalEvery} agent steps. Random policy: ${r2(results['randomReturn'])}; threshold ${r2(results['threshold'])}. The mean return over evaluations is the area under the curve divided by its length.`,
+    note: `Each evaluation return is a mean over the same ${s.evalEpisodes} evaluation episodes (deterministic policy); ${evalSteps.length} evaluations, every ${s.evalEvery} agent steps. Random policy: ${r2(results.randomReturn)}; threshold ${r2(results.threshold)}. The mean return over evaluations is the area under the curve divided by its length.`,
   };
 }

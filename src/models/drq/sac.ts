@@ -60,16 +60,22 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * a = tanh(u), u = μ + σ ε;  log π(a) = Σ_j [log N(u_j; μ_j, σ_j²) − log(1 − tanh² u_j)],
  * with log(1 − tanh² u) = 2 (log 2 − u − softplus(−2u)) (numerically stable, as the official code).
  */
+// a = tanh( μ_φ(s) + σ_φ(s) ⊙ ε ),  ε ~ N(0, I);   log π(a | s) = log N(u; μ_φ, σ_φ²) − Σ_j log(1 − tanh² u_j)
 // @paper drq squashed-policy
 export function squashedSample(
   mu: tf.Tensor2D,
   logStd: tf.Tensor2D,
   eps: tf.Tensor2D,
 ): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
+  // u = μ + σ ⊙ ε,  σ = exp(log σ)
   const u = tf.add(mu, tf.mul(tf.exp(logStd), eps));
+  // log N(u_j; μ_j, σ_j²) = −½ (ε_j² + log 2π) − log σ_j   (as (u_j − μ_j) / σ_j = ε_j)
   const gaussian = tf.sub(tf.mul(-0.5, tf.add(tf.square(eps), LOG_2PI)), logStd);
+  // log(1 − tanh² u_j) = 2 (log 2 − u_j − softplus(−2 u_j))
   const logDetJacobian = tf.mul(2, tf.sub(tf.sub(Math.LN2, u), tf.softplus(tf.mul(-2, u))));
+  // log π(a | s) = Σ_j [ log N(u_j; μ_j, σ_j²) − log(1 − tanh² u_j) ]
   const logProb = tf.sum(tf.sub(gaussian, logDetJacobian), 1) as tf.Tensor1D;
+  // a = tanh(u)
   return { action: tf.tanh(u) as tf.Tensor2D, logProb };
 }
 
@@ -77,6 +83,8 @@ export function squashedSample(
  * The critic target averaged over K views of s′. `minQNext` and `logProbNext` are [K·N] (view-major);
  * `rewards`, `notDones` are [N]. Returns y [N].
  */
+// y_i = r_i + γ (1/K) Σ_k [ min_{j=1,2} Q̄_j(f(s′_i, ν′_ik), a′_ik) − α log π(a′_ik | f(s′_i, ν′_ik)) ],
+// a′_ik ~ π(· | f(s′_i, ν′_ik))   (the bootstrap is masked by notDone_i, 1 for every stored transition)
 // @paper drq drq-target
 export function sacTarget(
   rewards: tf.Tensor1D,
@@ -88,12 +96,16 @@ export function sacTarget(
   k: number,
 ): tf.Tensor1D {
   const n = rewards.shape[0];
+  // V(s′_i, ν′_ik) = min_j Q̄_j(f(s′_i, ν′_ik), a′_ik) − α log π(a′_ik | f(s′_i, ν′_ik)), for each view k
   const soft = tf.sub(minQNext, tf.mul(alpha, logProbNext));
+  // (1/K) Σ_k V(s′_i, ν′_ik)
   const averaged = tf.mean(tf.reshape(soft, [k, n]), 0);
+  // y_i = r_i + γ · notDone_i · (1/K) Σ_k V(s′_i, ν′_ik)
   return tf.add(rewards, tf.mul(gamma, tf.mul(notDones, averaged))) as tf.Tensor1D;
 }
 
-/** θ̄ ← τ θ + (1 − τ) θ̄ for paired lists of variables. */
+/** Polyak averaging of the target critic, for paired lists of variables. */
+// θ̄ ← τ θ + (1 − τ) θ̄
 // @paper drq target-update
 export function softUpdate(target: readonly tf.Variable[], source: readonly tf.Variable[], tau: number): void {
   tf.tidy(() => {
@@ -182,6 +194,8 @@ export class SacAgent {
     try {
       const y = tf.tidy(() => this.target(nextObs, rewards, notDones, epsNext, alpha, k));
       const loss = this.criticOpt.minimize(
+        // L_Q(θ) = (1/NM) Σ_{i=1..N} Σ_{m=1..M} ( Q_θ(f(s_i, ν_im), a_i) − y_i )², summed over the two critics:
+        // L = L_{Q_1} + L_{Q_2}; y_i (computed above, no gradient) is tiled over the M views
         // @paper drq drq-critic-loss
         () => {
           const features = headForward(this.critic.head, convForward(this.geometry, this.critic.conv, obs));
@@ -234,6 +248,8 @@ export class SacAgent {
     const alpha = tf.exp(this.logAlpha) as tf.Scalar;
     let logProb: tf.Tensor1D | null = null;
     try {
+      // L_π(φ) = E_{s ~ D, a ~ π_φ} [ α log π_φ(a | s) − min_{j=1,2} Q_θj(s, a) ], on the first view of s,
+      // reading the critic encoder's conv features with gradients stopped
       // @paper drq actor-loss
       this.actorOpt.minimize(
         () => {
@@ -249,7 +265,9 @@ export class SacAgent {
       );
       const lp = logProb as tf.Tensor1D | null;
       if (!lp) throw new Error('actor update produced no log-probabilities');
+      // −(log π(a | s) + H̄),  H̄ = −|A|
       const entropyGap = tf.tidy(() => tf.sub(tf.neg(lp), -ACTION_DIM));
+      // L(α) = E_{s ~ D, a ~ π_φ} [ −α (log π_φ(a | s) + H̄) ], minimised over log α (α = e^{log α})
       // @paper drq temperature-loss
       this.alphaOpt.minimize(() => tf.mean(tf.mul(tf.exp(this.logAlpha), entropyGap)) as tf.Scalar, false, [
         this.logAlpha,

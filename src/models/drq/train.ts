@@ -5,22 +5,28 @@
  *
  * With `workers` = 1 every learner trains in this thread, in lockstep (`trainShard`). With more,
  * the learners are split into that many shards of nearly equal cost, each trained in lockstep in
- * its own worker thread (`pool.ts`); this thread gathers what they report into the same curves
- * and results. A learner depends only on its seed streams, so the numbers do not depend on the
- * number of workers.
+ * its own worker thread (`learnerWorker.ts`, in a pool: ../parallel/pool.ts); this thread gathers
+ * what they report into the same curves and results. A learner depends only on its seed streams,
+ * so the numbers do not depend on the number of workers.
  *
- * Results (read by the claims):
- *   auc.<agent>.<s>      mean evaluation return over the evaluations of seed s (area under the curve / length)
- *   reached.<agent>.<s>  first agent step with evaluation return ≥ 3 × the random policy's, or −1
- *   final.<agent>.<s>    the last evaluation return
- *   auc.<agent>          mean over seeds;  reachedSeeds.<agent>  seeds that reached the threshold
- *   aucRatio             auc.drq / auc.none;  thresholdSeedsDiff  reachedSeeds.drq − reachedSeeds.none
- *   randomReturn, threshold, seeds, steps (agent steps completed), envStepsPerSec, updatesPerSec, workers
+ * The results it returns (`DrqResults`) are declared with the demo in ./demo.ts.
  */
-import type { RunContext, DemoRun } from '../types';
-import { THRESHOLD_FACTOR } from './demo';
+import type { BackendName } from '../../shared/runs';
+import { assignShards } from '../parallel/shards';
+import { spawnWorker, WorkerPool, type PoolListener, type WorkerPort } from '../parallel/pool';
+import type { RunContext } from '../types';
+import {
+  type AgentKind,
+  type AucKey,
+  type DrqConfig,
+  type DrqResults,
+  type SeedIndex,
+  seedIndexKey,
+  THRESHOLD_FACTOR,
+} from './demo';
 import {
   evaluate,
+  learnerCost,
   type LearnerSpec,
   learnerSpecs,
   makeLearner,
@@ -28,8 +34,8 @@ import {
   type Settings,
   settings,
 } from './learner';
+import { isShardCounters, isShardReport, LEARNER_WORKER, type ShardReport, shardTasks } from './learnerProtocol';
 import { returnsTable, type LearnerRecord } from './outputs';
-import { assignShards, LearnerPool } from './pool';
 import { type LearnerStats, type ShardCounters, type ShardRoles, trainShard } from './shard';
 
 /** Episodes over which the random policy's return is measured. */
@@ -37,6 +43,9 @@ const RANDOM_EPISODES = 400;
 
 /** How often the run's thread looks at the stop request while workers train (ms). */
 const POLL_MS = 100;
+
+/** Per agent, a number per seed index. */
+type PerAgentSeed = { [K in AgentKind]: { [S in SeedIndex]?: number } };
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -111,38 +120,46 @@ class RunRecord {
   }
 
   /** The results the claims read, and the returns table. */
-  finish(done: number, counters: readonly ShardCounters[], workers: number): Record<string, number> {
+  finish(done: number, counters: readonly ShardCounters[], workers: number): DrqResults {
     const { s } = this;
-    const results: Record<string, number> = {
-      randomReturn: this.randomReturn,
-      threshold: this.threshold,
-      seeds: s.seeds,
-      steps: done,
-      workers,
-      ...throughput(counters),
-    };
     const records: LearnerRecord[] = this.specs.map((l) => ({
       kind: l.kind,
       seedIndex: l.seedIndex,
       evals: this.evals[l.id] ?? [],
       reachedAt: this.reachedAt[l.id] ?? null,
     }));
+    const auc: { [K in AucKey]?: number } = {};
+    const final: PerAgentSeed = { none: {}, rad: {}, drq: {} };
+    const reached: PerAgentSeed = { none: {}, rad: {}, drq: {} };
+    const reachedSeeds: { [K in AgentKind]?: number } = {};
     for (const kind of s.agents) {
       const mine = records.filter((l) => l.kind === kind);
       for (const l of mine) {
-        results[`auc.${kind}.${l.seedIndex}`] = mean(l.evals);
-        results[`final.${kind}.${l.seedIndex}`] = l.evals.at(-1) ?? NaN;
-        results[`reached.${kind}.${l.seedIndex}`] = l.reachedAt ?? -1;
+        const seed = seedIndexKey(l.seedIndex);
+        auc[`${kind}.${seed}`] = mean(l.evals);
+        final[kind][seed] = l.evals.at(-1) ?? NaN;
+        reached[kind][seed] = l.reachedAt ?? -1;
       }
-      results[`auc.${kind}`] = mean(mine.map((l) => mean(l.evals)));
-      results[`reachedSeeds.${kind}`] = mine.filter((l) => l.reachedAt !== null).length;
+      auc[kind] = mean(mine.map((l) => mean(l.evals)));
+      reachedSeeds[kind] = mine.filter((l) => l.reachedAt !== null).length;
     }
-    const aucDrq = results['auc.drq'];
-    const aucNone = results['auc.none'];
-    if (aucDrq !== undefined && aucNone !== undefined) results['aucRatio'] = aucDrq / aucNone;
-    const rDrq = results['reachedSeeds.drq'];
-    const rNone = results['reachedSeeds.none'];
-    if (rDrq !== undefined && rNone !== undefined) results['thresholdSeedsDiff'] = rDrq - rNone;
+    // The claims' numbers, when both the DrQ and the no-augmentation agent ran.
+    const { drq: aucDrq, none: aucNone } = auc;
+    const { drq: seedsDrq, none: seedsNone } = reachedSeeds;
+    const results: DrqResults = {
+      randomReturn: this.randomReturn,
+      threshold: this.threshold,
+      seeds: s.seeds,
+      steps: done,
+      workers,
+      ...throughput(counters),
+      auc,
+      final,
+      reached,
+      reachedSeeds,
+      aucRatio: aucDrq !== undefined && aucNone !== undefined ? aucDrq / aucNone : undefined,
+      thresholdSeedsDiff: seedsDrq !== undefined && seedsNone !== undefined ? seedsDrq - seedsNone : undefined,
+    };
     this.ctx.output(returnsTable(records, s, results, this.evalSteps));
     return results;
   }
@@ -155,7 +172,7 @@ async function trainInThread(
   roles: ShardRoles,
   record: RunRecord,
   ctx: RunContext,
-): Promise<Record<string, number>> {
+): Promise<DrqResults> {
   const learners = specs.map((spec) => makeLearner(spec, s));
   try {
     const { done, envSteps, updates, trainMs } = await trainShard(learners, s, roles, {
@@ -187,8 +204,8 @@ async function trainInWorkers(
   roles: ShardRoles,
   record: RunRecord,
   ctx: RunContext,
-): Promise<Record<string, number>> {
-  const shards = assignShards(specs, s.workers);
+): Promise<DrqResults> {
+  const shards = assignShards(specs, s.workers, learnerCost);
   ctx.log(
     `${shards.length} learner workers: ` +
       shards
@@ -196,7 +213,7 @@ async function trainInWorkers(
         .join('; '),
   );
   const latest: (ShardCounters | null)[] = shards.map(() => null);
-  const pool = await LearnerPool.start(
+  const pool = await startLearnerPool(
     { name: ctx.backend, modulePaths: ctx.modulePaths },
     s,
     shards,
@@ -224,11 +241,37 @@ async function trainInWorkers(
   } finally {
     await pool.terminate();
   }
-  const counters = pool.counters.map((c, w) => c ?? latest[w] ?? { envSteps: 0, updates: 0, trainMs: 0 });
+  const counters = pool.results.map((c, w) => c ?? latest[w] ?? { envSteps: 0, updates: 0, trainMs: 0 });
   return record.finish(pool.done, counters, shards.length);
 }
 
-export const runDrq: DemoRun = async (config, ctx) => {
+/** Starts a learner worker: ./learnerWorker.ts under tsx, dist/drq-learners.js beside the bundle. */
+async function spawnLearnerWorker(): Promise<WorkerPort> {
+  const path = await import('node:path');
+  return spawnWorker({
+    source: path.join(__dirname, 'learnerWorker.ts'),
+    bundle: path.join(__dirname, 'drq-learners.js'),
+  });
+}
+
+/** Starts one learner worker per shard and sends each its shard (tests pass a `spawn` of their own). */
+export function startLearnerPool(
+  backend: { readonly name: BackendName; readonly modulePaths: readonly string[] },
+  s: Settings,
+  shards: readonly (readonly LearnerSpec[])[],
+  roles: ShardRoles,
+  listener: PoolListener<ShardReport, ShardCounters>,
+  spawn: () => Promise<WorkerPort> = spawnLearnerWorker,
+): Promise<WorkerPool<ShardReport, ShardCounters>> {
+  return WorkerPool.start(backend, shardTasks(s, shards, roles), listener, {
+    name: LEARNER_WORKER,
+    isReport: isShardReport,
+    isResult: isShardCounters,
+    spawn,
+  });
+}
+
+export async function train(config: DrqConfig, ctx: RunContext): Promise<DrqResults> {
   const s = settings(config);
   const streams: SeedStreams[] = Array.from({ length: s.seeds }, () => ({
     init: ctx.rng.seed(),
@@ -252,4 +295,4 @@ export const runDrq: DemoRun = async (config, ctx) => {
   return s.workers > 1 && specs.length > 1
     ? trainInWorkers(specs, s, roles, record, ctx)
     : trainInThread(specs, s, roles, record, ctx);
-};
+}

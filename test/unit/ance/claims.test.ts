@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { atCalibrationScale, negativesDemo } from '../../../src/models/ance/demo';
+import { ANCE_PRESETS, atCalibrationScale, negativesDemo } from '../../../src/models/ance/demo';
 import { measureClaims } from '../../../src/models/engine/runner';
 
 type Config = Parameters<typeof measureClaims>[2];
@@ -26,8 +26,8 @@ describe('ance: where the gradient claims are held', () => {
   const everywhere = ['mrr-confusable', 'async-throughput', 'mrr-wordnet'];
 
   it('holds the quick preset to them on the countries and the paper preset on WordNet', () => {
-    assert.equal(atCalibrationScale(quick), false);
-    assert.equal(atCalibrationScale(paper), true);
+    assert.equal(atCalibrationScale(ANCE_PRESETS.quick), false);
+    assert.equal(atCalibrationScale(ANCE_PRESETS.paper), true);
     assert.deepEqual(Object.keys(verdicts(results, quick)).sort(), [...quickIds, ...everywhere].sort());
     assert.deepEqual(Object.keys(verdicts(results, paper)).sort(), [...paperIds, ...everywhere].sort());
   });
@@ -57,9 +57,17 @@ describe('ance: where the gradient claims are held', () => {
   });
 
   it('moves a run to the WordNet targets only with 1000 WordNet steps of 64 queries or more', () => {
-    assert.equal(atCalibrationScale({ ...quick, 'steps.wordnet': 1000 }), false, 'batches of 32');
-    assert.equal(atCalibrationScale({ ...quick, 'steps.wordnet': 1000, batchSize: 64 }), true);
-    assert.equal(atCalibrationScale({ ...paper, 'steps.wordnet': 999 }), false);
-    assert.equal(atCalibrationScale({ ...paper, 'steps.countries': 0 }), true, 'the WordNet half alone');
+    const { quick: q, paper: p } = ANCE_PRESETS;
+    assert.equal(atCalibrationScale({ ...q, steps: { ...q.steps, wordnet: 1000 } }), false, 'batches of 32');
+    assert.equal(atCalibrationScale({ ...q, steps: { ...q.steps, wordnet: 1000 }, batchSize: 64 }), true);
+    assert.equal(atCalibrationScale({ ...p, steps: { ...p.steps, wordnet: 999 } }), false);
+    assert.equal(atCalibrationScale({ ...p, steps: { ...p.steps, countries: 0 } }), true, 'the WordNet half alone');
+    // The claims the flat configs of those runs are held to follow the same line.
+    const held = (config: Record<string, unknown>): boolean =>
+      'grad-norm-checkpoint-wordnet' in verdicts(results, config);
+    assert.equal(held({ ...quick, 'steps.wordnet': 1000 }), false);
+    assert.equal(held({ ...quick, 'steps.wordnet': 1000, batchSize: 64 }), true);
+    assert.equal(held({ ...paper, 'steps.wordnet': 999 }), false);
+    assert.equal(held({ ...paper, 'steps.countries': 0 }), true);
   });
 });

@@ -3,21 +3,20 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { validateConfig } from '../../../src/shared/config';
 import { loadCorpus } from '../../../src/models/ance/data';
-import { negativesDemo } from '../../../src/models/ance/demo';
+import { ANCE_PRESETS, type AnceConfig, negativesDemo } from '../../../src/models/ance/demo';
 import { initEncoder } from '../../../src/models/ance/encoder';
 import { evaluateEncoder } from '../../../src/models/ance/evaluate';
 import { gramTable } from '../../../src/models/ance/text';
-import { runAnce } from '../../../src/models/ance/train';
+import { train } from '../../../src/models/ance/train';
 import { Rng } from '../../../src/models/engine/rng';
 import { useRepositoryData } from '../../helpers/data';
 import { recordingContext } from '../../helpers/fakeContext';
 
 const quick = negativesDemo.presets['quick'] ?? {};
 /** A short run on the countries only: 40 steps, the first index asked for at step 10, then every 10. */
-const small = {
-  ...quick,
-  'steps.countries': 40,
-  'steps.wordnet': 0,
+const small: AnceConfig = {
+  ...ANCE_PRESETS.quick,
+  steps: { countries: 40, wordnet: 0 },
   batchSize: 16,
   dim: 16,
   hashBits: 12,
@@ -93,25 +92,20 @@ describe('ance: corpora and training run', function () {
   it('trains three samplers in lockstep with asynchronous refreshes, without leaking tensors', async () => {
     const ctx = recordingContext(0);
     const before = tf.memory().numTensors;
-    const results = await runAnce(small, ctx);
+    const results = await train(small, ctx);
     assert.equal(tf.memory().numTensors, before);
-    assert.ok((results['refreshes'] ?? 0) >= 1, 'at least one index swapped in');
-    for (const key of [
-      'mrr.countries.random',
-      'mrr.countries.bm25',
-      'mrr.countries.ance',
-      'mrr.countries.bm25-ranking',
-    ]) {
-      const v = results[key];
-      assert.ok(v !== undefined && v >= 0 && v <= 1, key);
+    assert.ok(results.refreshes >= 1, 'at least one index swapped in');
+    for (const ranker of ['random', 'bm25', 'ance', 'bm25-ranking'] as const) {
+      const v = results.mrr.countries[ranker];
+      assert.ok(v !== undefined && v >= 0 && v <= 1, `mrr.countries.${ranker}`);
     }
-    for (const key of [
-      'gradCheckpointRatio.countries',
-      'gradTrainingRatio.countries',
-      'throughputRatio',
-      'docsPerSecond',
-    ]) {
-      assert.ok(Number.isFinite(results[key]), key);
+    for (const [key, value] of Object.entries({
+      'gradCheckpointRatio.countries': results.gradCheckpointRatio.countries,
+      'gradTrainingRatio.countries': results.gradTrainingRatio.countries,
+      throughputRatio: results.throughputRatio,
+      docsPerSecond: results.docsPerSecond,
+    })) {
+      assert.ok(Number.isFinite(value), key);
     }
     const steps = (name: string): number[] => ctx.points.filter((p) => name in p.values).map((p) => p.step);
     assert.deepEqual(steps('mrr/countries/ance'), [0, 20, 40]);
@@ -120,11 +114,11 @@ describe('ance: corpora and training run', function () {
     // Ranks of sampled negatives are ranks among the other documents; once ANCE has an index, its
     // negatives (taken from the top of a recent ranking) rank above the random ones.
     const size = (await loadCorpus('countries')).docs.length;
-    for (const s of ['random', 'bm25', 'ance']) {
-      const r = results[`negRank.countries.${s}`] ?? Number.NaN;
+    for (const s of ['random', 'bm25', 'ance'] as const) {
+      const r = results.negRank.countries[s] ?? Number.NaN;
       assert.ok(r >= 1 && r <= size - 1, `negRank.countries.${s} = ${r}`);
     }
-    assert.ok((results['negRank.countries.ance'] as number) < (results['negRank.countries.random'] as number));
+    assert.ok((results.negRank.countries.ance as number) < (results.negRank.countries.random as number));
     const inUse = ctx.points.filter((p) => 'index/countries' in p.values);
     assert.ok(inUse.length >= 1);
     // The index in use was always built from weights of an earlier (or the same) step, and never goes back.
@@ -140,18 +134,18 @@ describe('ance: corpora and training run', function () {
 
   it('the blocking refresh gives the same kind of run, each index in use from the step that asked for it', async () => {
     const ctx = recordingContext(1);
-    const results = await runAnce({ ...small, 'steps.countries': 25, refreshMode: 'blocking' }, ctx);
+    const results = await train({ ...small, steps: { countries: 25, wordnet: 0 }, refreshMode: 'blocking' }, ctx);
     const inUse = new Map(
       ctx.points.filter((p) => 'index/countries' in p.values).map((p) => [p.step, p.values['index/countries']]),
     );
     for (let step = 1; step <= 25; step++) assert.equal(inUse.get(step), step < 10 ? undefined : step < 20 ? 10 : 20);
-    assert.equal(results['refreshes'], 2);
+    assert.equal(results.refreshes, 2);
   });
 
   it('stops early when aborted', async () => {
     const ctx = recordingContext(2);
     ctx.abortAt = 7;
-    await runAnce(small, ctx);
+    await train(small, ctx);
     assert.equal(ctx.lastProgress, 7);
   });
 });

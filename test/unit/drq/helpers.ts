@@ -1,13 +1,11 @@
 /** Helpers for the DrQ tests: a tiny config, backend selection through the engine and a tolerance comparison. */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { pixelSacDemo } from '../../../src/models/drq/demo';
+import { DRQ_PRESETS, type DrqConfig, pixelSacDemo } from '../../../src/models/drq/demo';
 import { selectBackend } from '../../../src/models/engine/backends';
 import type { DemoConfig } from '../../../src/shared/catalog';
 
-/** A tiny configuration: every code path of the run, in seconds. */
-export const TINY: DemoConfig = {
-  ...pixelSacDemo.presets['quick'],
+const TINY_SIZES = {
   seeds: 2,
   steps: 30,
   seedSteps: 16,
@@ -17,7 +15,13 @@ export const TINY: DemoConfig = {
   filters: 4,
   featureDim: 8,
   hidden: 16,
-};
+} as const;
+
+/** A tiny configuration: every code path of the run, in seconds. */
+export const TINY: DrqConfig = { ...DRQ_PRESETS.quick, ...TINY_SIZES };
+
+/** The same as a flat config (dotted keys), as run folders and the command line hold it. */
+export const TINY_FLAT: DemoConfig = { ...pixelSacDemo.presets['quick'], ...TINY_SIZES };
 
 /** Selects a backend the way the engine does (wasm with its kernel fixes installed). */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {

@@ -1,23 +1,32 @@
 import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DemoConfig } from '../../../src/shared/catalog';
-import { pixelSacDemo } from '../../../src/models/drq/demo';
-import { learnerSpecs, type SeedStreams, settings } from '../../../src/models/drq/learner';
-import { isStartShard, type StartShard } from '../../../src/models/drq/learnerProtocol';
+import { DRQ_PRESETS, type DrqConfig, type DrqResults } from '../../../src/models/drq/demo';
 import {
-  assignShards,
   learnerCost,
-  LearnerPool,
-  type LearnerPort,
-  liveLearnerWorkers,
-} from '../../../src/models/drq/pool';
-import { runDrq } from '../../../src/models/drq/train';
+  type LearnerSpec,
+  learnerSpecs,
+  type SeedStreams,
+  settings,
+} from '../../../src/models/drq/learner';
+import { isShardTask, type ShardReport, type StartShard } from '../../../src/models/drq/learnerProtocol';
+import type { ShardCounters } from '../../../src/models/drq/shard';
+import { startLearnerPool, train } from '../../../src/models/drq/train';
+import { liveWorkers, type WorkerPool, type WorkerPort } from '../../../src/models/parallel/pool';
+import { isStartWorker } from '../../../src/models/parallel/protocol';
+import { assignShards as assignByCost } from '../../../src/models/parallel/shards';
 import { recordingContext } from '../../helpers/fakeContext';
 import { TINY, useBackend } from './helpers';
 
 /** Two seeds of two agents, a few updates each. */
-const tiny: DemoConfig = { ...TINY, 'agents.rad': false };
+const tiny: DrqConfig = { ...TINY, agents: { ...TINY.agents, rad: false } };
+
+/** The learners in `workers` shards, as the run splits them. */
+const assignShards = (specs: readonly LearnerSpec[], workers: number): LearnerSpec[][] =>
+  assignByCost(specs, workers, learnerCost);
+
+/** Workers alive in this process: the run's learner workers (nothing else here starts pool workers). */
+const liveLearnerWorkers = liveWorkers;
 
 const streams = (n: number): SeedStreams[] =>
   Array.from({ length: n }, (_, i) => ({ init: i, env: i, explore: i, sampling: i, augment: i, noise: i, eval: i }));
@@ -27,7 +36,7 @@ describe('drq learner workers', function () {
   before(() => useBackend('wasm'));
 
   it('splits learners into shards of nearly equal cost, none empty', () => {
-    const s = settings({ ...pixelSacDemo.presets['paper'] });
+    const s = settings(DRQ_PRESETS.paper);
     const specs = learnerSpecs(s, streams(3));
     assert.deepEqual(
       specs.map((l) => `${l.kind}${l.seedIndex}`),
@@ -50,7 +59,7 @@ describe('drq learner workers', function () {
       assert.ok(Math.max(...loads) - Math.min(...loads) <= Math.max(...specs.map(learnerCost)), loads.join(','));
     }
     // Claim preset (DrQ costs 5, no augmentation 3): 13 against 11, DrQ seeds on both workers.
-    const claim = learnerSpecs(settings({ ...pixelSacDemo.presets['claim'] }), streams(3));
+    const claim = learnerSpecs(settings(DRQ_PRESETS.claim), streams(3));
     assert.deepEqual(
       assignShards(claim, 2).map((sh) => sh.map((l) => `${l.kind}${l.seedIndex}`)),
       [
@@ -62,13 +71,13 @@ describe('drq learner workers', function () {
 
   it('gives the same numbers with one worker and with two', async () => {
     const one = recordingContext(7, 'wasm');
-    const a = await runDrq({ ...tiny, workers: 1 }, one);
+    const a = await train({ ...tiny, workers: 1 }, one);
     const two = recordingContext(7, 'wasm');
-    const b = await runDrq({ ...tiny, workers: 2 }, two);
-    assert.equal(a['workers'], 1);
-    assert.equal(b['workers'], 2);
+    const b = await train({ ...tiny, workers: 2 }, two);
+    assert.equal(a.workers, 1);
+    assert.equal(b.workers, 2);
     // Per-learner evaluation returns, AUCs and reach steps: bit for bit.
-    const strip = (r: Record<string, number>): Record<string, number> => ({
+    const strip = (r: DrqResults): DrqResults => ({
       ...r,
       envStepsPerSec: 0,
       updatesPerSec: 0,
@@ -90,7 +99,7 @@ describe('drq learner workers', function () {
     const before = tf.memory().numTensors;
     // The workers cannot start this backend (it is not installed here); the run must fail with their reason.
     const ctx = recordingContext(1, 'tensorflow');
-    await assert.rejects(runDrq({ ...tiny, workers: 2 }, ctx), (e: unknown) => {
+    await assert.rejects(train({ ...tiny, workers: 2 }, ctx), (e: unknown) => {
       assert.ok(e instanceof Error);
       assert.match(e.message, /^DrQ learner worker \d: backend tensorflow cannot start/);
       return true;
@@ -109,22 +118,22 @@ describe('drq learner workers', function () {
     };
     ctx.abortAt = 12;
     const started = Date.now();
-    const results = await runDrq({ ...tiny, steps: 2000, workers: 2 }, ctx);
+    const results = await train({ ...tiny, steps: 2000, workers: 2 }, ctx);
     assert.ok(Date.now() - started < 120000);
     assert.equal(seen, 2);
     assert.equal(liveLearnerWorkers(), 0);
-    const steps = results['steps'] ?? NaN;
+    const steps = results.steps;
     assert.ok(steps >= 12 && steps < 2000, `steps ${steps}`);
     // The evaluations every learner reached are kept: at 0 and 10 at least.
     const evalSteps = ctx.points.filter((p) => 'return/drq' in p.values).map((p) => p.step);
     assert.deepEqual(evalSteps.slice(0, 2), [0, 10]);
-    assert.ok(Number.isFinite(results['auc.drq.0']) && Number.isFinite(results['auc.none.1']));
+    assert.ok(Number.isFinite(results.auc['drq.0']) && Number.isFinite(results.auc['none.1']));
     assert.ok(ctx.outputs.has('returns'));
   });
 });
 
 /** A worker stand-in: records what it is sent and lets the test play the worker's side. */
-class FakePort extends EventEmitter implements LearnerPort {
+class FakePort extends EventEmitter implements WorkerPort {
   readonly sent: unknown[] = [];
   terminated = false;
   postMessage(message: unknown): void {
@@ -142,10 +151,14 @@ class FakePort extends EventEmitter implements LearnerPort {
 describe('drq learner pool', () => {
   const s = settings({ ...tiny, workers: 2 });
   const specs = learnerSpecs(s, streams(2));
-  const start = async (): Promise<{ pool: LearnerPool; ports: FakePort[]; heard: number[] }> => {
+  const start = async (): Promise<{
+    pool: WorkerPool<ShardReport, ShardCounters>;
+    ports: FakePort[];
+    heard: number[];
+  }> => {
     const ports: FakePort[] = [];
     const heard: number[] = [];
-    const pool = await LearnerPool.start(
+    const pool = await startLearnerPool(
       { name: 'wasm', modulePaths: ['/opt/backends'] },
       s,
       assignShards(specs, 2),
@@ -164,17 +177,18 @@ describe('drq learner pool', () => {
     const { ports } = await start();
     const sent = ports.map((p) => p.sent[0] as StartShard);
     assert.deepEqual(
-      sent.map((m) => m.learners.map((l) => l.id)),
+      sent.map((m) => m.task.learners.map((l) => l.id)),
       assignShards(specs, 2).map((sh) => sh.map((l) => l.id)),
     );
-    const holds = (m: StartShard, id: number): boolean => m.learners.some((l) => l.id === id);
+    const holds = (m: StartShard, id: number): boolean => m.task.learners.some((l) => l.id === id);
     for (const m of sent) {
       assert.equal(m.backend, 'wasm');
       assert.deepEqual(m.modulePaths, ['/opt/backends']);
-      assert.equal(isStartShard(m), true);
-      assert.equal(isStartShard({ ...m, modulePaths: undefined }), false);
-      assert.equal(m.roles.stripId, holds(m, 0) ? 0 : null);
-      assert.equal(m.roles.rolloutId, holds(m, 1) ? 1 : null);
+      assert.equal(isStartWorker(m, isShardTask), true);
+      assert.equal(isStartWorker({ ...m, modulePaths: undefined }, isShardTask), false);
+      assert.equal(isStartWorker({ ...m, task: { ...m.task, learners: undefined } }, isShardTask), false);
+      assert.equal(m.task.roles.stripId, holds(m, 0) ? 0 : null);
+      assert.equal(m.task.roles.rolloutId, holds(m, 1) ? 1 : null);
     }
   });
 
@@ -191,13 +205,18 @@ describe('drq learner pool', () => {
     garbage.ports[0]?.emit('message', { type: 'evaluated' });
     assert.match(garbage.pool.error?.message ?? '', /malformed message/);
     assert.deepEqual(garbage.heard, []);
+
+    const badEnd = await start();
+    badEnd.ports[1]?.emit('message', { type: 'done', done: 30, result: { envSteps: 30 } });
+    assert.match(badEnd.pool.error?.message ?? '', /^DrQ learner worker 2: malformed message/);
+    assert.deepEqual(badEnd.heard, []);
   });
 
   it('finishes when every worker is done, and a stop is not a failure', async () => {
     const { pool, ports, heard } = await start();
     const counters = { envSteps: 30, updates: 14, trainMs: 100 };
     ports[0]?.emit('message', { type: 'progress', done: 30 });
-    ports[0]?.emit('message', { type: 'done', done: 30, counters });
+    ports[0]?.emit('message', { type: 'done', done: 30, result: counters });
     assert.ok(!pool.allDone);
     ports[1]?.emit('message', { type: 'progress', done: 12 });
     const slowest = (): number => pool.done;
@@ -205,12 +224,13 @@ describe('drq learner pool', () => {
     // wait() returns on the next message, long before its timeout.
     const started = Date.now();
     const waiting = pool.wait(60000);
-    ports[1]?.emit('message', { type: 'done', done: 30, counters });
+    ports[1]?.emit('message', { type: 'done', done: 30, result: counters });
     await waiting;
     assert.ok(Date.now() - started < 1000);
     assert.ok(pool.allDone);
     assert.equal(slowest(), 30);
     assert.deepEqual(heard, [0, 0, 1, 1]);
+    assert.deepEqual(pool.results, [counters, counters]);
     await pool.terminate();
     assert.ok(ports.every((p) => p.terminated));
     assert.equal(pool.error, null);

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { validateConfig } from '../../../src/shared/config';
-import { pixelSacDemo } from '../../../src/models/drq/demo';
-import { runDrq } from '../../../src/models/drq/train';
+import { AGENTS, claims, type DrqConfig, MAX_SEEDS, pixelSacDemo, SEED_INDICES } from '../../../src/models/drq/demo';
+import { train } from '../../../src/models/drq/train';
 import { recordingContext } from '../../helpers/fakeContext';
-import { TINY as tiny, useBackend } from './helpers';
+import { TINY as tiny, TINY_FLAT, useBackend } from './helpers';
 
 describe('drq training run', function () {
   this.timeout(600000);
@@ -13,25 +13,22 @@ describe('drq training run', function () {
   it('reports curves, outputs and the claims’ results, and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const ctx = recordingContext(3, 'wasm');
-    const results = await runDrq(tiny, ctx);
+    const results = await train(tiny, ctx);
     assert.equal(tf.memory().numTensors, before);
-    assert.equal(results['steps'], 30);
-    assert.equal(results['seeds'], 2);
-    for (const agent of ['none', 'rad', 'drq']) {
-      for (const seed of [0, 1]) {
-        assert.ok(Number.isFinite(results[`auc.${agent}.${seed}`]), `auc.${agent}.${seed}`);
-        assert.ok(Number.isFinite(results[`reached.${agent}.${seed}`]));
+    assert.equal(results.steps, 30);
+    assert.equal(results.seeds, 2);
+    for (const agent of AGENTS) {
+      for (const seed of ['0', '1'] as const) {
+        assert.ok(Number.isFinite(results.auc[`${agent}.${seed}`]), `auc.${agent}.${seed}`);
+        assert.ok(Number.isFinite(results.reached[agent][seed]));
       }
     }
     // The ratio is the ratio of the means over seeds, as the claim states.
-    const meanAuc = (a: string): number => ((results[`auc.${a}.0`] ?? 0) + (results[`auc.${a}.1`] ?? 0)) / 2;
-    assert.ok(Math.abs((results['aucRatio'] ?? NaN) - meanAuc('drq') / meanAuc('none')) < 1e-9);
-    assert.equal(
-      results['thresholdSeedsDiff'],
-      (results['reachedSeeds.drq'] ?? 0) - (results['reachedSeeds.none'] ?? 0),
-    );
-    assert.ok((results['randomReturn'] ?? 0) > 1 && (results['randomReturn'] ?? 0) < 5);
-    assert.ok((results['updatesPerSec'] ?? 0) > 0 && (results['envStepsPerSec'] ?? 0) > 0);
+    const meanAuc = (a: 'drq' | 'none'): number => ((results.auc[`${a}.0`] ?? 0) + (results.auc[`${a}.1`] ?? 0)) / 2;
+    assert.ok(Math.abs((results.aucRatio ?? NaN) - meanAuc('drq') / meanAuc('none')) < 1e-9);
+    assert.equal(results.thresholdSeedsDiff, (results.reachedSeeds.drq ?? 0) - (results.reachedSeeds.none ?? 0));
+    assert.ok(results.randomReturn > 1 && results.randomReturn < 5);
+    assert.ok(results.updatesPerSec > 0 && results.envStepsPerSec > 0);
     // Evaluations at 0, 10, 20 and the end; training metrics after the seed steps.
     const evalSteps = ctx.points.filter((p) => 'return/drq' in p.values).map((p) => p.step);
     assert.deepEqual(evalSteps, [0, 10, 20, 30]);
@@ -46,21 +43,21 @@ describe('drq training run', function () {
     assert.ok(rollout?.kind === 'images' && rollout.images.length === 26);
     const table = ctx.outputs.get('returns');
     assert.ok(table?.kind === 'table' && table.rows.length === 6 + 3);
-    for (const claim of pixelSacDemo.claims) assert.notEqual(claim.measure(results).measured, null, claim.id);
+    for (const claim of claims) assert.notEqual(claim.measure(results, tiny).measured, null, claim.id);
   });
 
   it('is deterministic given the seed', async () => {
-    const config = { ...tiny, seeds: 1, 'agents.rad': false, steps: 24 };
-    const a = await runDrq(config, recordingContext(5, 'wasm'));
-    const b = await runDrq(config, recordingContext(5, 'wasm'));
+    const config: DrqConfig = { ...tiny, seeds: 1, agents: { ...tiny.agents, rad: false }, steps: 24 };
+    const a = await train(config, recordingContext(5, 'wasm'));
+    const b = await train(config, recordingContext(5, 'wasm'));
     assert.deepEqual({ ...a, envStepsPerSec: 0, updatesPerSec: 0 }, { ...b, envStepsPerSec: 0, updatesPerSec: 0 });
   });
 
   it('stops when asked and reports the steps done', async () => {
     const ctx = recordingContext(1, 'wasm');
     ctx.abortAt = 12;
-    const results = await runDrq({ ...tiny, seeds: 1 }, ctx);
-    assert.equal(results['steps'], 12);
+    const results = await train({ ...tiny, seeds: 1 }, ctx);
+    assert.equal(results.steps, 12);
   });
 
   it('validates its presets and rejects inconsistent settings', () => {
@@ -76,5 +73,40 @@ describe('drq training run', function () {
       {},
     );
     assert.ok(!none.ok);
+  });
+
+  it('names every seed a run can have in its results, under the flat keys of stored summaries', async () => {
+    const seeds = pixelSacDemo.fields.find((f) => f.key === 'seeds');
+    assert.ok(seeds?.kind === 'int' && seeds.max === MAX_SEEDS);
+    assert.deepEqual(
+      SEED_INDICES,
+      Array.from({ length: MAX_SEEDS }, (_, i) => String(i)),
+    );
+    const flat = await (
+      await pixelSacDemo.loadTrainer()
+    )({ ...TINY_FLAT, 'agents.rad': false, steps: 20 }, recordingContext(4, 'wasm'));
+    const perSeed = ['auc', 'final', 'reached'].flatMap((r) =>
+      ['none', 'drq'].flatMap((a) => [0, 1].map((s) => `${r}.${a}.${s}`)),
+    );
+    assert.deepEqual(
+      Object.keys(flat).sort(),
+      [
+        ...perSeed,
+        'auc.none',
+        'auc.drq',
+        'reachedSeeds.none',
+        'reachedSeeds.drq',
+        'aucRatio',
+        'thresholdSeedsDiff',
+        'randomReturn',
+        'threshold',
+        'seeds',
+        'steps',
+        'workers',
+        'envStepsPerSec',
+        'updatesPerSec',
+      ].sort(),
+    );
+    assert.equal(flat['aucRatio'], (flat['auc.drq'] as number) / (flat['auc.none'] as number));
   });
 });
