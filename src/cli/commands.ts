@@ -82,8 +82,7 @@ async function listCommand(argv: readonly string[], deps: CliDeps): Promise<numb
   for (const paper of await loadPapers(deps.papers)) {
     console.log(`${paper.meta.id.padEnd(10)} ${paper.meta.title}`);
     for (const demo of paper.demos) {
-      const state = demo.available ? 'available' : 'not available yet';
-      console.log(`  ${demo.id.padEnd(14)} ${demo.title} [${state}] presets: ${Object.keys(demo.presets).join(', ')}`);
+      console.log(`  ${demo.id.padEnd(14)} ${demo.title} presets: ${Object.keys(demo.presets).join(', ')}`);
     }
   }
   return 0;

@@ -136,7 +136,7 @@ function scoreSdeConfig(config: DemoConfig): Record<string, unknown> {
 }
 
 async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Record<string, unknown>> {
-  const [{ TOKENS_FILE, VOCABULARY_FILE }, { batchesPerEpoch }] = await Promise.all([
+  const [{ TOKENS_FILE, VOCABULARY_FILE }, { batchesPerEpoch, flyvecConfigOf }] = await Promise.all([
     import('../models/flyvec/data'),
     import('../models/flyvec/demo'),
   ]);
@@ -146,7 +146,7 @@ async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Recor
     batchSize: num(config, 'batchSize'),
     epochs: num(config, 'epochs'),
     learningRate: num(config, 'learningRate'),
-    batchesPerEpoch: batchesPerEpoch(config),
+    batchesPerEpoch: batchesPerEpoch(flyvecConfigOf(config)),
     tokensFile: path.join(dataRoot, TOKENS_FILE),
     vocabularyFile: path.join(dataRoot, VOCABULARY_FILE),
   };
@@ -154,11 +154,12 @@ async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Recor
 
 /** ANCE: the encoder, the batch and the optimiser, on the first corpus the preset trains on. */
 async function anceConfig(config: DemoConfig, dataRoot: string): Promise<Record<string, unknown>> {
-  const [{ CORPORA, CORPUS_FILES }, { stepsFor }] = await Promise.all([
+  const [{ CORPORA, CORPUS_FILES }, { anceConfigOf }] = await Promise.all([
     import('../models/ance/data'),
     import('../models/ance/demo'),
   ]);
-  const corpus = CORPORA.find((c) => stepsFor(config, c) > 0);
+  const { steps } = anceConfigOf(config);
+  const corpus = CORPORA.find((c) => steps[c] > 0);
   if (corpus === undefined) throw new Error('reference spec: the ANCE preset trains on no corpus');
   const out: Record<string, unknown> = { corpus, corpusFile: path.join(dataRoot, CORPUS_FILES[corpus]) };
   for (const key of ['hashBits', 'dim', 'batchSize', 'negatives', 'temperature', 'learningRate'])
@@ -200,8 +201,11 @@ async function genreConfig(config: DemoConfig, dataRoot: string): Promise<Record
  * of actor and targets, as the demo's learners read them from the config; the replay capacity.
  */
 async function drqConfig(config: DemoConfig): Promise<Record<string, unknown>> {
-  const { settings, VIEWS } = await import('../models/drq/learner');
-  const s = settings(config);
+  const [{ settings, VIEWS }, { drqConfigOf }] = await Promise.all([
+    import('../models/drq/learner'),
+    import('../models/drq/demo'),
+  ]);
+  const s = settings(drqConfigOf(config));
   if (s.agents.length === 0) throw new Error('reference spec: the DrQ preset trains no agent');
   const { hp } = s;
   return {

@@ -49,7 +49,7 @@ async function pickPaper(title: string, filter: (id: PaperId) => boolean = () =>
     PAPERS.filter((p) => filter(p.meta.id)).map((p) => ({
       label: p.meta.title,
       description: p.meta.shortName,
-      detail: p.demos.some((d) => d.available) ? p.meta.tagline : `${p.meta.tagline} (demo not available yet)`,
+      detail: p.meta.tagline,
       id: p.meta.id,
     })),
     { title, placeHolder: 'Choose a paper', matchOnDescription: true },
@@ -80,17 +80,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     }),
 
     register('paperLab.runDemo', async (arg) => {
-      const paper =
-        paperOf(arg) ?? (await pickPaper('Paper Lab: Run Demo', (id) => getPaper(id).demos.some((d) => d.available)));
+      const paper = paperOf(arg) ?? (await pickPaper('Paper Lab: Run Demo', (id) => getPaper(id).demos.length > 0));
       if (!paper) return;
-      const demos = getPaper(paper).demos.filter((d) => d.available);
-      if (demos.length === 0) {
-        void vscode.window.showInformationMessage(
-          `Paper Lab: the ${getPaper(paper).meta.shortName} demo is not available yet.`,
-        );
-        s.panels.open(paper);
-        return;
-      }
+      const demos = getPaper(paper).demos;
       const demo =
         demos.length === 1
           ? demos[0]

@@ -72,7 +72,7 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
           `**${meta.title}**\n\n${meta.authors.join(', ')} · ${meta.venue}\n\n${meta.tagline}`,
         );
         item.iconPath = new vscode.ThemeIcon('book');
-        item.contextValue = demos.some((d) => d.available) ? 'paper.runnable' : 'paper';
+        item.contextValue = demos.length > 0 ? 'paper.runnable' : 'paper';
         item.command = { command: 'paperLab.openPaper', title: 'Open Paper', arguments: [meta.id] };
         return item;
       }

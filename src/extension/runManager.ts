@@ -172,7 +172,6 @@ export class RunManager extends Disposable {
   async start(request: StartRequest): Promise<RunRecord> {
     const demo = findDemo(request.paper, request.demo);
     if (!demo) throw new ConfigError([`demo: unknown demo "${request.demo}" for ${request.paper}`]);
-    if (!demo.available) throw new ConfigError([`demo: ${demo.title} is not available yet`]);
     const validation = validateRunRequest(demo, request.preset, request.config, request.seed);
     if (!validation.ok) throw new ConfigError(validation.errors);
 

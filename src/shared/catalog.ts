@@ -158,8 +158,6 @@ export interface DemoDescriptor {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  /** False for demos whose training code has not landed; the panel says so. */
-  readonly available: boolean;
   readonly fields: readonly FieldSpec[];
   /** Named presets; every demo has `quick` and `paper`. */
   readonly presets: Readonly<Record<string, DemoConfig>>;

@@ -284,16 +284,7 @@ export interface Demo<Ctx = unknown> extends DemoDescriptor {
 /** The parts of a descriptor that are not derived from the specs. */
 export type DemoExtras = Omit<
   DemoDescriptor,
-  | 'id'
-  | 'title'
-  | 'description'
-  | 'available'
-  | 'fields'
-  | 'presets'
-  | 'validate'
-  | 'totalSteps'
-  | 'calibrationWarmup'
-  | 'claims'
+  'id' | 'title' | 'description' | 'fields' | 'presets' | 'validate' | 'totalSteps' | 'calibrationWarmup' | 'claims'
 >;
 
 export function defineDemo<const F extends Fields, const R extends ResultSpecs, Ctx>(
@@ -319,7 +310,6 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
     id: definition.id,
     title: definition.title,
     description: definition.description,
-    available: true,
     fields: flattenFields(fields),
     presets,
     ...(validate ? { validate: (config: DemoConfig) => validate(nest(config)) } : {}),

@@ -47,7 +47,6 @@ export interface DemoView {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  readonly available: boolean;
   readonly fields: readonly FieldSpec[];
   readonly presets: Readonly<Record<string, DemoConfig>>;
   readonly stepLabel: string;
@@ -70,7 +69,6 @@ export function toDemoView(demo: DemoDescriptor): DemoView {
     id: demo.id,
     title: demo.title,
     description: demo.description,
-    available: demo.available,
     fields: demo.fields,
     presets: demo.presets,
     stepLabel: demo.stepLabel,
@@ -119,17 +117,15 @@ export const PanelStartRun = defineMessage<
 );
 
 /**
- * The checks of a well-formed `startRun` that need the paper: the demo exists and is available,
- * and the preset is one of its own (never a silent fallback to another preset). Empty when the
+ * The checks of a well-formed `startRun` that need the paper: the demo exists, and the preset is one of its own (never a silent fallback to another preset). Empty when the
  * run may start; each error reads `demo: …` or `preset: …` for the panel to show.
  */
 export function startRunErrors(
-  demos: readonly Pick<DemoView, 'id' | 'title' | 'available' | 'presets'>[],
+  demos: readonly Pick<DemoView, 'id' | 'title' | 'presets'>[],
   request: { readonly demo: string; readonly preset: string },
 ): string[] {
   const demo = demos.find((d) => d.id === request.demo);
   if (!demo) return [`demo: unknown demo "${request.demo}" (demos: ${demos.map((d) => d.id).join(', ')})`];
-  if (!demo.available) return [`demo: ${demo.title} is not available yet`];
   if (!Object.prototype.hasOwnProperty.call(demo.presets, request.preset)) {
     return [`preset: ${demo.id} has no preset "${request.preset}" (presets: ${Object.keys(demo.presets).join(', ')})`];
   }

@@ -228,7 +228,7 @@ class PaperPanel {
 
     const demos = paper.demos;
     const wanted = this.state.demo;
-    this.selectDemo(demos.find((d) => d.id === wanted) ?? demos.find((d) => d.available) ?? demos[0]);
+    this.selectDemo(demos.find((d) => d.id === wanted) ?? demos[0]);
 
     const focus = message.focus ?? this.pendingFocus;
     this.pendingFocus = undefined;
@@ -286,13 +286,7 @@ class PaperPanel {
     if (paper.demos.length > 1) {
       const picker = h('vscode-single-select', { id: 'demo-select', 'aria-label': 'Demo' });
       for (const d of paper.demos) {
-        picker.appendChild(
-          h(
-            'vscode-option',
-            { value: d.id, selected: d.id === demo.id },
-            d.available ? d.title : `${d.title} (not available yet)`,
-          ),
-        );
+        picker.appendChild(h('vscode-option', { value: d.id, selected: d.id === demo.id }, d.title));
       }
       picker.addEventListener('change', () => this.selectDemo(paper.demos.find((d) => d.id === picker.value)));
       this.demoHost.appendChild(
@@ -306,24 +300,6 @@ class PaperPanel {
     }
     this.demoHost.appendChild(h('h3', { class: 'demo-title' }, demo.title));
     this.demoHost.appendChild(h('p', { class: 'demo-description' }, demo.description));
-
-    if (!demo.available) {
-      this.demoHost.appendChild(
-        h(
-          'div',
-          { class: 'not-available', role: 'status' },
-          h('p', { class: 'not-available-title' }, 'This demo is not available yet.'),
-          h('p', {}, 'When its training code lands, a run will check these claims:'),
-          h(
-            'ul',
-            {},
-            ...demo.claims.map((c) => h('li', {}, c.text, h('span', { class: 'muted' }, ` (target ${c.target})`))),
-          ),
-        ),
-      );
-      this.demoHost.appendChild(section('runs', 'Runs', this.runs.element));
-      return;
-    }
 
     this.form = new DemoForm(demo, this.state?.forms[demo.id], this.defaultSeed, {
       change: (s) => this.saveForm(demo.id, s),

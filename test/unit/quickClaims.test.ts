@@ -16,7 +16,10 @@ describe('quick presets at the default seed (real engine, wasm)', () => {
   before(() => useRepositoryData());
 
   it('covers every paper', () => {
-    assert.deepEqual([...new Set(landed.map((l) => l.paper))], PAPERS.map((p) => p.meta.id));
+    assert.deepEqual(
+      [...new Set(landed.map((l) => l.paper))],
+      PAPERS.map((p) => p.meta.id),
+    );
   });
 
   for (const { paper, demo } of landed) {

@@ -184,12 +184,9 @@ const resultSpecs = {
 
 export type AnceResults = ResultsOf<typeof resultSpecs>;
 
-/**
- * Steps on a corpus of a flat config (dotted keys, as run.json and the command line hold it), for
- * code that reads presets without the demo's types.
- */
-export function stepsFor(config: DemoConfig, corpus: CorpusId): number {
-  return nestConfig(fields, config).steps[corpus];
+/** The typed config of a flat one (dotted keys, as run.json and the command line hold it). */
+export function anceConfigOf(flat: DemoConfig): AnceConfig {
+  return nestConfig(fields, flat);
 }
 
 /**

@@ -185,16 +185,9 @@ const fields = {
 
 export type DrqConfig = ConfigOf<typeof fields>;
 
-/**
- * The typed config, given a typed one or a flat one (dotted keys, as run.json, the command line
- * and the CLI's reference spec hold it).
- */
-export function drqConfigOf(config: DrqConfig | DemoConfig): DrqConfig {
-  return isFlat(config) ? nestConfig(fields, config) : config;
-}
-
-function isFlat(config: DrqConfig | DemoConfig): config is DemoConfig {
-  return Object.hasOwn(config, 'agents.none');
+/** The typed config of a flat one (dotted keys, as run.json and the command line hold it). */
+export function drqConfigOf(flat: DemoConfig): DrqConfig {
+  return nestConfig(fields, flat);
 }
 
 /**

@@ -4,10 +4,9 @@
  * streams. A learner depends on nothing but its settings and its seed streams, so it trains to the
  * same numbers whichever thread runs it and whatever other learners run beside it.
  */
-import type { DemoConfig } from '../../shared/catalog';
 import { Rng } from '../engine/rng';
 import { randomShift } from './augment';
-import { AGENTS, type AgentKind, type DrqConfig, drqConfigOf } from './demo';
+import { AGENTS, type AgentKind, type DrqConfig } from './demo';
 import { ACTION_DIM, EPISODE_FRAMES, OBS_CHANNELS, OBS_LENGTH, PointMassEnv, SIZE } from './env';
 import { ReplayBuffer } from './replay';
 import { type AugmentedBatch, SacAgent, type SacHyperparameters } from './sac';
@@ -38,9 +37,8 @@ export interface Settings {
   readonly hp: SacHyperparameters;
 }
 
-/** The run's settings from its config (typed, or flat as the CLI's reference spec passes it). */
-export function settings(typedOrFlat: DrqConfig | DemoConfig): Settings {
-  const config = drqConfigOf(typedOrFlat);
+/** The run's settings from its config. */
+export function settings(config: DrqConfig): Settings {
   return {
     agents: AGENTS.filter((a) => config.agents[a]),
     seeds: config.seeds,

@@ -106,7 +106,7 @@ export function resolveDemo(
   const base = presetOf(demo, preset);
   if (!base) throw new ConfigError([`preset: ${unknownPresetError(demo, preset)}`]);
   const trainer = lookup.trainer(paperId, demo.id);
-  if (!demo.available || !trainer) throw new ConfigError([`demo: ${paperId}/${demo.id} has no training code yet`]);
+  if (!trainer) throw new ConfigError([`demo: ${paperId}/${demo.id} has no training code yet`]);
   const result = validateConfig(demo, partial, base);
   if (!result.ok) throw new ConfigError(result.errors);
   return { paper, demo, config: result.config, trainer };

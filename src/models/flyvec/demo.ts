@@ -9,6 +9,7 @@ import {
   type ConfigOf,
   defineDemo,
   int,
+  nestConfig,
   num,
   optionalResult,
   type Partially,
@@ -29,17 +30,14 @@ export const NOMINAL_WINDOWS = 1_600_000;
 
 type BatchSettings = Pick<FlyVecConfig, 'windowShare' | 'batchSize'>;
 
-/**
- * Batches in one epoch. Takes the typed config, or the flat config record the PyTorch reference
- * runner (src/cli/reference.ts) passes; FlyVec's settings are all top-level, so both have the same keys.
- */
-export function batchesPerEpoch(config: BatchSettings | DemoConfig): number {
-  if (!isBatchSettings(config)) throw new Error('batchesPerEpoch: windowShare and batchSize must be numbers');
+/** Batches in one epoch. */
+export function batchesPerEpoch(config: BatchSettings): number {
   return Math.max(1, Math.floor((config.windowShare * NOMINAL_WINDOWS) / config.batchSize));
 }
 
-function isBatchSettings(config: BatchSettings | DemoConfig): config is BatchSettings {
-  return typeof config.windowShare === 'number' && typeof config.batchSize === 'number';
+/** The typed config of a flat one (as run.json and the command line hold it). */
+export function flyvecConfigOf(flat: DemoConfig): FlyVecConfig {
+  return nestConfig(fields, flat);
 }
 
 const queryWords = [...new Set([...SHOWN_PROBES, ...Object.values(PROBE_CATEGORIES).flat()])];

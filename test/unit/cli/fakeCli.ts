@@ -15,7 +15,6 @@ export const toyDemo: DemoDescriptor = {
   id: 'toy',
   title: 'Toy',
   description: 'A fake demo with slow steps.',
-  available: true,
   fields: [
     { kind: 'int', key: 'steps', label: 'Steps', description: 'steps', min: 1, max: 100000 },
     { kind: 'int', key: 'stepMs', label: 'Step time', description: 'ms per step', min: 0, max: 60000 },

@@ -9,7 +9,6 @@ export const fakeDemo: DemoDescriptor = {
   id: 'toy',
   title: 'Toy',
   description: 'A fake demo.',
-  available: true,
   fields: [
     { kind: 'int', key: 'steps', label: 'Steps', description: 'steps', min: 1, max: 10000 },
     { kind: 'number', key: 'lr', label: 'LR', description: 'learning rate', min: 0.0001, max: 1, log: true },

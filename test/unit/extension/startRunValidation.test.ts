@@ -10,7 +10,6 @@ describe('start-run message validation', () => {
     {
       id: 'compare',
       title: 'Server optimizers on non-IID clients',
-      available: true,
       presets: { quick: { rounds: 20 }, paper: { rounds: 500 } },
     },
   ];
@@ -30,10 +29,8 @@ describe('start-run message validation', () => {
     assert.match(errors[0] ?? '', /^preset: .*no preset "turbo".*quick, paper/);
   });
 
-  it('rejects an unknown or unavailable demo', () => {
+  it('rejects an unknown demo', () => {
     assert.match(startRunErrors(demos, { demo: 'nope', preset: 'quick' })[0] ?? '', /^demo: .*"nope"/);
-    const unavailable = [{ ...demos[0]!, available: false }];
-    assert.match(startRunErrors(unavailable, { demo, preset: 'quick' })[0] ?? '', /^demo: .*not available/);
   });
 
   it('does not treat inherited object keys as presets', () => {

@@ -33,7 +33,6 @@ describe('flyvec: demo', () => {
   before(useRepositoryData);
 
   it('has valid presets and counts its steps', () => {
-    assert.equal(embeddingsDemo.available, true);
     assert.deepEqual(flyvec.demos, [embeddingsDemo]);
     for (const [name, preset] of Object.entries(embeddingsDemo.presets)) {
       assert.deepEqual(validateConfig(embeddingsDemo, preset).errors, [], name);

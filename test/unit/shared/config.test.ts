@@ -6,7 +6,6 @@ const demo: DemoDescriptor = {
   id: 'toy',
   title: 'Toy',
   description: 'A demo for testing validation.',
-  available: true,
   fields: [
     { kind: 'int', key: 'rounds', label: 'Rounds', description: '', min: 1, max: 100 },
     { kind: 'number', key: 'lr.server', label: 'Server LR', description: '', min: 1e-4, max: 10, log: true },

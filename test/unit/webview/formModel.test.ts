@@ -37,7 +37,6 @@ const demo: DemoView = {
   id: 'demo',
   title: 'Demo',
   description: '',
-  available: true,
   fields: [rounds, lr, opt, flag],
   presets: { quick: { rounds: 10, 'lr.server': 0.01, opt: 'yogi', momentum: true } },
   stepLabel: 'round',
