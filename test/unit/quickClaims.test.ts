@@ -1,14 +1,32 @@
 /**
- * Every landed demo's quick preset, run through the real engine (backend selection, context,
- * claims measured by the runner) at the default seed: each claim without a caveat must pass;
- * those with one are printed when they miss. Other seeds and longer presets are in test/claims
- * (`npm run test:claims`).
+ * Every demo's quick preset, run through the real engine (backend selection, context, claims
+ * measured by the runner) at the default seed: each claim without a caveat must pass. A claim
+ * with a caveat (not reproduced at this scale) may miss its target, but not by an arbitrary
+ * amount: it must stay above the floor below, which a broken implementation would fall under.
+ * Other seeds and longer presets are in test/claims (`npm run test:claims`).
  */
 import { strict as assert } from 'node:assert';
 import { PAPERS } from '../../src/models/catalog';
 import { runDemo } from '../../src/models/engine/runner';
 import { useRepositoryData } from '../helpers/data';
 import { watchForWebgpu, type WebgpuReadiness } from '../helpers/webgpuReadiness';
+
+/**
+ * Floors for caveated claims that miss their target at the quick preset, seed 0 (measured there,
+ * then set well below it, and far above what a broken model gives).
+ */
+const FLOORS: Readonly<Record<string, { readonly atLeast: number; readonly why: string }>> = {
+  // Measured 0.382 at seed 0; guessing among the 599 names gives 0.002.
+  'genre/constrained-accuracy': { atLeast: 0.2, why: 'exact match far above chance' },
+  // Measured 1.086 at seed 0: no agent learns much in 300 steps, but none is much worse than another.
+  'drq/auc-ratio': { atLeast: 0.7, why: 'DrQ not far below no augmentation' },
+};
+
+/** Caveated claims with no meaningful floor at this budget, and why. */
+const UNBOUNDED: Readonly<Record<string, string>> = {
+  'drq/threshold-seeds': 'a count of seeds that reach the threshold: 0 at this budget',
+  'ance/async-throughput': 'a ratio of throughputs that depends on the other load on the machine',
+};
 
 const landed = PAPERS.flatMap((paper) => paper.demos.map((demo) => ({ paper: paper.meta.id, demo })));
 
@@ -47,8 +65,17 @@ describe('quick presets at the default seed (real engine, wasm)', () => {
         .filter((c) => !c.pass && !caveated.has(c.id))
         .map((c) => `${c.id}: measured ${c.measured}, target ${c.target}`);
       assert.deepEqual(failed, [], `${paper}: claims that failed`);
-      for (const c of summary.claims.filter((c) => caveated.has(c.id) && !c.pass))
-        console.log(`      ${paper}: ${c.id} measured ${c.measured}, target ${c.target} (shown with its caveat)`);
+      for (const c of summary.claims.filter((c) => caveated.has(c.id) && !c.pass)) {
+        const key = `${paper}/${c.id}`;
+        console.log(`      ${key}: measured ${c.measured}, target ${c.target} (shown with its caveat)`);
+        if (Object.hasOwn(UNBOUNDED, key)) continue;
+        const floor = FLOORS[key];
+        assert.ok(floor, `${key} misses its target and has no floor in quickClaims.test.ts`);
+        assert.ok(
+          c.measured !== null && c.measured >= floor.atLeast,
+          `${key}: measured ${c.measured}, below its floor ${floor.atLeast} (${floor.why})`,
+        );
+      }
       assert.ok(summary.claims.length >= 1);
       // The same run would work on WebGPU: no synchronous reads, and every kernel it used exists there.
       assert.deepEqual(readiness!.syncReads, [], `${paper}: synchronous reads (they throw on WebGPU in Node)`);
