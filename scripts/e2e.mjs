@@ -448,10 +448,16 @@ async function untrustedSteps(context, paths, catalog) {
       });
       const sidebar = page.locator('.part.sidebar');
       if (!((await sidebar.textContent()) ?? '').includes(catalog[0].title)) await button.click();
-      await poll(async () => catalog.every((p) => ((await sidebar.textContent()) ?? '').includes(p.title)), {
-        timeoutMs: 30000,
-        what: 'the paper titles in the Paper Lab view (Restricted Mode)',
-      });
+      await poll(
+        async () => {
+          const text = (await sidebar.textContent()) ?? '';
+          return catalog.every((p) => text.includes(p.title));
+        },
+        {
+          timeoutMs: 30000,
+          what: 'the paper titles in the Paper Lab view (Restricted Mode)',
+        },
+      );
       await screenshot(page, 'untrusted-tree');
       const fedopt = catalog.find((p) => p.id === 'fedopt');
       await runQuickDemo(page, fedopt);
