@@ -1,8 +1,7 @@
 /**
- * The common shape of a claim: one result compared with a threshold. A result that the run did
- * not produce (stopped early, or not applicable) measures as null and fails.
+ * The common shape of a claim: one typed result compared with a threshold. A result that the run
+ * did not produce (stopped early, or not applicable) measures as null and fails.
  */
-import type { ClaimSpec, RunResults } from './catalog';
 import type { Partially, TypedClaim } from './demo';
 
 export type Comparison = '>=' | '<=' | '>' | '<' | '==';
@@ -16,38 +15,6 @@ const HOLDS: Readonly<Record<Comparison, (v: number, t: number) => boolean>> = {
   '<': (v, t) => v < t,
   '==': (v, t) => v === t,
 };
-
-export interface ThresholdClaim {
-  readonly id: string;
-  readonly text: string;
-  /** The results key the claim reads. */
-  readonly key: string;
-  readonly comparison: Comparison;
-  readonly value: number;
-  readonly unit?: string;
-  readonly caveat?: string;
-  /** The target as shown; default e.g. "≥ 0.9". */
-  readonly target?: string;
-  /** Whether the claim is about runs with this config (default: always). */
-  readonly appliesTo?: ClaimSpec['appliesTo'];
-}
-
-export function thresholdClaim(spec: ThresholdClaim): ClaimSpec {
-  const { id, text, key, comparison, value } = spec;
-  return {
-    id,
-    text,
-    target: spec.target ?? `${SYMBOL[comparison]} ${value}`,
-    ...(spec.unit !== undefined ? { unit: spec.unit } : {}),
-    ...(spec.caveat !== undefined ? { caveat: spec.caveat } : {}),
-    ...(spec.appliesTo !== undefined ? { appliesTo: spec.appliesTo } : {}),
-    measure(results: RunResults) {
-      const measured = results[key];
-      if (measured === undefined || Number.isNaN(measured)) return { measured: null, pass: false };
-      return { measured, pass: HOLDS[comparison](measured, value) };
-    },
-  };
-}
 
 export interface Threshold<C, R> {
   readonly id: string;

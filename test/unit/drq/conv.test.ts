@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvGeometry, conv2d } from '../../../src/models/drq/conv';
-import { assertClose, useBackend } from './helpers';
+import { expectClose, useBackend } from './helpers';
 
 /** Values and gradients (w.r.t. the listed arguments) of sum(conv(x, w) · u) for a fixed random u. */
 function valueAndGrads(
@@ -73,9 +73,9 @@ describe('drq conv: gradients by correlation and im2col', function () {
           await useBackend('cpu');
           const [xc, wc, uc] = [tf.tensor4d(xv, x.shape), tf.tensor4d(wv, w.shape), tf.tensor(uv, u.shape)];
           const ref = valueAndGrads((a, b) => tf.conv2d(a, b, stride, 'valid'), xc, wc, uc, withInput);
-          assertClose(mine.y, ref.y, 1e-4, 'y');
-          assertClose(mine.dw, ref.dw, 1e-4, 'dw');
-          if (withInput) assertClose(mine.dx as Float32Array, ref.dx as Float32Array, 1e-4, 'dx');
+          await expectClose(mine.y, ref.y, { rtol: 1e-4, what: 'y' });
+          await expectClose(mine.dw, ref.dw, { rtol: 1e-4, what: 'dw' });
+          if (withInput) await expectClose(mine.dx as Float32Array, ref.dx as Float32Array, { rtol: 1e-4, what: 'dx' });
           tf.dispose([xc, wc, uc]);
           await useBackend(backend);
           tf.dispose([x, w, u]);

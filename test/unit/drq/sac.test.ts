@@ -11,7 +11,7 @@ import {
   squashedSample,
 } from '../../../src/models/drq/sac';
 import { Rng } from '../../../src/models/engine/rng';
-import { assertClose, useBackend } from './helpers';
+import { expectClose, useBackend } from './helpers';
 
 const HP: SacHyperparameters = {
   filters: 4,
@@ -47,7 +47,7 @@ describe('drq soft actor-critic', function () {
   this.timeout(120000);
   before(() => useBackend('cpu'));
 
-  it('averages the soft target over K views (hand-computed)', () => {
+  it('averages the soft target over K views (hand-computed)', async () => {
     // N = 2, K = 2, view-major: minQ' = [[1, 2], [3, 4]], log π = [[0.5, −1], [0, 2]], α = 0.1, γ = 0.9.
     // Soft values: view 1 [1 − 0.05, 2 + 0.1] = [0.95, 2.1]; view 2 [3, 4 − 0.2] = [3, 3.8].
     // Averages [1.975, 2.95]; y = r + γ·notDone·avg = [1 + 0.9·1.975, 0.5 + 0] = [2.7775, 0.5].
@@ -62,11 +62,11 @@ describe('drq soft actor-critic', function () {
         2,
       ),
     );
-    assertClose(y.dataSync(), [2.7775, 0.5], 1e-6, 'y');
+    await expectClose(y.dataSync(), [2.7775, 0.5], { rtol: 1e-6, what: 'y' });
     y.dispose();
   });
 
-  it('computes the squashed-Gaussian log-density of the official code', () => {
+  it('computes the squashed-Gaussian log-density of the official code', async () => {
     const mu = [0.3, -1.2];
     const logStd = [-0.5, 0.4];
     const eps = [1.1, -0.7];
@@ -84,18 +84,18 @@ describe('drq soft actor-critic', function () {
       logProb -= Math.log(1 - Math.tanh(u) ** 2);
       action.push(Math.tanh(u));
     }
-    assertClose((out[0] as tf.Tensor).dataSync(), action, 1e-6, 'action');
-    assertClose((out[1] as tf.Tensor).dataSync(), [logProb], 1e-4, 'log π');
+    await expectClose((out[0] as tf.Tensor).dataSync(), action, { rtol: 1e-6, what: 'action' });
+    await expectClose((out[1] as tf.Tensor).dataSync(), [logProb], { rtol: 1e-4, what: 'log π' });
     tf.dispose(out);
   });
 
-  it('soft-updates θ̄ ← τθ + (1 − τ)θ̄', () => {
+  it('soft-updates θ̄ ← τθ + (1 − τ)θ̄', async () => {
     const target = [tf.variable(tf.tensor1d([1, 2])), tf.variable(tf.tensor2d([[0, -4]]))];
     const source = [tf.variable(tf.tensor1d([3, 0])), tf.variable(tf.tensor2d([[10, 4]]))];
     softUpdate(target, source, 0.25);
-    assertClose((target[0] as tf.Variable).dataSync(), [1.5, 1.5], 1e-6, 't0');
-    assertClose((target[1] as tf.Variable).dataSync(), [2.5, -2], 1e-6, 't1');
-    assertClose((source[0] as tf.Variable).dataSync(), [3, 0], 0, 'source untouched');
+    await expectClose((target[0] as tf.Variable).dataSync(), [1.5, 1.5], { rtol: 1e-6, what: 't0' });
+    await expectClose((target[1] as tf.Variable).dataSync(), [2.5, -2], { rtol: 1e-6, what: 't1' });
+    await expectClose((source[0] as tf.Variable).dataSync(), [3, 0], { rtol: 0, what: 'source untouched' });
     tf.dispose([...target, ...source]);
   });
 
@@ -142,7 +142,7 @@ describe('drq soft actor-critic', function () {
     const w = criticVariables(agent.critic)[0] as tf.Variable;
     const wBar = criticVariables(agent.criticTarget)[0] as tf.Variable;
     const expected = (target0[0] as Float32Array).map((t, i) => t + HP.tau * ((w.dataSync()[i] as number) - t));
-    assertClose(wBar.dataSync(), expected, 1e-5, 'θ̄');
+    await expectClose(wBar.dataSync(), expected, { rtol: 1e-5, what: 'θ̄' });
     assert.ok(changed(critic1, values(criticVariables(agent.critic))).some((c) => c));
     agent.dispose();
   });
