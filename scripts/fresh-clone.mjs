@@ -99,7 +99,8 @@ async function checkWorkbench(url) {
 }
 
 async function main() {
-  ensureSystemPackages(mode === 'start' ? ['chromium'] : ['chromium', 'libkrb5-dev']);
+  // The start check drives Chromium itself; `npm test` installs what it needs on its own.
+  if (mode === 'start') ensureSystemPackages(['chromium']);
   mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'paper-lab-fresh-'));
   const repo = join(root, 'paper-lab');
