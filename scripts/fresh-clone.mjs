@@ -11,23 +11,50 @@
 //
 // Usage: node scripts/fresh-clone.mjs [start|test] [--keep]
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { CHROMIUM, ensureSystemPackages, log, poll, removeRunDir, repoRoot, SetupError, sleep } from './toolchain.mjs';
 
 const mode = process.argv.includes('test') ? 'test' : 'start';
 const keep = process.argv.includes('--keep');
 const START_TIMEOUT_MS = Number(process.env.PAPER_LAB_FRESH_TIMEOUT ?? 900) * 1000;
 
-/** Copies the files git tracks or would track (not ignored) into `target`. */
+/** The folders and files .gitignore names (simple patterns: a name, a path, or `*.ext`). */
+function ignoredPatterns() {
+  const lines = readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n');
+  return lines.map((l) => l.trim().replace(/\/$/, '')).filter((l) => l && !l.startsWith('#'));
+}
+
+/**
+ * Copies the files git tracks or would track (not ignored) into `target`. Outside a git checkout
+ * (a copy made by this script, when its own `npm test` runs this again) every file is copied but
+ * `.git` and what .gitignore names.
+ */
 function copyWorkingTree(target) {
   const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: repoRoot,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (r.status !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
+  if (r.status !== 0) {
+    const ignored = ignoredPatterns();
+    const skip = (rel) =>
+      rel === '.git' ||
+      ignored.some((p) => (p.startsWith('*.') ? rel.endsWith(p.slice(1)) : rel === p || rel.startsWith(`${p}/`)));
+    let n = 0;
+    cpSync(repoRoot, target, {
+      recursive: true,
+      filter: (src) => {
+        const rel = relative(repoRoot, src);
+        if (rel === '') return true;
+        if (skip(rel)) return false;
+        n++;
+        return true;
+      },
+    });
+    return n;
+  }
   let n = 0;
   for (const file of r.stdout.split('\0').filter(Boolean)) {
     mkdirSync(join(target, dirname(file)), { recursive: true });
