@@ -192,9 +192,9 @@ async function main() {
 
 try {
   await main();
-  console.log(`fresh ${mode}: 1 passed, 0 failed`);
+  console.log(`fresh-${mode}: 1 passed, 0 failed`);
 } catch (e) {
   console.error(`\nfresh ${mode}: ${e instanceof SetupError ? e.message : e instanceof Error ? e.message : e}`);
-  console.log(`fresh ${mode}: 0 passed, 1 failed`);
+  console.log(`fresh-${mode}: 0 passed, 1 failed`);
   process.exit(1);
 }
