@@ -7,9 +7,10 @@
  * `outputKb` KiB.
  */
 import { main } from '../../../src/cli/commands';
-import type { DemoDescriptor, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
+import type { DemoDescriptor, PaperId } from '../../../src/shared/catalog';
 import type { DemoLookup } from '../../../src/models/engine/runner';
 import type { DemoRun } from '../../../src/models/types';
+import { fakePaperOf, stepsAndFinalLoss } from '../engine/fakeDemo';
 
 export const toyDemo: DemoDescriptor = {
   id: 'toy',
@@ -21,34 +22,10 @@ export const toyDemo: DemoDescriptor = {
     { kind: 'int', key: 'outputKb', label: 'Output size', description: 'KiB', min: 0, max: 4096 },
   ],
   presets: { quick: { steps: 5, stepMs: 0, outputKb: 1 } },
-  totalSteps: (c) => Number(c['steps']),
-  stepLabel: 'step',
-  plots: [],
-  outputs: [],
-  claims: [
-    {
-      id: 'final-low',
-      text: 'final loss below 0.5',
-      target: '< 0.5',
-      measure: (r) => ({ measured: r['final'] ?? null, pass: (r['final'] ?? Infinity) < 0.5 }),
-    },
-  ],
+  ...stepsAndFinalLoss,
 };
 
-export const toyPaper: PaperDescriptor = {
-  meta: {
-    id: 'fedopt',
-    title: 'Toy paper',
-    shortName: 'Toy',
-    authors: ['A'],
-    venue: 'ICLR 2021',
-    links: { openreview: 'https://openreview.net', code: 'https://example.invalid' },
-    tagline: 'fake',
-  },
-  equations: [],
-  demos: [toyDemo],
-  sources: [],
-};
+export const toyPaper = fakePaperOf(toyDemo, 'Toy paper');
 
 const toyTrainer: DemoRun = async (config, ctx) => {
   const steps = Number(config['steps']);

@@ -4,29 +4,24 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkNewRunFolder, RunFolderError, RunRecorder } from '../../../src/models/engine/recorder';
 import { runDemo } from '../../../src/models/engine/runner';
 import type { RunRecord } from '../../../src/shared/runs';
 import { countingTrainer, fakeLookup } from '../engine/fakeDemo';
+import { runRecord, tmpDir } from '../../helpers/runRecords';
 import { filesUnder, runCli, spawnCli, toy } from './cliProcess';
 
-function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-out-'));
-}
+const tmp = (): string => tmpDir('paper-lab-out-');
 
-const earlier: RunRecord = {
+const earlier: RunRecord = runRecord({
   runId: 'rims-quick-20250101-000000000-s0',
   paper: 'rims',
   demo: 'copying',
-  preset: 'quick',
   config: { steps: 3 },
   seed: 0,
   status: 'completed',
-  startedAt: '2025-01-01T00:00:00.000Z',
-  versions: { node: '20' },
-};
+});
 
 /** A folder holding an earlier, finished run (its files and their contents). */
 function folderWithRun(): { dir: string; before: Map<string, string> } {

@@ -1,9 +1,25 @@
 /**
  * A tiny fake paper with one demo and an injectable trainer, for engine tests.
  */
-import type { DemoDescriptor, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
+import type { ClaimSpec, DemoDescriptor, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
 import type { DemoLookup } from '../../../src/models/engine/runner';
 import type { DemoRun } from '../../../src/models/types';
+
+/** What every fake demo shares: `steps` steps, and one claim on the final loss. */
+export const stepsAndFinalLoss: Pick<DemoDescriptor, 'totalSteps' | 'stepLabel' | 'plots' | 'outputs' | 'claims'> = {
+  totalSteps: (c) => Number(c['steps']),
+  stepLabel: 'step',
+  plots: [],
+  outputs: [],
+  claims: [
+    {
+      id: 'final-low',
+      text: 'final loss below 0.5',
+      target: '< 0.5',
+      measure: (r) => ({ measured: r['final'] ?? null, pass: (r['final'] ?? Infinity) < 0.5 }),
+    } satisfies ClaimSpec,
+  ],
+};
 
 export const fakeDemo: DemoDescriptor = {
   id: 'toy',
@@ -19,34 +35,28 @@ export const fakeDemo: DemoDescriptor = {
     quick: { steps: 20, lr: 0.1, mode: 'a', flag: false },
     paper: { steps: 200, lr: 0.01, mode: 'b', flag: true },
   },
-  totalSteps: (c) => Number(c['steps']),
-  stepLabel: 'step',
-  plots: [],
-  outputs: [],
-  claims: [
-    {
-      id: 'final-low',
-      text: 'final loss below 0.5',
-      target: '< 0.5',
-      measure: (r) => ({ measured: r['final'] ?? null, pass: (r['final'] ?? Infinity) < 0.5 }),
-    },
-  ],
+  ...stepsAndFinalLoss,
 };
 
-export const fakePaper: PaperDescriptor = {
-  meta: {
-    id: 'fedopt',
-    title: 'Fake',
-    shortName: 'Fake',
-    authors: ['A'],
-    venue: 'ICLR 2021',
-    links: { openreview: 'https://openreview.net', code: 'https://example.invalid' },
-    tagline: 'fake',
-  },
-  equations: [],
-  demos: [fakeDemo],
-  sources: [],
-};
+/** A fake paper (it takes FedOpt's id, which the catalog types require) holding one demo. */
+export function fakePaperOf(demo: DemoDescriptor, title: string): PaperDescriptor {
+  return {
+    meta: {
+      id: 'fedopt',
+      title,
+      shortName: title,
+      authors: ['A'],
+      venue: 'ICLR 2021',
+      links: { openreview: 'https://openreview.net', code: 'https://example.invalid' },
+      tagline: 'fake',
+    },
+    equations: [],
+    demos: [demo],
+    sources: [],
+  };
+}
+
+export const fakePaper = fakePaperOf(fakeDemo, 'Fake');
 
 export function fakeLookup(trainer: DemoRun): DemoLookup & { calls: number } {
   const lookup = {

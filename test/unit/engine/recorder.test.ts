@@ -13,23 +13,12 @@ import {
   writerOfThisProcess,
 } from '../../../src/models/engine/recorder';
 import type { RunRecord, RunSummary } from '../../../src/shared/runs';
+import { runRecord, tmpDir } from '../../helpers/runRecords';
 import { fullDiskFs, tmpFilesUnder } from './fullDisk';
 
-function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-rec-'));
-}
+const tmp = (): string => tmpDir('paper-lab-rec-');
 
-const record: RunRecord = {
-  runId: 'fedopt-quick-20250101-000000000-s1',
-  paper: 'fedopt',
-  demo: 'compare',
-  preset: 'quick',
-  config: { rounds: 3 },
-  seed: 1,
-  status: 'running',
-  startedAt: '2025-01-01T00:00:00.000Z',
-  versions: { node: '20' },
-};
+const record: RunRecord = runRecord();
 
 describe('recorder', () => {
   it('round-trips a run folder', async () => {

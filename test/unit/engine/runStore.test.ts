@@ -9,22 +9,12 @@ import * as path from 'node:path';
 import { RunStore } from '../../../src/extension/runStore';
 import { RunRecorder } from '../../../src/models/engine/recorder';
 import type { RunRecord } from '../../../src/shared/runs';
+import { runRecord, tmpDir } from '../../helpers/runRecords';
 
-const record: RunRecord = {
-  runId: 'fedopt-quick-20250101-000000000-s1',
-  paper: 'fedopt',
-  demo: 'compare',
-  preset: 'quick',
-  config: { rounds: 3 },
-  seed: 1,
-  status: 'completed',
-  startedAt: '2025-01-01T00:00:00.000Z',
-  endedAt: '2025-01-01T00:01:00.000Z',
-  versions: { node: '20' },
-};
+const record: RunRecord = runRecord({ status: 'completed', endedAt: '2025-01-01T00:01:00.000Z' });
 
 function storeWithRun(): { root: string; store: RunStore; warnings: string[] } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-store-'));
+  const root = tmpDir('paper-lab-store-');
   const rec = new RunRecorder(path.join(root, record.runId), record);
   rec.writeSummary({
     runId: record.runId,
@@ -91,7 +81,7 @@ describe('RunStore', () => {
   });
 
   it('shows a run its own process left `running` as interrupted unless it is live here', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-store-'));
+    const root = tmpDir('paper-lab-store-');
     const store = new RunStore(root);
     const folder = store.create({ ...record, status: 'running', pid: process.pid, hostname: os.hostname() });
     assert.equal(folder, record.runId);
@@ -101,7 +91,7 @@ describe('RunStore', () => {
   });
 
   it("lets the run's own worker take over the folder it created, and nothing else", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-lab-store-'));
+    const root = tmpDir('paper-lab-store-');
     const store = new RunStore(root);
     const claimed: RunRecord = { ...record, status: 'running', pid: process.pid, hostname: os.hostname() };
     const folder = store.create(claimed);
