@@ -67,56 +67,36 @@ const common = {
   plugins: [problemMatcher],
 };
 
+/**
+ * A bundle for Node (CommonJS), written to dist/ unless `outdir` says otherwise.
+ * @param {string} name the bundle's file name, without .js
+ * @param {string} entry its entry point
+ * @param {import('esbuild').BuildOptions} [options] anything else, e.g. what stays external
+ * @returns {import('esbuild').BuildOptions}
+ */
+const nodeBundle = (name, entry, options = {}) => ({
+  ...common,
+  entryPoints: { [name]: entry },
+  outdir: 'dist',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  ...options,
+});
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
-    outdir: 'dist',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
+  nodeBundle('extension', 'src/extension/extension.ts', {
     external: ['vscode'],
     metafile: true,
     plugins: [problemMatcher, noTrainingCode],
-  },
-  {
-    ...common,
-    entryPoints: { worker: 'src/models/engine/workerMain.ts' },
-    outdir: 'dist',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: optionalBackends,
-  },
-  {
-    // The ANCE index refresh worker, started by the training code (dist/worker.js or dist/cli.js) beside itself.
-    ...common,
-    entryPoints: { 'ance-refresh': 'src/models/ance/refreshWorker.ts' },
-    outdir: 'dist',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-  },
-  {
-    // A DrQ learner worker, started by the training code (dist/worker.js or dist/cli.js) beside itself.
-    ...common,
-    entryPoints: { 'drq-learners': 'src/models/drq/learnerWorker.ts' },
-    outdir: 'dist',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: optionalBackends,
-  },
-  {
-    ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: optionalBackends,
-  },
+  }),
+  nodeBundle('worker', 'src/models/engine/workerMain.ts', { external: optionalBackends }),
+  // The ANCE index refresh worker, started by the training code (dist/worker.js or dist/cli.js) beside itself.
+  nodeBundle('ance-refresh', 'src/models/ance/refreshWorker.ts'),
+  // A DrQ learner worker, started by the training code (dist/worker.js or dist/cli.js) beside itself.
+  nodeBundle('drq-learners', 'src/models/drq/learnerWorker.ts', { external: optionalBackends }),
+  nodeBundle('cli', 'src/cli/main.ts', { external: optionalBackends }),
   {
     ...common,
     entryPoints: { webview: 'src/webviews/main.ts' },
@@ -129,15 +109,7 @@ const builds = [
 ];
 
 if (tests) {
-  builds.push({
-    ...common,
-    entryPoints: { 'e2e-suite': 'test/e2e/suite/index.ts' },
-    outdir: 'out',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: ['vscode', 'mocha'],
-  });
+  builds.push(nodeBundle('e2e-suite', 'test/e2e/suite/index.ts', { outdir: 'out', external: ['vscode', 'mocha'] }));
 }
 
 /** Static files the bundles load at run time. */
