@@ -25,9 +25,34 @@ export interface FlagSpec {
   readonly max?: number;
 }
 
-export interface ParsedArgs {
-  readonly positionals: string[];
-  readonly flags: Map<string, (string | boolean | number)[]>;
+/** What parseArgs read: the positionals, and each flag's values as checked against its spec. */
+export class ParsedArgs {
+  constructor(
+    readonly positionals: string[],
+    readonly flags: Map<string, (string | boolean | number)[]>,
+  ) {}
+
+  /** A string flag's value, if given. */
+  string(name: string): string | undefined {
+    const v = this.flags.get(name)?.[0];
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  /** An integer flag's value, if given. */
+  int(name: string): number | undefined {
+    const v = this.flags.get(name)?.[0];
+    return typeof v === 'number' ? v : undefined;
+  }
+
+  /** Whether a boolean flag is set. */
+  bool(name: string): boolean {
+    return this.flags.get(name)?.[0] === true;
+  }
+
+  /** Every value of a repeatable string flag, in order. */
+  strings(name: string): string[] {
+    return (this.flags.get(name) ?? []).filter((v): v is string => typeof v === 'string');
+  }
 }
 
 /**
@@ -87,25 +112,7 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     list.push(value);
     flags.set(name, list);
   }
-  return { positionals, flags };
-}
-
-export function flagString(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags.get(name)?.[0];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function flagInt(args: ParsedArgs, name: string): number | undefined {
-  const v = args.flags.get(name)?.[0];
-  return typeof v === 'number' ? v : undefined;
-}
-
-export function flagBool(args: ParsedArgs, name: string): boolean {
-  return args.flags.get(name)?.[0] === true;
-}
-
-export function flagStrings(args: ParsedArgs, name: string): string[] {
-  return (args.flags.get(name) ?? []).filter((v): v is string => typeof v === 'string');
+  return new ParsedArgs(positionals, flags);
 }
 
 export function parseBackend(value: string | undefined, flag = '--backend'): BackendChoice {

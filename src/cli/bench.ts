@@ -14,10 +14,6 @@ import {
   BENCH_FLAGS,
   checkOutputFile,
   type FlagSpec,
-  flagBool,
-  flagInt,
-  flagString,
-  flagStrings,
   parseArgs,
   parseBackend,
   parsePreset,
@@ -141,12 +137,12 @@ export interface BenchFile {
 
 export async function benchCommand(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   const args = parseArgs(argv, FLAGS);
-  if (flagBool(args, 'help')) {
+  if (args.bool('help')) {
     console.log(BENCH_HELP);
     return 0;
   }
   const { paperId, paper, demo } = await demoArgument(args, 'bench', '<paper> (or "host")', deps.papers);
-  const backendsFlag = flagString(args, 'backends');
+  const backendsFlag = args.string('backends');
   const backends: BackendName[] = backendsFlag
     ? backendsFlag.split(',').map((b) => {
         const choice = parseBackend(b.trim(), '--backends');
@@ -154,12 +150,12 @@ export async function benchCommand(argv: readonly string[], deps: CliDeps = {}):
         return choice;
       })
     : [...BACKEND_NAMES];
-  const stepsFlag = flagInt(args, 'steps');
+  const stepsFlag = args.int('steps');
   if (stepsFlag === 0) throw new UsageError('--steps: must be at least 1');
-  const seed = flagInt(args, 'seed') ?? 0;
-  const withReference = flagBool(args, 'reference');
-  const preset = parsePreset(demo, flagString(args, 'preset'));
-  const sets = flagStrings(args, 'set');
+  const seed = args.int('seed') ?? 0;
+  const withReference = args.bool('reference');
+  const preset = parsePreset(demo, args.string('preset'));
+  const sets = args.strings('set');
   // The PyTorch reference is written for the quick preset's model and batch.
   if (withReference && (preset !== 'quick' || sets.length > 0))
     throw new UsageError('--preset and --set: not with --reference (the reference times the quick preset)');
@@ -169,15 +165,15 @@ export async function benchCommand(argv: readonly string[], deps: CliDeps = {}):
   if (!checked.ok) throw new UsageError(checked.errors.join('; '));
   for (const flag of ['python', 'threads'])
     if (!withReference && args.flags.has(flag)) throw new UsageError(`--${flag}: only with --reference`);
-  const threads = flagInt(args, 'threads') ?? 1;
+  const threads = args.int('threads') ?? 1;
   if (threads === 0) throw new UsageError('--threads: must be at least 1');
   const defaults = hasReference(paperId) ? REFERENCE_STEPS[paperId] : { steps: 20, warmup: 2 };
   const timedSteps = stepsFlag ?? defaults.steps;
-  const warmup = flagInt(args, 'warmup') ?? defaults.warmup;
+  const warmup = args.int('warmup') ?? defaults.warmup;
   // With the reference, every run stops after the warm-up and the timed steps.
   const maxSteps = withReference ? warmup + timedSteps : stepsFlag;
   // Checked now, not after the whole benchmark.
-  const jsonFlag = flagString(args, 'json');
+  const jsonFlag = args.string('json');
   const json = jsonFlag !== undefined ? checkOutputFile('--json', jsonFlag) : undefined;
 
   const { runDemo } = await import('../models/engine/runner');
@@ -203,7 +199,7 @@ export async function benchCommand(argv: readonly string[], deps: CliDeps = {}):
         seed,
         backend,
         runDir: null,
-        modulePaths: flagStrings(args, 'module-path'),
+        modulePaths: args.strings('module-path'),
         signal: controller.signal,
         ...runDeps(deps),
         sink: {
@@ -256,7 +252,7 @@ export async function benchCommand(argv: readonly string[], deps: CliDeps = {}):
   let steady: SteadyThroughput[] = [];
   const withSteady = withReference || args.flags.has('warmup');
   if (withReference)
-    reference = await timeReference(paperId, demo.presets['quick'] ?? {}, flagString(args, 'python'), {
+    reference = await timeReference(paperId, demo.presets['quick'] ?? {}, args.string('python'), {
       threads,
       steps: timedSteps,
       warmup,

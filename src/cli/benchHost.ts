@@ -23,7 +23,7 @@ import {
   WorkerSummary,
 } from '../shared/workerProtocol';
 import { describeFsError } from '../models/engine/recorder';
-import { BENCH_HOST_FLAGS, checkOutputFile, flagBool, flagString, parseArgs, parseBackend, UsageError } from './args';
+import { BENCH_HOST_FLAGS, checkOutputFile, parseArgs, parseBackend, UsageError } from './args';
 import { table } from './format';
 import { findPaper } from './papers';
 
@@ -350,17 +350,17 @@ function defaultDist(): string {
 
 export async function benchHostCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, BENCH_HOST_FLAGS);
-  if (flagBool(args, 'help')) {
+  if (args.bool('help')) {
     console.log(BENCH_HOST_HELP);
     return 0;
   }
   if (args.positionals.length > 0)
     throw new UsageError(`bench host: unexpected arguments ${args.positionals.join(' ')}`);
-  const dist = path.resolve(flagString(args, 'dist') ?? defaultDist());
-  const backend = flagString(args, 'backend') ?? 'auto';
+  const dist = path.resolve(args.string('dist') ?? defaultDist());
+  const backend = args.string('backend') ?? 'auto';
   parseBackend(backend);
   // Checked now, not after the measurements.
-  const jsonFlag = flagString(args, 'json');
+  const jsonFlag = args.string('json');
   const json = jsonFlag !== undefined ? checkOutputFile('--json', jsonFlag) : undefined;
   const activation = await measureActivation(dist);
   const rows: string[][] = [
@@ -373,7 +373,7 @@ export async function benchHostCommand(argv: readonly string[]): Promise<number>
     ],
   ];
   let loop: LoopDelayResult | null = null;
-  if (!flagBool(args, 'skip-worker')) {
+  if (!args.bool('skip-worker')) {
     loop = await measureLoopDelay(dist, backend);
     rows.push(
       ['fedopt quick run in worker', `${loop.status}, ${loop.steps} steps, ${loop.runSeconds.toFixed(1)} s`],

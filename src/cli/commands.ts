@@ -17,18 +17,7 @@ import { clip } from '../shared/config';
 import type { RunSummary } from '../shared/runs';
 import { makeRunId } from '../shared/runs';
 import { checkNewRunFolder, RunFolderError, RunWriteError } from '../models/engine/recorder';
-import {
-  flagBool,
-  flagInt,
-  flagString,
-  flagStrings,
-  parseArgs,
-  parseBackend,
-  parsePreset,
-  parseSets,
-  RUN_FLAGS,
-  UsageError,
-} from './args';
+import { parseArgs, parseBackend, parsePreset, parseSets, RUN_FLAGS, UsageError } from './args';
 import { benchCommand, BENCH_HELP } from './bench';
 import { benchHostCommand, BENCH_HOST_HELP } from './benchHost';
 import { claimsTable, formatSeconds, ProgressLine } from './format';
@@ -74,7 +63,7 @@ a second one marks the run interrupted and quits at once.`;
 
 async function listCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
   const args = parseArgs(argv, { help: { kind: 'boolean' } });
-  if (flagBool(args, 'help')) {
+  if (args.bool('help')) {
     console.log(LIST_HELP);
     return 0;
   }
@@ -90,17 +79,17 @@ async function listCommand(argv: readonly string[], deps: CliDeps): Promise<numb
 
 async function runCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
   const args = parseArgs(argv, RUN_FLAGS);
-  if (flagBool(args, 'help')) {
+  if (args.bool('help')) {
     console.log(RUN_HELP);
     return 0;
   }
   const { paperId, paper, demo } = await demoArgument(args, 'run', '<paper> (see paper-lab list)', deps.papers);
-  const preset = parsePreset(demo, flagString(args, 'preset'));
-  const config = parseSets(demo, flagStrings(args, 'set'));
-  const seed = flagInt(args, 'seed') ?? 0;
-  const backend = parseBackend(flagString(args, 'backend'));
+  const preset = parsePreset(demo, args.string('preset'));
+  const config = parseSets(demo, args.strings('set'));
+  const seed = args.int('seed') ?? 0;
+  const backend = parseBackend(args.string('backend'));
   const runId = makeRunId(paperId as PaperId, preset, seed);
-  const outFlag = flagString(args, 'out');
+  const outFlag = args.string('out');
   if (outFlag !== undefined && outFlag.trim() === '')
     throw new UsageError('--out: expected a folder (got an empty path)');
   const out = path.resolve(outFlag ?? path.join('paper-lab-runs', runId));
@@ -132,9 +121,9 @@ async function runCommand(argv: readonly string[], deps: CliDeps): Promise<numbe
       runDir: out,
       preset,
       runId,
-      modulePaths: flagStrings(args, 'module-path'),
+      modulePaths: args.strings('module-path'),
       calibrationFile: defaultCalibrationFile(),
-      recalibrate: flagBool(args, 'recalibrate'),
+      recalibrate: args.bool('recalibrate'),
       signal: controller.signal,
       onRecorder: (recorder) => signals.attach(recorder),
       ...runDeps(deps),
@@ -164,7 +153,7 @@ async function runCommand(argv: readonly string[], deps: CliDeps): Promise<numbe
   console.log(claimsTable(summary.claims));
   console.log(`\nrun folder: ${out}`);
   if (summary.status === 'failed') return 1;
-  if (flagBool(args, 'check') && summary.claims.some((c) => !c.pass)) return 1;
+  if (args.bool('check') && summary.claims.some((c) => !c.pass)) return 1;
   return 0;
 }
 

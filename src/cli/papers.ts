@@ -3,7 +3,7 @@
  */
 import { isPaperId, type DemoDescriptor, type PaperDescriptor } from '../shared/catalog';
 import { clip } from '../shared/config';
-import { flagString, type ParsedArgs, UsageError } from './args';
+import { type ParsedArgs, UsageError } from './args';
 
 /** The catalog's papers, or `papers` when given (tests run the commands on a fake catalog). */
 export async function loadPapers(papers?: readonly PaperDescriptor[]): Promise<readonly PaperDescriptor[]> {
@@ -44,5 +44,5 @@ export async function demoArgument(
   const [paperId, ...rest] = args.positionals;
   if (paperId === undefined) throw new UsageError(`${command}: missing ${missing}`);
   if (rest.length > 0) throw new UsageError(`${command}: unexpected arguments ${clip(rest.join(' '))}`);
-  return { paperId, ...(await findDemo(paperId, flagString(args, 'demo'), papers)) };
+  return { paperId, ...(await findDemo(paperId, args.string('demo'), papers)) };
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listRuns, type ListedRun } from '../models/engine/recorder';
 import { clip } from '../shared/config';
-import { flagBool, parseArgs, UsageError } from './args';
+import { parseArgs, UsageError } from './args';
 import { table } from './format';
 
 export const RUNS_HELP = `Usage: paper-lab runs [DIR]
@@ -41,7 +41,7 @@ export function runsTable(runs: readonly ListedRun[]): string {
 
 export function runsCommand(argv: readonly string[]): number {
   const args = parseArgs(argv, { help: { kind: 'boolean' } });
-  if (flagBool(args, 'help')) {
+  if (args.bool('help')) {
     console.log(RUNS_HELP);
     return 0;
   }

@@ -7,8 +7,6 @@ import {
   parseSets,
   RUN_FLAGS,
   UsageError,
-  flagStrings,
-  flagInt,
 } from '../../../src/cli/args';
 import { validateConfig } from '../../../src/shared/config';
 import { claimsTable, ProgressLine } from '../../../src/cli/format';
@@ -21,8 +19,8 @@ describe('CLI arguments', () => {
       RUN_FLAGS,
     );
     assert.deepEqual(a.positionals, ['fedopt']);
-    assert.equal(flagInt(a, 'seed'), 3);
-    assert.deepEqual(flagStrings(a, 'set'), ['steps=5', 'mode=b']);
+    assert.equal(a.int('seed'), 3);
+    assert.deepEqual(a.strings('set'), ['steps=5', 'mode=b']);
     assert.equal(a.flags.get('check')?.[0], true);
     assert.equal(parseBackend('wasm'), 'wasm');
   });
@@ -69,8 +67,8 @@ describe('CLI arguments', () => {
 
   it('accepts only seeds that give distinct runs: integers from 0 to 4294967295', () => {
     for (const flags of [RUN_FLAGS, BENCH_FLAGS]) {
-      assert.equal(flagInt(parseArgs(['--seed', '4294967295'], flags), 'seed'), 4294967295);
-      assert.equal(flagInt(parseArgs(['--seed', '0'], flags), 'seed'), 0);
+      assert.equal(parseArgs(['--seed', '4294967295'], flags).int('seed'), 4294967295);
+      assert.equal(parseArgs(['--seed', '0'], flags).int('seed'), 0);
       for (const seed of ['4294967296', '9007199254740993', '1e21', '-1', '1.5'])
         assert.throws(
           () => parseArgs(['fedopt', '--seed', seed], flags),
