@@ -86,6 +86,14 @@ export function defineExtensionTests(): void {
       rmSync(tmp, { recursive: true, force: true });
     });
 
+    /** Writes a source file into the test's folder and shows it in an editor. */
+    async function openSource(name: string, text: string): Promise<vscode.Uri> {
+      const uri = vscode.Uri.file(join(tmp, name));
+      writeFileSync(uri.fsPath, text);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      return uri;
+    }
+
     it('activates', async function () {
       const ext = extension();
       await ext.activate();
@@ -143,11 +151,7 @@ export function defineExtensionTests(): void {
     });
 
     it('reports an unknown equation ref as a diagnostic', async function () {
-      const file = join(tmp, 'unknown_ref.ts');
-      writeFileSync(file, '// @paper fedopt nonexistent\nexport const serverStep = 1;\n');
-      const uri = vscode.Uri.file(file);
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
+      const uri = await openSource('unknown_ref.ts', '// @paper fedopt nonexistent\nexport const serverStep = 1;\n');
       const diag = await waitFor(
         'a diagnostic on the `@paper fedopt nonexistent` line',
         () => vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === 0),
@@ -158,11 +162,7 @@ export function defineExtensionTests(): void {
 
     it('shows a CodeLens on a valid annotation that opens the paper', async function () {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      const file = join(tmp, 'valid_ref.ts');
-      writeFileSync(file, '// @paper fedopt pseudo-gradient\nexport const delta = 0;\n');
-      const uri = vscode.Uri.file(file);
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
+      const uri = await openSource('valid_ref.ts', '// @paper fedopt pseudo-gradient\nexport const delta = 0;\n');
       const lens = await waitFor(
         'a Paper Lab CodeLens on the annotated line',
         async () => {
