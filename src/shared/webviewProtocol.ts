@@ -9,18 +9,7 @@
  * input and passes its guard (and the host's own checks, e.g. that a location is one it sent)
  * before anything is done with it.
  */
-import type {
-  ClaimSpec,
-  DemoConfig,
-  DemoDescriptor,
-  Equation,
-  FieldSpec,
-  OutputSpec,
-  PaperDescriptor,
-  PaperMeta,
-  PlotSpec,
-  QuerySpec,
-} from './catalog';
+import type { ClaimSpec, DemoDescriptor, Equation, PaperDescriptor, PaperMeta, QuerySpec } from './catalog';
 import { defineMessage, isConfigRecord, isIdentifier, isNonNegativeInt, isString, type MessageOf } from './messages';
 import type { RunOutput } from './outputs';
 import { isRunFolderName, type MetricPoint, type RunRecord, type RunSummary } from './runs';
@@ -43,15 +32,11 @@ export interface CodeLocation {
 export type ClaimView = Omit<ClaimSpec, 'measure' | 'appliesTo'> & { readonly presets?: readonly string[] };
 export type QueryView = QuerySpec;
 
-export interface DemoView {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly fields: readonly FieldSpec[];
-  readonly presets: Readonly<Record<string, DemoConfig>>;
-  readonly stepLabel: string;
-  readonly plots: readonly PlotSpec[];
-  readonly outputs: readonly OutputSpec[];
+/** A demo as the panel sees it: its descriptor's data, without functions. */
+export interface DemoView extends Pick<
+  DemoDescriptor,
+  'id' | 'title' | 'description' | 'fields' | 'presets' | 'stepLabel' | 'plots' | 'outputs'
+> {
   readonly claims: readonly ClaimView[];
   readonly queries: readonly QueryView[];
 }
