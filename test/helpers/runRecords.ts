@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunRecord } from '../../src/shared/runs';
+import type { RunRecord, RunSummary } from '../../src/shared/runs';
 
 /** A new, empty folder under the system's temporary folder. */
 export function tmpDir(prefix = 'paper-lab-'): string {
@@ -24,6 +24,19 @@ export function runRecord(changes: Partial<RunRecord> = {}): RunRecord {
     status: 'running',
     startedAt: '2025-01-01T00:00:00.000Z',
     versions: { node: '20' },
+    ...changes,
+  };
+}
+
+/** The summary of a completed three-step run of `record` whose one claim passed, with `changes` applied. */
+export function runSummary(record: RunRecord, final: number, changes: Partial<RunSummary> = {}): RunSummary {
+  return {
+    runId: record.runId,
+    status: 'completed',
+    results: { final },
+    claims: [{ id: 'c', text: 'final loss below 0.5', measured: final, target: '< 0.5', pass: true }],
+    trainSeconds: 1,
+    steps: 3,
     ...changes,
   };
 }

@@ -13,7 +13,7 @@ import {
   writerOfThisProcess,
 } from '../../../src/models/engine/recorder';
 import type { RunRecord, RunSummary } from '../../../src/shared/runs';
-import { runRecord, tmpDir } from '../../helpers/runRecords';
+import { runRecord, runSummary, tmpDir } from '../../helpers/runRecords';
 import { fullDiskFs, tmpFilesUnder } from './fullDisk';
 
 const tmp = (): string => tmpDir('paper-lab-rec-');
@@ -136,14 +136,7 @@ describe('recorder on a full disk', () => {
 });
 
 describe('reading runs folders with malformed runs', () => {
-  const summary: RunSummary = {
-    runId: record.runId,
-    status: 'completed',
-    results: { final: 0.25 },
-    claims: [{ id: 'c', text: 'final loss below 0.5', measured: 0.25, target: '< 0.5', pass: true }],
-    trainSeconds: 1,
-    steps: 3,
-  };
+  const summary: RunSummary = runSummary(record, 0.25);
 
   /** A complete run in `root/folder`. */
   function goodRun(root: string, folder: string, runId = record.runId): string {

@@ -9,21 +9,14 @@ import * as path from 'node:path';
 import { RunStore } from '../../../src/extension/runStore';
 import { RunRecorder } from '../../../src/models/engine/recorder';
 import type { RunRecord } from '../../../src/shared/runs';
-import { runRecord, tmpDir } from '../../helpers/runRecords';
+import { runRecord, runSummary, tmpDir } from '../../helpers/runRecords';
 
 const record: RunRecord = runRecord({ status: 'completed', endedAt: '2025-01-01T00:01:00.000Z' });
 
 function storeWithRun(): { root: string; store: RunStore; warnings: string[] } {
   const root = tmpDir('paper-lab-store-');
   const rec = new RunRecorder(path.join(root, record.runId), record);
-  rec.writeSummary({
-    runId: record.runId,
-    status: 'completed',
-    results: { final: 0.1 },
-    claims: [{ id: 'c', text: 'c', measured: 0.1, target: '< 0.5', pass: true }],
-    trainSeconds: 1,
-    steps: 3,
-  });
+  rec.writeSummary(runSummary(record, 0.1));
   const warnings: string[] = [];
   return { root, store: new RunStore(root, (w) => warnings.push(w)), warnings };
 }
