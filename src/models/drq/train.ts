@@ -165,14 +165,17 @@ class RunRecord {
   }
 }
 
+/** What a run trains: its learners, settings and shard roles, and where results go. */
+interface Training {
+  readonly specs: readonly LearnerSpec[];
+  readonly s: Settings;
+  readonly roles: ShardRoles;
+  readonly record: RunRecord;
+  readonly ctx: RunContext;
+}
+
 /** Every learner in this thread, in lockstep. */
-async function trainInThread(
-  specs: readonly LearnerSpec[],
-  s: Settings,
-  roles: ShardRoles,
-  record: RunRecord,
-  ctx: RunContext,
-): Promise<DrqResults> {
+async function trainInThread({ specs, s, roles, record, ctx }: Training): Promise<DrqResults> {
   const learners = specs.map((spec) => makeLearner(spec, s));
   try {
     const { done, envSteps, updates, trainMs } = await trainShard(learners, s, roles, {
@@ -198,13 +201,7 @@ async function trainInThread(
  * what they reported: the evaluations every learner had reached (there is then no rollout, and no
  * last evaluation at the step where the run stopped).
  */
-async function trainInWorkers(
-  specs: readonly LearnerSpec[],
-  s: Settings,
-  roles: ShardRoles,
-  record: RunRecord,
-  ctx: RunContext,
-): Promise<DrqResults> {
+async function trainInWorkers({ specs, s, roles, record, ctx }: Training): Promise<DrqResults> {
   const shards = assignShards(specs, s.workers, learnerCost);
   ctx.log(
     `${shards.length} learner workers: ` +
@@ -292,7 +289,6 @@ export async function train(config: DrqConfig, ctx: RunContext): Promise<DrqResu
     rolloutId: (specs.find((l) => l.kind === 'drq') ?? specs[0])?.id ?? null,
   };
   const record = new RunRecord(specs, s, randomReturn, threshold, ctx);
-  return s.workers > 1 && specs.length > 1
-    ? trainInWorkers(specs, s, roles, record, ctx)
-    : trainInThread(specs, s, roles, record, ctx);
+  const training: Training = { specs, s, roles, record, ctx };
+  return s.workers > 1 && specs.length > 1 ? trainInWorkers(training) : trainInThread(training);
 }
