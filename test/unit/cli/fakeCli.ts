@@ -10,16 +10,16 @@ import { main } from '../../../src/cli/commands';
 import type { DemoDescriptor, PaperId } from '../../../src/shared/catalog';
 import type { DemoLookup } from '../../../src/models/engine/runner';
 import type { DemoRun } from '../../../src/models/types';
-import { fakePaperOf, stepsAndFinalLoss } from '../engine/fakeDemo';
+import { fakePaperOf, intField, stepsAndFinalLoss } from '../engine/fakeDemo';
 
 export const toyDemo: DemoDescriptor = {
   id: 'toy',
   title: 'Toy',
   description: 'A fake demo with slow steps.',
   fields: [
-    { kind: 'int', key: 'steps', label: 'Steps', description: 'steps', min: 1, max: 100000 },
-    { kind: 'int', key: 'stepMs', label: 'Step time', description: 'ms per step', min: 0, max: 60000 },
-    { kind: 'int', key: 'outputKb', label: 'Output size', description: 'KiB', min: 0, max: 4096 },
+    intField('steps', 'Steps', 1, 100000),
+    intField('stepMs', 'Step time (ms)', 0, 60000),
+    intField('outputKb', 'Output size (KiB)', 0, 4096),
   ],
   presets: { quick: { steps: 5, stepMs: 0, outputKb: 1 } },
   ...stepsAndFinalLoss,

@@ -1,7 +1,7 @@
 /**
  * A tiny fake paper with one demo and an injectable trainer, for engine tests.
  */
-import type { ClaimSpec, DemoDescriptor, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
+import type { ClaimSpec, DemoDescriptor, FieldSpec, PaperDescriptor, PaperId } from '../../../src/shared/catalog';
 import type { DemoLookup } from '../../../src/models/engine/runner';
 import type { DemoRun } from '../../../src/models/types';
 
@@ -21,12 +21,22 @@ export const stepsAndFinalLoss: Pick<DemoDescriptor, 'totalSteps' | 'stepLabel' 
   ],
 };
 
+/** An integer setting of a fake demo. */
+export const intField = (key: string, label: string, min: number, max: number): FieldSpec => ({
+  kind: 'int',
+  key,
+  label,
+  description: label,
+  min,
+  max,
+});
+
 export const fakeDemo: DemoDescriptor = {
   id: 'toy',
   title: 'Toy',
   description: 'A fake demo.',
   fields: [
-    { kind: 'int', key: 'steps', label: 'Steps', description: 'steps', min: 1, max: 10000 },
+    intField('steps', 'Steps', 1, 10000),
     { kind: 'number', key: 'lr', label: 'LR', description: 'learning rate', min: 0.0001, max: 1, log: true },
     { kind: 'enum', key: 'mode', label: 'Mode', description: 'mode', options: ['a', 'b'] },
     { kind: 'boolean', key: 'flag', label: 'Flag', description: 'flag' },
