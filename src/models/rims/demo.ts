@@ -21,7 +21,7 @@ export const PAPER_STEPS = 2000;
 
 /** What the paper preset measured here, beside the paper's near-perfect copying. */
 const PAPER_CAVEAT =
-  "Not reproduced at this scale. The paper preset (2,500 steps, trained at T = 50, tested at T = 200) measured 0.283, 0.296 and 0.252 at seeds 0, 1 and 2, below 0.35, after about an hour of one core each. Accuracy rose above chance (0.125) within 100 steps, to about 0.27, and then stayed between 0.25 and 0.30 for the remaining 2,400 steps, with no upward trend. The RIM is about as accurate at T = 200 as at the training length (0.288, 0.286, 0.309). The matched LSTM falls from 0.321, 0.338 and 0.388 at the training length to 0.140, 0.153 and 0.128 at T = 200. So the generalisation the paper reports is there, but at a low level: both models copy only part of the sequence. The paper's RIMs copy almost perfectly at 4× the training length, after far longer training than this demo runs.";
+  "Not reproduced at this scale: this target fails at all three calibration seeds. The paper preset (2,500 steps, trained at T = 50, tested at T = 200) measured 0.283, 0.296 and 0.252 at seeds 0, 1 and 2, below 0.35, after about an hour of one core each. Accuracy rose above chance (0.125) within 100 steps, to about 0.27, and then stayed between 0.25 and 0.30 for the remaining 2,400 steps, with no upward trend. The RIM is about as accurate at T = 200 as at the training length (0.288, 0.286, 0.309). The matched LSTM falls from 0.321, 0.338 and 0.388 at the training length to 0.140, 0.153 and 0.128 at T = 200. So the generalisation the paper reports is there, but at a low level: both models copy only part of the sequence. The paper's RIMs copy almost perfectly at 4× the training length, after far longer training than this demo runs.";
 
 const fields = {
   trainDormant: int({
@@ -207,17 +207,54 @@ const isLongRun = (config: RimsConfig): boolean => config.steps >= PAPER_STEPS;
 
 const rimTestAccuracy = (r: Partially<RimsResults>): number | undefined => r.acc?.rim?.test;
 
+/** Accuracy at the training length a model must reach before its retention is judged (chance is 1/8). */
+export const LEARNED_AT_TRAIN = 0.2;
+
+/**
+ * Retention: accuracy at the test length (4T) ÷ accuracy at the training length (T), the shape of
+ * the paper's Table 1. A model that learned nothing at T would "retain" chance perfectly, so
+ * retention is judged only once it copies at T with at least LEARNED_AT_TRAIN.
+ */
+function retentionClaim(
+  model: (typeof MODELS)[number],
+  spec: { id: string; text: string; comparison: '>=' | '<='; value: number },
+): RimsClaim {
+  const holds = (v: number): boolean => (spec.comparison === '>=' ? v >= spec.value : v <= spec.value);
+  return {
+    id: spec.id,
+    text: spec.text,
+    target: `${spec.comparison === '>=' ? '≥' : '≤'} ${spec.value}, with accuracy at T ≥ ${LEARNED_AT_TRAIN}`,
+    unit: 'ratio',
+    measure(results) {
+      const train = known(results.acc?.[model]?.train);
+      const test = known(results.acc?.[model]?.test);
+      if (train === null || test === null || train === 0) return { measured: null, pass: false };
+      const measured = test / train;
+      return { measured, pass: train >= LEARNED_AT_TRAIN && holds(measured) };
+    },
+  };
+}
+
+/**
+ * Retention targets, calibrated at seeds 0–2. Quick preset: RIM 0.969 / 0.911 / 0.881, LSTM
+ * 0.323 / 0.310 / 0.473 (accuracy at T: RIM 0.256–0.278, LSTM 0.261–0.300). Paper preset (the
+ * figures of PAPER_CAVEAT): RIM 0.983 / 1.035 / 0.816, LSTM 0.436 / 0.453 / 0.330. Each target
+ * sits below the lowest RIM figure and above the highest LSTM one.
+ */
+const RETENTION = { rim: 0.75, lstm: 0.6 } as const;
+
 const claims: RimsClaim[] = [
-  threshold({
-    id: 'rim-long-accuracy',
-    text: 'RIM per-symbol accuracy on the copy positions at 4× the training dormant length (T = 80 after training at T = 20 in the quick preset)',
-    read: rimTestAccuracy,
+  retentionClaim('rim', {
+    id: 'rim-retention',
+    text: 'RIM: accuracy on the copy positions at 4× the training dormant length ÷ accuracy at the training length (T = 80 against T = 20 in the quick preset)',
     comparison: '>=',
-    value: 0.2,
-    target: '≥ 0.20',
-    unit: 'accuracy',
-    appliesTo: (config: RimsConfig) => !isLongRun(config),
-    caveat: `The paper's RIMs copy almost perfectly at 4× the training length after far longer training than this demo runs; the paper preset (${PAPER_STEPS} steps or more) is held to ≥ 0.35.`,
+    value: RETENTION.rim,
+  }),
+  retentionClaim('lstm', {
+    id: 'lstm-retention',
+    text: 'LSTM with a matched parameter count, trained on the same batches: accuracy at 4× the training length ÷ accuracy at the training length',
+    comparison: '<=',
+    value: RETENTION.lstm,
   }),
   threshold({
     id: 'rim-long-accuracy-paper',

@@ -304,17 +304,29 @@ function parameterTable(rim: CopyModel, lstm: CopyModel): TableOutput {
 
 function paperTable(results: RimsResults, dormant: number, testDormant: number): TableOutput {
   const f = (v: number | undefined): number | null => (v === undefined ? null : Number(v.toFixed(3)));
+  const ratio = (acc: { train?: number; test?: number }): number | null =>
+    acc.train === undefined || acc.test === undefined || acc.train === 0 ? null : f(acc.test / acc.train);
   return {
     kind: 'table',
     id: 'paper',
     title: 'Beside the paper (copying task, copy-position accuracy)',
-    columns: ['', `train length (T = ${dormant})`, `test length (T = ${testDormant})`],
+    columns: ['', `train length (T = ${dormant})`, `test length (T = ${testDormant})`, 'retention'],
     rows: [
-      ['Paper, RIMs (trained T = 50, tested T = 200)', 'near-perfect (≈ 1)', 'near-perfect (≈ 1)'],
-      ['Paper, LSTM', 'near-perfect', 'degrades'],
-      [`This run, RIM (${results.steps} steps)`, f(results.acc.rim.train), f(results.acc.rim.test)],
-      [`This run, LSTM (${results.steps} steps)`, f(results.acc.lstm.train), f(results.acc.lstm.test)],
+      ['Paper, RIMs (trained T = 50, tested T = 200)', 'near-perfect (≈ 1)', 'near-perfect (≈ 1)', '≈ 1'],
+      ['Paper, LSTM', 'near-perfect', 'degrades', '< 1'],
+      [
+        `This run, RIM (${results.steps} steps)`,
+        f(results.acc.rim.train),
+        f(results.acc.rim.test),
+        ratio(results.acc.rim),
+      ],
+      [
+        `This run, LSTM (${results.steps} steps)`,
+        f(results.acc.lstm.train),
+        f(results.acc.lstm.test),
+        ratio(results.acc.lstm),
+      ],
     ],
-    note: "Chance is 1/8 = 0.125. The paper's near-perfect copying needs far longer training (thousands of steps and more) than this demo runs on a CPU; here the RIM is expected to rise above chance while the LSTM stays near it.",
+    note: "Chance is 1/8 = 0.125. Retention is the accuracy at the test length ÷ at the training length. The paper's near-perfect copying needs far larger models and far longer training (its script: 6 modules of 100 units, about 40,000 steps) than this demo runs on a CPU. Here both models learn part of the copy at the training length (about 0.25–0.40); the RIM keeps it at 4× the length while the LSTM falls towards chance.",
   };
 }

@@ -16,7 +16,7 @@ describe('the demo as the panel sees it', () => {
     const rims = PAPERS.find((p) => p.meta.id === 'rims')?.demos[0];
     assert.ok(rims);
     const claims = Object.fromEntries(toDemoView(rims).claims.map((c) => [c.id, c.presets]));
-    assert.deepEqual(claims['rim-long-accuracy'], ['quick']);
+    assert.equal(claims['rim-retention'], undefined);
     assert.deepEqual(claims['rim-long-accuracy-paper'], ['paper']);
     assert.equal(claims['dormant-quiet'], undefined);
   });
