@@ -4,21 +4,9 @@
  */
 import { threshold } from '../../shared/claims';
 import type { DemoConfig } from '../../shared/catalog';
-import {
-  bool,
-  choice,
-  type ConfigOf,
-  defineDemo,
-  each,
-  eachResult,
-  int,
-  nestConfig,
-  num,
-  optionalResult,
-  result,
-  type ResultsOf,
-  type TypedClaim,
-} from '../../shared/demo';
+import type { ConfigOf, ResultsOf, TypedClaim } from '../../shared/demo';
+import { bool, choice, each, int, nestConfig, num } from '../../shared/demo';
+import { defineDemo, eachResult, optionalResult, result } from '../../shared/demo';
 
 export const AGENTS = ['none', 'rad', 'drq'] as const;
 export type AgentKind = (typeof AGENTS)[number];

@@ -3,18 +3,8 @@
  * TensorFlow.js (the extension host and the CLI read it).
  */
 import { threshold } from '../../shared/claims';
-import {
-  type ConfigOf,
-  defineDemo,
-  eachResult,
-  int,
-  num,
-  optionalResult,
-  type Partially,
-  result,
-  type ResultsOf,
-  type TypedClaim,
-} from '../../shared/demo';
+import type { ConfigOf, Partially, ResultsOf, TypedClaim } from '../../shared/demo';
+import { defineDemo, eachResult, int, num, optionalResult, result } from '../../shared/demo';
 
 /** Runs at least this long are held to the paper-preset claim. */
 export const PAPER_STEPS = 2000;
