@@ -31,6 +31,14 @@ export interface Density2D {
   readonly classes: number;
   /** The Gaussian components of p(y | x) at a fixed x, where they are Gaussian (the ring). */
   conditionalModes?(x: number): ConditionalMode[];
+  /** Where the density is an equal-weight mixture of isotropic Gaussians (the ring): their means and std. */
+  readonly mixture?: GaussianMixture;
+}
+
+/** An equal-weight mixture of isotropic 2-D Gaussians N(μ_k, s²I). */
+export interface GaussianMixture {
+  readonly means: readonly (readonly [number, number])[];
+  readonly std: number;
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -59,6 +67,7 @@ export function gaussianRing(components = 8, radius = 2, std = 0.1): Density2D {
   return {
     name: 'ring',
     classes: components,
+    mixture: { means, std },
     sample(n, rng) {
       const points = new Float32Array(2 * n);
       const labels = new Int32Array(n);

@@ -5,8 +5,10 @@
  * likelihood in nats to bits per dimension of the 8-bit data.
  *
  * Scaling as in the official code: pixels x ∈ [0, 1] for the VE SDE, centred to 2x − 1 ∈ [−1, 1]
- * for VP and sub-VP (`config.data.centered`). Dequantisation (`uniform_dequantization`): the
- * 8-bit level k becomes (k + u)/256 with u ~ U[0, 1), so the data has a density on the cube.
+ * for VP and sub-VP (`config.data.centered`). Dequantisation (the official `uniform_dequantization`):
+ * the 8-bit level k becomes (k + u)/256 with u ~ U[0, 1), so the data has a density on the cube.
+ * The official code dequantises only the digits whose bits/dim it computes; the image preset here
+ * dequantises the training digits as well (see ./images.ts for why).
  * No TensorFlow.js here.
  */
 import type { Rng } from '../engine/rng';

@@ -64,9 +64,14 @@ describe('score-sde: the digits preset end to end (tiny)', () => {
     assert.ok(Number.isFinite(results.inpaintMse) && Number.isFinite(results.inpaintMseMeanFill));
     // The 2-D results are absent, so their claims read as unmeasured.
     assert.equal(results.nllGap, undefined);
-    assert.equal(results.pcAdvantageSe, undefined);
+    assert.equal(results.pcOverPredictor2xSe, undefined);
     const byId = Object.fromEntries(claims.map((c) => [c.id, c.measure(results, tiny).measured]));
-    assert.deepEqual(byId, { 'nll-gap': null, 'pc-beats-predictor': null, 'inpaint-fixed': 0 });
+    assert.deepEqual(byId, { 'nll-gap': null, 'pc-beats-p-equal-evals': null, 'inpaint-follows-conditional': null });
+    // …and none of them is about the digits.
+    assert.deepEqual(
+      claims.filter((c) => c.appliesTo?.(tiny) ?? true).map((c) => c.id),
+      [],
+    );
     // As the engine stores them: the digits' results only, under their dotted keys.
     assert.deepEqual(Object.keys(flattenResults(SCORE_SDE_RESULT_SPECS, results)).sort(), [
       'bitsPerDim',

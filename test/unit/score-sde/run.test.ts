@@ -24,6 +24,7 @@ const small: ScoreSdeConfig = {
   previewEvery: 20,
   samplerSteps: 10,
   samples: 100,
+  odeSolver: 'rk4',
   odeSteps: 6,
   heldOut: 50,
   classifierSteps: 10,
@@ -48,10 +49,14 @@ describe('score-sde: the demo end to end (small)', () => {
     assert.equal(results.steps, 40);
     const finite = {
       nllGap: results.nllGap,
-      pcAdvantageSe: results.pcAdvantageSe,
+      pcOverPredictor2xSe: results.pcOverPredictor2xSe,
+      'sampleKl.predictor4x': results.sampleKl?.predictor4x,
+      'mmd.data': results.mmd?.data,
       inpaintMaxChange: results.inpaintMaxChange,
       inpaintNearMode: results.inpaintNearMode,
+      inpaintNearModeExactScore: results.inpaintNearModeExactScore,
       'compare.nllGap': results.compare?.nllGap,
+      'compare.sampleKl.pc': results.compare?.sampleKl?.pc,
     };
     for (const [key, value] of Object.entries(finite)) assert.ok(Number.isFinite(value), key);
     assert.equal(results.inpaintMaxChange, 0);
@@ -111,6 +116,9 @@ describe('score-sde: the demo end to end (small)', () => {
     assert.deepEqual(flat, flattenResults(SCORE_SDE_RESULT_SPECS, typed));
     for (const key of [
       'nllGap',
+      'sampleKl.pc',
+      'sampleKlSe.predictor2x',
+      'mmd.ode',
       'logDensity.pc',
       'logDensitySe.ode',
       'nfe.predictor',

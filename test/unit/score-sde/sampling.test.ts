@@ -1,7 +1,9 @@
 /**
  * The samplers' building blocks and the score network on problems with known answers: the
- * Langevin step rule, the reverse-diffusion step, imputation, the analytic score of a Gaussian
- * mixture, and a network trained on a single Gaussian against that Gaussian's exact score.
+ * Langevin step rule, the reverse-diffusion step, the order of PC steps and its noise-free last
+ * step, the samplers with the exact score of a Gaussian and of the ring, imputation, the analytic
+ * score of a Gaussian mixture, and a network trained on a single Gaussian against that Gaussian's
+ * exact score.
  */
 import '../../../src/models/engine/tfSetup';
 import { strict as assert } from 'node:assert';
@@ -9,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src/models/engine/backends';
 import { Rng } from '../../../src/models/engine/rng';
 import { gaussianRing } from '../../../src/models/score-sde/data';
+import { mixtureScore } from '../../../src/models/score-sde/exactScore';
 import { disposeBatch, dsmBatch, dsmLoss } from '../../../src/models/score-sde/loss';
 import { initMlp, score, timeFeatures } from '../../../src/models/score-sde/model';
 import { adamStep, disposeAdam, initAdam } from '../../../src/models/score-sde/optim';
@@ -18,7 +21,10 @@ import {
   pcInpaint,
   pcSample,
   reverseDiffusionPredictor,
+  samplingTimes,
+  type ScoreFn,
 } from '../../../src/models/score-sde/samplers';
+import { sampleKl } from '../../../src/models/score-sde/quality';
 import { makeSde } from '../../../src/models/score-sde/sdes';
 
 const PARAMS = { sigmaMin: 0.01, sigmaMax: 6, betaMin: 0.1, betaMax: 20 };
@@ -95,6 +101,128 @@ describe('score-sde: samplers and the score network', () => {
     const variance = values.reduce((a, b) => a + b * b, 0) / n;
     const expected = s0 * s0 + sde.marginalStd(t - dt) ** 2;
     assert.ok(Math.abs(variance / expected - 1) < 0.03, `${variance} vs ${expected}`);
+  });
+
+  it('samples at N equally spaced times from T to ε, and the last step lands at 0', () => {
+    const times = samplingTimes(1, 1e-3, 4);
+    assert.equal(times.length, 5);
+    [1, 1 - 0.999 / 3, 1 - (2 * 0.999) / 3, 1e-3, 0].forEach((t, i) =>
+      assert.ok(Math.abs((times[i] as number) - t) < 1e-15, `${times[i]} vs ${t}`),
+    );
+    assert.deepEqual(samplingTimes(1, 1e-3, 1), [1, 0]);
+  });
+
+  it('each step is M corrector steps then the predictor; the last predictor step returns its mean', async () => {
+    // Written out with the same normals: prior, then per step the corrector's z and the predictor's z.
+    const sde = makeSde('ve', PARAMS);
+    const score: ScoreFn = (x, t) => tf.div(x, -(sde.marginalStd(t) ** 2 + 0.25)) as tf.Tensor2D;
+    const n = 4;
+    const { samples, nfe } = await pcSample(sde, score, n, 1, {
+      steps: 2,
+      correctorSteps: 1,
+      snr: 0.16,
+      eps: 1e-3,
+      rng: new Rng(9),
+    });
+    const rng = new Rng(9);
+    let x = rng.normals(n, sde.priorStd);
+    const times = [1, 1e-3, 0];
+    for (let i = 0; i < 2; i++) {
+      const t = times[i] as number;
+      const dt = t - (times[i + 1] as number);
+      const s = (v: number): number => -v / (sde.marginalStd(t) ** 2 + 0.25);
+      // Langevin: ε = 2α(r‖z‖/‖s‖)², norms of 1-D rows are absolute values, averaged over the batch.
+      const z = rng.normals(n);
+      const zNorm = z.reduce((a, v) => a + Math.abs(v), 0) / n;
+      const sNorm = x.reduce((a, v) => a + Math.abs(s(v)), 0) / n;
+      const eps = 2 * ((0.16 * zNorm) / sNorm) ** 2;
+      x = x.map((v, k) => v + eps * s(v) + Math.sqrt(2 * eps) * (z[k] as number));
+      const { f, G } = sde.discretize(t, dt);
+      const zp = rng.normals(n);
+      x = x.map((v, k) => v - f * v + G * G * s(v) + (i === 1 ? 0 : G * (zp[k] as number)));
+    }
+    assert.equal(nfe, 4);
+    x.forEach((v, k) =>
+      assert.ok(Math.abs((samples[k] as number) - v) < 1e-4 * Math.max(1, Math.abs(v)), `${samples[k]} vs ${v}`),
+    );
+  });
+
+  for (const name of ['ve', 'vp'] as const) {
+    it(`${name}: with the exact score of a Gaussian, PC and predictor-only at N = 100 keep its variance`, async () => {
+      // Data N(0, 1): p_t = N(0, m_t² + σ_t²). Before the noise-free last step was the predictor's, PC left 0.93 of it.
+      const sde = makeSde(name, PARAMS);
+      const score: ScoreFn = (x, t) =>
+        tf.mul(x, -1 / (sde.marginalMean(t) ** 2 + sde.marginalStd(t) ** 2)) as tf.Tensor2D;
+      for (const correctorSteps of [0, 1]) {
+        const { samples } = await pcSample(sde, score, 20000, 1, {
+          steps: 100,
+          correctorSteps,
+          snr: 0.16,
+          eps: 1e-3,
+          rng: new Rng(1),
+        });
+        const variance = samples.reduce((a, v) => a + v * v, 0) / samples.length;
+        // 20000 draws: the variance's own standard error is 0.01.
+        assert.ok(variance > 0.97 && variance < 1.08, `M = ${correctorSteps}: variance ${variance}`);
+      }
+    });
+  }
+
+  it('PC with the exact score of the ring draws samples as close to it as exact draws', async function () {
+    this.timeout(60000);
+    const ring = gaussianRing();
+    const sde = makeSde('ve', PARAMS);
+    const { mixture } = ring;
+    assert.ok(mixture);
+    const density = (x: number, y: number): number => ring.logDensity(x, y);
+    const { samples } = await pcSample(sde, mixtureScore(sde, mixture), 1000, 2, {
+      steps: 100,
+      correctorSteps: 1,
+      snr: 0.16,
+      eps: 1e-3,
+      rng: new Rng(3),
+    });
+    const pc = sampleKl(samples, density);
+    const exact = sampleKl(ring.sample(1000, new Rng(4)).points, density);
+    assert.ok(
+      Math.abs(pc.value - exact.value) < 3 * Math.hypot(pc.se, exact.se),
+      `PC ${pc.value}, exact ${exact.value}`,
+    );
+  });
+
+  it('the exact mixture score matches finite differences of log p_t (VE and VP)', async () => {
+    const ring = gaussianRing();
+    const { mixture } = ring;
+    assert.ok(mixture);
+    for (const name of ['ve', 'vp'] as const) {
+      const sde = makeSde(name, PARAMS);
+      for (const t of [0.05, 0.3]) {
+        const m = sde.marginalMean(t);
+        // p_t is the ring scaled by m_t with std √(m_t² s² + σ_t²).
+        const blurred = gaussianRing(8, 2 * m, Math.sqrt(m * m * 0.01 + sde.marginalStd(t) ** 2));
+        const pts: [number, number][] = [
+          [1.9 * m, 0.2],
+          [0.5, 0.5],
+          [-1.2 * m, 1.6 * m],
+        ];
+        const s = await tf.tidy(() => mixtureScore(sde, mixture)(tf.tensor2d(pts), t)).data();
+        pts.forEach(([x, y], i) => {
+          const h = 1e-4;
+          const fd = [
+            (blurred.logDensity(x + h, y) - blurred.logDensity(x - h, y)) / (2 * h),
+            (blurred.logDensity(x, y + h) - blurred.logDensity(x, y - h)) / (2 * h),
+          ];
+          for (let d = 0; d < 2; d++) {
+            const got = s[2 * i + d] as number;
+            const want = fd[d] as number;
+            assert.ok(
+              Math.abs(got - want) < 1e-3 * Math.max(1, Math.abs(want)),
+              `${name} t ${t} ${pts[i]}: ${got} vs ${want}`,
+            );
+          }
+        });
+      }
+    }
   });
 
   it('imputation keeps the known coordinate exactly and leaves no tensors behind', async () => {
