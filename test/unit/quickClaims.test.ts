@@ -25,7 +25,6 @@ const FLOORS: Readonly<Record<string, { readonly atLeast: number; readonly why: 
 /** Caveated claims with no meaningful floor at this budget, and why. */
 const UNBOUNDED: Readonly<Record<string, string>> = {
   'drq/threshold-seeds': 'a count of seeds that reach the threshold: 0 at this budget',
-  'ance/async-throughput': 'a ratio of throughputs that depends on the other load on the machine',
 };
 
 const landed = PAPERS.flatMap((paper) => paper.demos.map((demo) => ({ paper: paper.meta.id, demo })));

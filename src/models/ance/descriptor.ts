@@ -15,6 +15,7 @@ export const ance: ModelPaper = {
     'src/models/ance/samplers.ts',
     'src/models/ance/refresher.ts',
     'src/models/ance/refreshWorker.ts',
+    'src/models/ance/timing.ts',
     'src/models/ance/inferencer.ts',
     'src/models/ance/search.ts',
     'src/models/ance/bm25.ts',

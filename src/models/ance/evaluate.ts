@@ -6,11 +6,11 @@ import '../engine/tfSetup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bm25 } from './bm25';
 import { encodeAll, type EncoderWeights } from './encoder';
-import { rankOf, topK } from './search';
+import { rankOfFirst, topK } from './search';
 import type { GramTable } from './text';
 
 export interface Evaluation {
-  /** 1-based rank of each held-out query's relevant document. */
+  /** 1-based rank of each held-out query's first relevant document. */
   readonly ranks: Int32Array;
   /** Top documents of the first few held-out queries. */
   readonly shown: readonly (readonly number[])[];
@@ -31,16 +31,16 @@ async function scoreMatrix(queries: Float32Array, docs: Float32Array, dim: numbe
   }
 }
 
-/** Ranks of the relevant documents under the encoder, and the top `shownK` of the first `shownQueries`. */
+/** Ranks of the first relevant documents under the encoder, and the top `shownK` of the first `shownQueries`. */
 export async function evaluateEncoder(
   w: EncoderWeights,
   docGrams: GramTable,
   queryGrams: GramTable,
-  positives: readonly number[],
+  relevant: readonly (readonly number[])[],
   shownQueries: number,
   shownK: number,
 ): Promise<Evaluation> {
-  return evaluateEncoded(encodeAll(w, docGrams), encodeAll(w, queryGrams), w.dim, positives, shownQueries, shownK);
+  return evaluateEncoded(encodeAll(w, docGrams), encodeAll(w, queryGrams), w.dim, relevant, shownQueries, shownK);
 }
 
 /** The same from encodings already computed (`docs` and `queries` row-major, width `dim`). */
@@ -48,17 +48,17 @@ export async function evaluateEncoded(
   docs: Float32Array,
   queries: Float32Array,
   dim: number,
-  positives: readonly number[],
+  relevant: readonly (readonly number[])[],
   shownQueries: number,
   shownK: number,
 ): Promise<Evaluation> {
   const nd = docs.length / dim;
   const scores = await scoreMatrix(queries, docs, dim);
-  const ranks = new Int32Array(positives.length);
+  const ranks = new Int32Array(relevant.length);
   const shown: number[][] = [];
-  positives.forEach((p, q) => {
+  relevant.forEach((r, q) => {
     const row = scores.subarray(q * nd, (q + 1) * nd);
-    ranks[q] = rankOf(row, p);
+    ranks[q] = rankOfFirst(row, r);
     if (q < shownQueries) shown.push(topK(row, shownK));
   });
   return { ranks, shown };
@@ -68,15 +68,15 @@ export async function evaluateEncoded(
 export function evaluateBm25(
   bm25: Bm25,
   queries: readonly string[],
-  positives: readonly number[],
+  relevant: readonly (readonly number[])[],
   shownQueries: number,
   shownK: number,
 ): Evaluation {
-  const ranks = new Int32Array(positives.length);
+  const ranks = new Int32Array(relevant.length);
   const shown: number[][] = [];
-  positives.forEach((p, q) => {
+  relevant.forEach((r, q) => {
     const scores = bm25.scores(queries[q] as string);
-    ranks[q] = rankOf(scores, p);
+    ranks[q] = rankOfFirst(scores, r);
     if (q < shownQueries) shown.push(topK(scores, shownK));
   });
   return { ranks, shown };

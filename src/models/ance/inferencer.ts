@@ -3,7 +3,7 @@
  * re-encodes the whole corpus, builds the exact inner-product index over it, encodes the training
  * queries with the same snapshot and looks up each query's top-k documents, from which the trainer
  * then draws negatives (as the official `generate_new_ann` does). Pure and synchronous: the refresh
- * worker runs it off the training thread; the blocking refresher runs it in place.
+ * worker runs it off the training thread; the in-place builder runs it on the training thread.
  */
 import { encodeAll, type EncoderWeights } from './encoder';
 import { searchAll } from './search';

@@ -1,7 +1,7 @@
 /**
- * How hard the sampled negatives are. For a query q with relevant document d⁺, a sampled negative
- * d⁻ is ranked among all documents other than d⁺ by the encoder's current score f(q, d) = ⟨g(q), g(d)⟩:
- * rank 1 is the document the model currently confuses most with the relevant one. Random
+ * How hard the sampled negatives are. For a query q with relevant documents D⁺, a sampled negative
+ * d⁻ is ranked among all documents outside D⁺ by the encoder's current score f(q, d) = ⟨g(q), g(d)⟩:
+ * rank 1 is the document the model currently confuses most with a relevant one. Random
  * negatives sit around the middle of the corpus, ANCE's near the top — the reason their gradients
  * are larger (equation `ance-negatives`). ANCE's index is built from an older snapshot, so between
  * refreshes its negatives drift down the current ranking: the plot of these ranks shows the
@@ -26,12 +26,12 @@ export function encodeRows(w: EncoderWeights, grams: GramTable, rows: readonly n
 }
 
 /**
- * The 1-based rank of each negative among the documents other than the query's positive, by
+ * The 1-based rank of each negative among the documents outside the query's relevant ones, by
  * inner product with the query (ties broken by lower document index, as in `topK`).
  *
  * @param queries  encoded queries, row-major `nq × dim`
  * @param docs     encoded corpus, row-major `nd × dim`
- * @param positives  the relevant document of each query
+ * @param relevant  the relevant documents of each query
  * @param negatives  the sampled negatives of each query
  * @returns the ranks, query by query, negative by negative
  */
@@ -39,19 +39,19 @@ export function negativeRanks(
   queries: Float32Array,
   docs: Float32Array,
   dim: number,
-  positives: readonly number[],
+  relevant: readonly (readonly number[])[],
   negatives: readonly (readonly number[])[],
 ): number[] {
   const nd = docs.length / dim;
   const scores = new Float32Array(nd);
   const ranks: number[] = [];
-  positives.forEach((positive, q) => {
+  relevant.forEach((positives, q) => {
     for (let d = 0; d < nd; d++) scores[d] = dotAt(queries, q * dim, docs, d * dim, dim);
     for (const negative of negatives[q] ?? []) {
       const s = scores[negative] as number;
       let rank = 1;
       for (let d = 0; d < nd; d++) {
-        if (d === positive || d === negative) continue;
+        if (d === negative || positives.includes(d)) continue;
         const v = scores[d] as number;
         if (v > s || (v === s && d < negative)) rank++;
       }

@@ -26,6 +26,17 @@ export class Adam {
     this.vLinear = new Float32Array(w.linear.length);
   }
 
+  /** An Adam for `w` (a copy of this one's weights) that continues from this one's moments and step count. */
+  continueWith(w: EncoderWeights): Adam {
+    const next = new Adam(w, this.lr, this.beta1, this.beta2, this.eps);
+    next.mTable.set(this.mTable);
+    next.vTable.set(this.vTable);
+    next.mLinear.set(this.mLinear);
+    next.vLinear.set(this.vLinear);
+    next.t = this.t;
+    return next;
+  }
+
   step(grad: Gradient): void {
     this.t++;
     const { beta1, beta2, eps } = this;

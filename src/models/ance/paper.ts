@@ -65,7 +65,7 @@ export const equations: readonly Equation[] = [
     ref: 'async-refresh',
     label: 'Asynchronously refreshed index',
     tex: String.raw`\mathcal{I}_t = \big\{\, g_{\theta_s}(d) : d \in C \,\big\},\qquad s \in \{0, m, 2m, \dots\},\ s \le t`,
-    note: 'Every m steps a snapshot of the encoder re-encodes the corpus C while training goes on; s is the latest snapshot whose index is ready.',
+    note: 'Every m steps a snapshot of the encoder re-encodes the corpus C while training goes on. In the demo the index of snapshot s is swapped in at step s + m, and training waits there only if it is not ready.',
   },
   {
     ref: 'bm25',

@@ -27,9 +27,10 @@ export interface RefreshMessage {
 
 export type ToRefreshWorker = InitMessage | RefreshMessage;
 
-/** Worker → training: a complete index, or why none could be built. */
+/** Worker → training: a complete index, or why none could be built (`id`: the refresh, null for a bad message). */
 export type FromRefreshWorker =
-  { readonly type: 'ready'; readonly index: NeighbourIndex } | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'ready'; readonly index: NeighbourIndex }
+  | { readonly type: 'error'; readonly id: number | null; readonly message: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -59,7 +60,9 @@ export function isToRefreshWorker(value: unknown): value is ToRefreshWorker {
 
 export function isFromRefreshWorker(value: unknown): value is FromRefreshWorker {
   if (!isRecord(value)) return false;
-  if (value['type'] === 'error') return typeof value['message'] === 'string';
+  if (value['type'] === 'error') {
+    return typeof value['message'] === 'string' && (value['id'] === null || typeof value['id'] === 'number');
+  }
   if (value['type'] !== 'ready' || !isRecord(value['index'])) return false;
   const index = value['index'];
   return (

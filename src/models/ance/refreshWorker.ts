@@ -1,12 +1,12 @@
 /**
  * The refresh worker (bundled as dist/ance-refresh.js; run from source under tsx in tests): a
- * worker_threads Worker that receives the corpus once, then for each weight snapshot builds a
- * complete index (`buildIndex`) and posts it back. It holds no state between refreshes besides the
- * corpus, so an index is either posted whole or not at all.
+ * worker_threads Worker that receives a corpus (again for each corpus of a run), then for each
+ * weight snapshot builds a complete index (`buildIndex`) and posts it back. It holds no state
+ * between refreshes besides the corpus, so an index is either posted whole or not at all.
  *
- * It runs at normal priority: at the lowest (nice 19) on a machine already short of CPU, the
- * WordNet index was still not ready 100 steps after it was asked for, leaving ANCE on random
- * negatives. With a free core the two threads do not compete; without one they share it.
+ * It runs at normal priority. The trainer swaps each index in at a fixed step and waits there if
+ * it is not ready, so a starved thread would slow training down rather than change its negatives.
+ * With a free core the two threads do not compete; without one they share what the machine gives.
  */
 import { parentPort } from 'node:worker_threads';
 import { buildIndex, type IndexInputs, type NeighbourIndex } from './inferencer';
@@ -19,7 +19,7 @@ function main(): void {
   const post = (message: FromRefreshWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
   port.on('message', (message: unknown) => {
     if (!isToRefreshWorker(message)) {
-      post({ type: 'error', message: 'refresh worker: malformed message' });
+      post({ type: 'error', id: null, message: 'refresh worker: malformed message' });
       return;
     }
     if (message.type === 'init') {
@@ -31,7 +31,7 @@ function main(): void {
       return;
     }
     if (!inputs) {
-      post({ type: 'error', message: 'refresh worker: refresh before init' });
+      post({ type: 'error', id: message.id, message: 'refresh worker: refresh before init' });
       return;
     }
     try {
@@ -39,7 +39,7 @@ function main(): void {
       const index: NeighbourIndex = buildIndex(snapshot, inputs, message.step, message.id);
       post({ type: 'ready', index }, [index.docVectors.buffer as ArrayBuffer, index.neighbours.buffer as ArrayBuffer]);
     } catch (e) {
-      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      post({ type: 'error', id: message.id, message: e instanceof Error ? e.message : String(e) });
     }
   });
 }

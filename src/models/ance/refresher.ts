@@ -1,76 +1,46 @@
 /**
- * Keeps the index the ANCE sampler reads, and refreshes it from weight snapshots (equation
- * `async-refresh`). Two implementations behind one interface:
+ * Builds the indices the ANCE sampler reads, from weight snapshots (equation `async-refresh`). Two
+ * builders behind one interface, which give the same index for the same snapshot:
  *
- *   AsyncRefresher     the paper's setup: a second worker thread re-encodes the corpus and builds the
- *                      index while training goes on with the previous index; the finished index is
- *                      swapped in by one assignment when its message arrives, after a completeness
- *                      check, so the sampler only ever sees a whole index.
- *   BlockingRefresher  the same work done in place, stopping training (a reference for the throughput
- *                      the asynchronous refresh saves).
+ *   ThreadBuilder   the paper's setup: a second worker thread re-encodes the corpus and searches it
+ *                   while training goes on; `build` returns at once and its promise resolves with
+ *                   the index when the thread posts it back, after a completeness check.
+ *   InPlaceBuilder  the same work done on the training thread: `build` returns once the index is
+ *                   built, and training waits for it (the synchronous refresh, the reference for the
+ *                   time the thread saves).
  *
- * The async refresher starts its worker through Node's worker_threads, imported on demand (training
- * code keeps no static Node imports): `dist/ance-refresh.js` beside the bundle, or the TypeScript
- * source when running under tsx.
+ * When an index is swapped in is the trainer's business (see `AnceIndex` in ./train.ts), not the
+ * builders': the builders only decide which thread does the work.
+ *
+ * The thread is a Node worker_threads Worker, imported on demand (training code keeps no static Node
+ * imports): `dist/ance-refresh.js` beside the bundle, or the TypeScript source under tsx.
  */
 import { startThread } from '../engine/threads';
 import { copyWeights, type EncoderWeights } from './encoder';
 import { buildIndex, isComplete, type IndexInputs, type NeighbourIndex } from './inferencer';
 import { isFromRefreshWorker, type InitMessage, type RefreshMessage } from './refreshProtocol';
 
-export interface IndexRefresher {
-  /** The index in use: the latest complete one, or null before the first is ready. */
-  readonly current: NeighbourIndex | null;
-  /** True while a refresh is in flight. */
-  readonly busy: boolean;
+export const BUILDER_KINDS = ['thread', 'in-place'] as const;
+export type BuilderKind = (typeof BUILDER_KINDS)[number];
+
+export interface IndexBuilder {
+  readonly kind: BuilderKind;
   /**
-   * Starts a refresh from a snapshot of `weights` taken now, labelled with `step`. Returns false,
-   * starting nothing, while another refresh is in flight.
+   * Starts building index `id` from a snapshot of `weights` taken now (labelled with `step`); the
+   * promise resolves with the complete index, or rejects if none could be built.
    */
-  request(step: number, weights: EncoderWeights): boolean;
-  /** Called with each index as it is swapped in. */
-  onSwap(listener: (index: NeighbourIndex) => void): void;
+  build(id: number, step: number, weights: EncoderWeights): Promise<NeighbourIndex>;
   close(): Promise<void>;
 }
 
-abstract class RefresherBase implements IndexRefresher {
-  private index: NeighbourIndex | null = null;
-  private readonly listeners: ((index: NeighbourIndex) => void)[] = [];
-  protected nextId = 1;
+/** Builds the index on the calling thread: `build` returns after the work is done. */
+export class InPlaceBuilder implements IndexBuilder {
+  readonly kind = 'in-place';
 
-  constructor(protected readonly inputs: IndexInputs) {}
+  constructor(private readonly inputs: IndexInputs) {}
 
-  get current(): NeighbourIndex | null {
-    return this.index;
-  }
-
-  abstract get busy(): boolean;
-  abstract request(step: number, weights: EncoderWeights): boolean;
-  abstract close(): Promise<void>;
-
-  onSwap(listener: (index: NeighbourIndex) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Swaps in a finished index if it is complete and newer than the one in use; returns whether it did. */
-  protected swap(next: NeighbourIndex): boolean {
-    if (!isComplete(next, this.inputs)) return false;
-    if (this.index && next.id <= this.index.id) return false;
-    this.index = next;
-    for (const listener of this.listeners) listener(next);
-    return true;
-  }
-}
-
-/** Rebuilds the index in place: `request` returns after the new index is in use. */
-export class BlockingRefresher extends RefresherBase {
-  get busy(): boolean {
-    return false;
-  }
-
-  request(step: number, weights: EncoderWeights): boolean {
-    this.swap(buildIndex(weights, this.inputs, step, this.nextId++));
-    return true;
+  build(id: number, step: number, weights: EncoderWeights): Promise<NeighbourIndex> {
+    return Promise.resolve(buildIndex(weights, this.inputs, step, id));
   }
 
   close(): Promise<void> {
@@ -78,7 +48,7 @@ export class BlockingRefresher extends RefresherBase {
   }
 }
 
-/** What the async refresher needs of a worker thread (a Node Worker; a fake in tests). */
+/** What the thread builder needs of a worker thread (a Node Worker; a fake in tests). */
 export interface RefreshPort {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   on(event: 'message', listener: (message: unknown) => void): void;
@@ -86,21 +56,60 @@ export interface RefreshPort {
   terminate(): Promise<number>;
 }
 
-/** Rebuilds the index in a second thread while training continues. */
-export class AsyncRefresher extends RefresherBase {
-  private inFlight: number | null = null;
-  private failure: string | null = null;
+interface Pending {
+  readonly resolve: (index: NeighbourIndex) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** Builds indices in a second thread while the caller goes on. */
+export class ThreadBuilder implements IndexBuilder {
+  readonly kind = 'thread';
+  private readonly pending = new Map<number, Pending>();
+  private inputs: IndexInputs;
+  private failure: Error | null = null;
 
   constructor(
     inputs: IndexInputs,
     private readonly port: RefreshPort,
   ) {
-    super(inputs);
+    this.inputs = inputs;
     port.on('message', (message: unknown) => this.receive(message));
-    port.on('error', (error: Error) => {
-      this.failure = error.message;
-      this.inFlight = null;
-    });
+    port.on('error', (error: Error) => this.failAll(error));
+    this.send(inputs);
+  }
+
+  /** Number of builds in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Hands the thread another corpus (or other queries); only between builds. */
+  reset(inputs: IndexInputs): void {
+    if (this.pending.size > 0) throw new Error('ThreadBuilder.reset: builds are in flight');
+    this.inputs = inputs;
+    this.send(inputs);
+  }
+
+  build(id: number, step: number, weights: EncoderWeights): Promise<NeighbourIndex> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.has(id)) return Promise.reject(new Error(`index ${id} is already being built`));
+    // The snapshot: a copy of the weights at this step, handed over to the thread.
+    const snapshot = copyWeights(weights);
+    const message: RefreshMessage = {
+      type: 'refresh',
+      id,
+      step,
+      buckets: snapshot.buckets,
+      dim: snapshot.dim,
+      table: snapshot.table,
+      linear: snapshot.linear,
+    };
+    const done = new Promise<NeighbourIndex>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.port.postMessage(message, [snapshot.table.buffer as ArrayBuffer, snapshot.linear.buffer as ArrayBuffer]);
+    return done;
+  }
+
+  private send(inputs: IndexInputs): void {
     const init: InitMessage = {
       type: 'init',
       docOffsets: inputs.docGrams.offsets,
@@ -109,48 +118,34 @@ export class AsyncRefresher extends RefresherBase {
       queryIds: inputs.queryGrams.ids,
       k: inputs.k,
     };
-    port.postMessage(init);
-  }
-
-  get busy(): boolean {
-    return this.inFlight !== null;
-  }
-
-  /** The worker's last error, if any (the trainer reports it and goes on with the index it has). */
-  get error(): string | null {
-    return this.failure;
-  }
-
-  request(step: number, weights: EncoderWeights): boolean {
-    if (this.inFlight !== null) return false;
-    // The snapshot: a copy of the weights at this step, handed over to the worker.
-    const snapshot = copyWeights(weights);
-    const message: RefreshMessage = {
-      type: 'refresh',
-      id: this.nextId++,
-      step,
-      buckets: snapshot.buckets,
-      dim: snapshot.dim,
-      table: snapshot.table,
-      linear: snapshot.linear,
-    };
-    this.inFlight = message.id;
-    this.port.postMessage(message, [snapshot.table.buffer as ArrayBuffer, snapshot.linear.buffer as ArrayBuffer]);
-    return true;
+    this.port.postMessage(init);
   }
 
   private receive(message: unknown): void {
     if (!isFromRefreshWorker(message)) {
-      this.failure = 'malformed message from the refresh worker';
+      this.failAll(new Error('malformed message from the refresh worker'));
       return;
     }
+    const id = message.type === 'error' ? message.id : message.index.id;
+    const pending = id === null ? undefined : this.pending.get(id);
     if (message.type === 'error') {
-      this.failure = message.message;
-      this.inFlight = null;
+      if (!pending) this.failAll(new Error(message.message));
+      else {
+        this.pending.delete(id as number);
+        pending.reject(new Error(message.message));
+      }
       return;
     }
-    if (message.index.id === this.inFlight) this.inFlight = null;
-    if (!this.swap(message.index)) this.failure = `refresh ${message.index.id} came back incomplete and was dropped`;
+    if (!pending) return; // not asked for (or asked for before a reset): dropped
+    this.pending.delete(message.index.id);
+    if (isComplete(message.index, this.inputs)) pending.resolve(message.index);
+    else pending.reject(new Error(`index ${message.index.id} came back incomplete`));
+  }
+
+  private failAll(error: Error): void {
+    this.failure = error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
   }
 
   async close(): Promise<void> {
@@ -159,24 +154,16 @@ export class AsyncRefresher extends RefresherBase {
 }
 
 /**
- * Starts the refresh worker thread and an AsyncRefresher on it. Bundled (dist/worker.js,
+ * Starts the refresh worker thread and a ThreadBuilder on it. Bundled (dist/worker.js,
  * dist/cli.js), the worker is `ance-refresh.js` in the same folder; run from TypeScript sources
  * (tests under tsx), a small bootstrap registers tsx's require hook in the new thread first.
  */
-export async function startAsyncRefresher(inputs: IndexInputs): Promise<AsyncRefresher> {
+export async function startThreadBuilder(inputs: IndexInputs): Promise<ThreadBuilder> {
   const path = await import('node:path');
   const worker = await startThread({
     source: path.join(__dirname, 'refreshWorker.ts'),
     bundle: path.join(__dirname, 'ance-refresh.js'),
   });
   worker.unref();
-  return new AsyncRefresher(inputs, worker);
-}
-
-/** Lets queued messages (a finished index) through: one turn of the event loop. */
-export function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
+  return new ThreadBuilder(inputs, worker);
 }

@@ -1,13 +1,14 @@
 /**
- * The three ways to pick the negatives of a training query. Every sampler leaves out the query's
- * positive (D⁻ = candidates \ D⁺, equation `ance-negatives`) and draws without replacement:
+ * The three ways to pick the negatives of a training query. Every sampler leaves out all of the
+ * query's relevant documents (D⁻ = candidates \ D⁺, equation `ance-negatives`) and draws without
+ * replacement:
  *
  *   random  uniformly from the whole corpus;
- *   bm25    uniformly from the query's top documents by BM25;
+ *   bm25    uniformly from the query's top documents by BM25 (those sharing a word with it);
  *   ance    uniformly from the query's top documents in the current nearest-neighbour index (built
- *           from a recent snapshot of the encoder), or at random before the first index is ready.
+ *           from a recent snapshot of the encoder).
  *
- * When a list holds fewer than n documents besides the positive, the rest are drawn at random.
+ * When a list holds fewer than n documents besides the relevant ones, the rest are drawn at random.
  */
 import type { Rng } from '../engine/rng';
 
@@ -20,18 +21,17 @@ export const SAMPLER_LABELS: Readonly<Record<SamplerId, string>> = {
   ance: 'ANCE negatives',
 };
 
-/** `n` distinct documents of [0, corpusSize) other than `positive` and those in `taken`. */
+/** `n` distinct documents of [0, corpusSize) outside `relevant` and `taken`. */
 export function randomNegatives(
   rng: Rng,
   corpusSize: number,
-  positive: number,
+  relevant: readonly number[],
   n: number,
   taken: readonly number[] = [],
 ): number[] {
-  if (n + taken.length + 1 > corpusSize)
-    throw new RangeError(`cannot draw ${n} negatives from ${corpusSize} documents`);
+  const seen = new Set([...relevant, ...taken]);
+  if (n + seen.size > corpusSize) throw new RangeError(`cannot draw ${n} negatives from ${corpusSize} documents`);
   const out: number[] = [];
-  const seen = new Set([positive, ...taken]);
   while (out.length < n) {
     const d = rng.int(corpusSize);
     if (seen.has(d)) continue;
@@ -42,24 +42,25 @@ export function randomNegatives(
 }
 
 /**
- * `n` distinct documents drawn from `list` (a query's top-ranked documents) without the positive,
- * topped up at random when the list is too short.
+ * `n` distinct documents drawn from `list` (a query's top-ranked documents) without the relevant
+ * ones, topped up at random when the list is too short.
  */
 export function negativesFromList(
   rng: Rng,
   list: ArrayLike<number>,
   corpusSize: number,
-  positive: number,
+  relevant: readonly number[],
   n: number,
 ): number[] {
   const pool: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const d = list[i] as number;
+    // D⁻_ANCE = ANN_{f(q, d)} \ D⁺: the top-ranked documents, less the relevant ones
     // @paper ance ance-negatives
-    if (d !== positive && !pool.includes(d)) pool.push(d);
+    if (!relevant.includes(d) && !pool.includes(d)) pool.push(d);
   }
   const picked = pool.length <= n ? pool : rng.sample(pool.length, n).map((i) => pool[i] as number);
   return picked.length === n
     ? picked
-    : [...picked, ...randomNegatives(rng, corpusSize, positive, n - picked.length, picked)];
+    : [...picked, ...randomNegatives(rng, corpusSize, relevant, n - picked.length, picked)];
 }

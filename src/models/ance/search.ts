@@ -72,7 +72,22 @@ export function rankOf(scores: ArrayLike<number>, positive: number): number {
   return rank;
 }
 
-/** MRR@10 over queries with one relevant document each, from that document's 1-based ranks. */
+/**
+ * 1-based rank of the first relevant document: the rank (as `rankOf`) of the relevant document that
+ * `topK` would list first, i.e. 1 + the non-relevant documents ranked above every relevant one.
+ */
+export function rankOfFirst(scores: ArrayLike<number>, relevant: readonly number[]): number {
+  if (relevant.length === 0) throw new RangeError('rankOfFirst: no relevant document');
+  let best = relevant[0] as number;
+  for (const d of relevant) {
+    const v = scores[d] as number;
+    const b = scores[best] as number;
+    if (v > b || (v === b && d < best)) best = d;
+  }
+  return rankOf(scores, best);
+}
+
+/** MRR@10 from the 1-based rank of each query's first relevant document. */
 export function mrrAt10(ranks: ArrayLike<number>): number {
   let sum = 0;
   // @paper ance mrr-at-10
@@ -80,7 +95,7 @@ export function mrrAt10(ranks: ArrayLike<number>): number {
   return ranks.length > 0 ? sum / ranks.length : 0;
 }
 
-/** Recall@k: the share of queries whose relevant document is ranked within the top k. */
+/** Recall@k: the share of queries with a relevant document ranked within the top k. */
 export function recallAt(ranks: ArrayLike<number>, k: number): number {
   let hits = 0;
   for (let i = 0; i < ranks.length; i++) if ((ranks[i] as number) <= k) hits++;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ANCE_PRESETS, atCalibrationScale, negativesDemo } from '../../../src/models/ance/demo';
+import { ANCE_PRESETS, atCalibrationScale, claimOn, negativesDemo } from '../../../src/models/ance/demo';
 import { measureClaims } from '../../../src/models/engine/runner';
 
 type Config = Parameters<typeof measureClaims>[2];
@@ -8,7 +8,7 @@ const verdicts = (results: Record<string, number>, config: Record<string, unknow
 const measured = (results: Record<string, number>, config: Record<string, unknown>): Record<string, number | null> =>
   Object.fromEntries(measureClaims(negativesDemo, results, config as Config).map((c) => [c.id, c.measured]));
 
-describe('ance: where the gradient claims are held', () => {
+describe('ance: which claims a run is held to', () => {
   const quick = negativesDemo.presets['quick'] ?? {};
   const paper = negativesDemo.presets['paper'] ?? {};
   // Every ratio distinct, so that a claim reading the wrong key shows.
@@ -17,52 +17,71 @@ describe('ance: where the gradient claims are held', () => {
     'gradTrainingRatio.countries': 1.2,
     'gradCheckpointRatio.wordnet': 2.5,
     'gradTrainingRatio.wordnet': 1.7,
-    'mrrRatio.countries': 1.3,
-    'mrrRatio.wordnet': 0.8,
-    throughputRatio: 0.9,
+    'mrrVsBm25.countries': 1.31,
+    'mrrVsBm25.wordnet': 0.8,
+    'mrrVsRandom.countries': 1.05,
+    'refreshSpeedup.countries': 0.97,
+    'refreshSpeedup.wordnet': 1.33,
+    'refreshWaitRatio.countries': 0.2,
+    'refreshWaitRatio.wordnet': 0.03,
   };
-  const quickIds = ['grad-norm-checkpoint', 'grad-norm-training', 'grad-norm-wordnet'];
-  const paperIds = ['grad-norm-checkpoint-wordnet', 'grad-norm-training-wordnet', 'grad-norm-countries-paper'];
-  const everywhere = ['mrr-confusable', 'async-throughput', 'mrr-wordnet'];
+  const quickIds = ['mrr-vs-bm25-negatives', 'async-refresh-wait', 'grad-norm-checkpoint', 'grad-norm-training'];
+  const paperIds = ['grad-norm-checkpoint-wordnet', 'grad-norm-training-wordnet'];
 
-  it('holds the quick preset to them on the countries and the paper preset on WordNet', () => {
+  it('holds the quick preset to the countries and speedup claims, the paper preset to the WordNet gradients', () => {
     assert.equal(atCalibrationScale(ANCE_PRESETS.quick), false);
     assert.equal(atCalibrationScale(ANCE_PRESETS.paper), true);
-    assert.deepEqual(Object.keys(verdicts(results, quick)).sort(), [...quickIds, ...everywhere].sort());
-    assert.deepEqual(Object.keys(verdicts(results, paper)).sort(), [...paperIds, ...everywhere].sort());
+    assert.deepEqual(Object.keys(verdicts(results, quick)).sort(), [...quickIds].sort());
+    assert.deepEqual(Object.keys(verdicts(results, paper)).sort(), [...paperIds].sort());
   });
 
   it('reads each ratio from its own corpus', () => {
     const q = measured(results, quick);
+    assert.equal(q['mrr-vs-bm25-negatives'], 1.31);
+    assert.equal(q['async-refresh-wait'], 0.03);
     assert.equal(q['grad-norm-checkpoint'], 4);
     assert.equal(q['grad-norm-training'], 1.2);
-    assert.equal(q['grad-norm-wordnet'], 2.5);
     const p = measured(results, paper);
     assert.equal(p['grad-norm-checkpoint-wordnet'], 2.5);
     assert.equal(p['grad-norm-training-wordnet'], 1.7);
-    assert.equal(p['grad-norm-countries-paper'], 1.2);
   });
 
-  it('applies the targets ≥ 3 and ≥ 1.5 on WordNet at the calibration scale', () => {
-    const p = verdicts(results, paper);
-    assert.equal(p['grad-norm-checkpoint-wordnet'], false, '2.5 < 3');
-    assert.equal(p['grad-norm-training-wordnet'], true, '1.7 ≥ 1.5');
-    const q = verdicts(results, quick);
-    assert.equal(q['grad-norm-checkpoint'], true, '4 ≥ 3');
-    assert.equal(q['grad-norm-training'], false, '1.2 < 1.5');
-    assert.equal(
-      verdicts({ ...results, 'gradCheckpointRatio.wordnet': 3.1 }, paper)['grad-norm-checkpoint-wordnet'],
-      true,
+  it('every claim can fail: a ratio on the wrong side of its target fails it', () => {
+    const low = Object.fromEntries(Object.keys(results).map((k) => [k, k.startsWith('refreshWait') ? 0.5 : 0.9]));
+    assert.ok(Object.values(verdicts(low, quick)).every((pass) => !pass));
+    assert.ok(Object.values(verdicts(low, paper)).every((pass) => !pass));
+    assert.ok(Object.values(verdicts(results, quick)).filter((pass) => pass).length === 3, 'all but 1.2 < 1.5');
+    const missing = verdicts({}, quick);
+    assert.ok(
+      Object.values(missing).every((pass) => !pass),
+      'a result the run did not produce fails',
     );
   });
 
-  it('moves a run to the WordNet targets only with 1000 WordNet steps of 64 queries or more', () => {
+  it('the speedup claim needs alternating refreshes and WordNet; the MRR claim the countries', () => {
+    assert.ok(!('async-refresh-wait' in verdicts(results, { ...quick, refreshMode: 'async' })));
+    assert.ok(!('async-refresh-wait' in verdicts(results, { ...quick, 'steps.wordnet': 0 })));
+    assert.ok(!('mrr-vs-bm25-negatives' in verdicts(results, { ...quick, 'steps.countries': 0 })));
+  });
+
+  it('names the claim on each ratio in the run’s ratio table, and none on the measurements', () => {
+    const { quick: q, paper: p } = ANCE_PRESETS;
+    assert.equal(claimOn(q, 'mrrVsBm25', 'countries')?.id, 'mrr-vs-bm25-negatives');
+    assert.equal(claimOn(q, 'refreshWaitRatio', 'wordnet')?.id, 'async-refresh-wait');
+    assert.equal(claimOn(q, 'refreshSpeedup', 'wordnet'), null, 'the wall-time ratio is a measurement');
+    assert.equal(claimOn(q, 'mrrVsRandom', 'countries'), null);
+    assert.equal(claimOn(q, 'refreshSpeedup', 'countries'), null);
+    assert.equal(claimOn(q, 'gradTrainingRatio', 'wordnet'), null);
+    assert.equal(claimOn(p, 'gradTrainingRatio', 'wordnet')?.id, 'grad-norm-training-wordnet');
+    assert.equal(claimOn(p, 'gradTrainingRatio', 'countries'), null);
+  });
+
+  it('moves a run to the WordNet gradient targets only with 1000 WordNet steps of 64 queries or more', () => {
     const { quick: q, paper: p } = ANCE_PRESETS;
     assert.equal(atCalibrationScale({ ...q, steps: { ...q.steps, wordnet: 1000 } }), false, 'batches of 32');
     assert.equal(atCalibrationScale({ ...q, steps: { ...q.steps, wordnet: 1000 }, batchSize: 64 }), true);
     assert.equal(atCalibrationScale({ ...p, steps: { ...p.steps, wordnet: 999 } }), false);
     assert.equal(atCalibrationScale({ ...p, steps: { ...p.steps, countries: 0 } }), true, 'the WordNet half alone');
-    // The claims the flat configs of those runs are held to follow the same line.
     const held = (config: Record<string, unknown>): boolean =>
       'grad-norm-checkpoint-wordnet' in verdicts(results, config);
     assert.equal(held({ ...quick, 'steps.wordnet': 1000 }), false);

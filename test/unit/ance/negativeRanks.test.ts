@@ -4,23 +4,24 @@ import { encodeAll, initEncoder } from '../../../src/models/ance/encoder';
 import { encodeRows, median, negativeRanks } from '../../../src/models/ance/negativeRanks';
 import { gramTable } from '../../../src/models/ance/text';
 
-/** Rank by sorting: the documents other than the positive, best score first, ties by index. */
-function sortedRank(scores: readonly number[], positive: number, negative: number): number {
+/** Rank by sorting: the documents other than the relevant ones, best score first, ties by index. */
+function sortedRank(scores: readonly number[], relevant: readonly number[], negative: number): number {
   const order = scores
     .map((s, d) => ({ s, d }))
-    .filter(({ d }) => d !== positive)
+    .filter(({ d }) => !relevant.includes(d))
     .sort((a, b) => b.s - a.s || a.d - b.d)
     .map(({ d }) => d);
   return order.indexOf(negative) + 1;
 }
 
 describe('ance: ranks of sampled negatives', () => {
-  it('ranks a hand-built case, leaving out the positive and breaking ties by index', () => {
-    // One query (1, 0) against five 2-d documents: scores 0.9, 0.5, 0.99 (the positive), 0.5, −1.
+  it('ranks a hand-built case, leaving out the relevant documents and breaking ties by index', () => {
+    // One query (1, 0) against five 2-d documents: scores 0.9, 0.5, 0.99 (relevant), 0.5, −1.
     const queries = Float32Array.from([1, 0]);
     const docs = Float32Array.from([0.9, 0, 0.5, 0, 0.99, 0, 0.5, 0, -1, 0]);
-    const ranks = negativeRanks(queries, docs, 2, [2], [[0, 1, 3, 4]]);
-    assert.deepEqual(ranks, [1, 2, 3, 4]);
+    assert.deepEqual(negativeRanks(queries, docs, 2, [[2]], [[0, 1, 3, 4]]), [1, 2, 3, 4]);
+    // With document 0 relevant too, it no longer counts against the others.
+    assert.deepEqual(negativeRanks(queries, docs, 2, [[2, 0]], [[1, 3, 4]]), [1, 2, 3]);
   });
 
   it('matches ranking by sorting on random encodings', () => {
@@ -29,14 +30,14 @@ describe('ance: ranks of sampled negatives', () => {
     const nd = 40;
     const docs = rng.normals(nd * dim);
     const queries = rng.normals(3 * dim);
-    const positives = [4, 0, 39];
+    const relevant = [[4], [0, 12], [39]];
     const negatives = [
       [1, 2, 3],
       [39, 17],
       [0, 5, 6, 7],
     ];
-    const ranks = negativeRanks(queries, docs, dim, positives, negatives);
-    const expected = positives.flatMap((p, q) => {
+    const ranks = negativeRanks(queries, docs, dim, relevant, negatives);
+    const expected = relevant.flatMap((p, q) => {
       const scores = Array.from({ length: nd }, (_, d) => {
         let s = 0;
         for (let l = 0; l < dim; l++) s += (queries[q * dim + l] as number) * (docs[d * dim + l] as number);

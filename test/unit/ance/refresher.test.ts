@@ -2,10 +2,9 @@ import { strict as assert } from 'node:assert';
 import { copyWeights, encodeAll, initEncoder } from '../../../src/models/ance/encoder';
 import { buildIndex, isComplete, type IndexInputs, type NeighbourIndex } from '../../../src/models/ance/inferencer';
 import {
-  AsyncRefresher,
-  BlockingRefresher,
-  startAsyncRefresher,
-  yieldToEvents,
+  InPlaceBuilder,
+  startThreadBuilder,
+  ThreadBuilder,
   type RefreshPort,
 } from '../../../src/models/ance/refresher';
 import { searchAll } from '../../../src/models/ance/search';
@@ -24,12 +23,21 @@ const inputs: IndexInputs = {
   k: 10,
 };
 
-/** Reads the index in use (a call, so that earlier assertions do not narrow its type). */
-function currentOf(refresher: { readonly current: NeighbourIndex | null }): NeighbourIndex | null {
-  return refresher.current;
+/** A port that records what is posted and delivers what the test says the thread answered. */
+function fakePort(): { port: RefreshPort; posted: unknown[]; answer: (message: unknown) => void } {
+  const listeners: ((message: unknown) => void)[] = [];
+  const posted: unknown[] = [];
+  const port: RefreshPort = {
+    postMessage: (message: unknown) => void posted.push(message),
+    on: (event: string, listener: (arg: never) => void) => {
+      if (event === 'message') listeners.push(listener as (message: unknown) => void);
+    },
+    terminate: () => Promise.resolve(0),
+  };
+  return { port, posted, answer: (message) => listeners.forEach((l) => l(message)) };
 }
 
-describe('ance: index refresh', function () {
+describe('ance: index builders', function () {
   this.timeout(120_000);
 
   it('the inferencer encodes the corpus and finds every query’s exact top k', () => {
@@ -42,87 +50,83 @@ describe('ance: index refresh', function () {
     assert.ok(index.docsPerSecond > 0 && index.buildSeconds >= index.encodeSeconds);
   });
 
-  it('a worker thread builds the index from the snapshot while training goes on, and swaps in only whole indices', async () => {
+  it('the thread builds the index of the snapshot while the caller goes on, identical to the one built in place', async () => {
     const w = initEncoder(BUCKETS, DIM, new Rng(2));
-    const refresher = await startAsyncRefresher(inputs);
-    const seen: NeighbourIndex[] = [];
-    refresher.onSwap((index) => seen.push(index));
+    const builder = await startThreadBuilder(inputs);
     try {
-      for (const step of [5, 9]) {
+      for (const [id, step] of [
+        [1, 5],
+        [2, 9],
+      ] as const) {
         const snapshot = copyWeights(w);
-        const previous = refresher.current;
-        assert.equal(refresher.request(step, w), true);
-        assert.equal(refresher.request(step + 1, w), false, 'one refresh at a time');
-        // Training goes on: the weights change while the worker encodes the snapshot.
-        let stepsWhileBusy = 0;
-        while (refresher.busy) {
+        let settled = false;
+        const building = builder.build(id, step, w).finally(() => (settled = true));
+        assert.equal(builder.inFlight, 1);
+        // The caller goes on: the weights change while the thread encodes the snapshot.
+        let stepsWhileBuilding = 0;
+        while (!settled) {
           for (let i = 0; i < w.linear.length; i++) w.linear[i] = (w.linear[i] as number) * 1.01 + 1e-3;
-          // Until the swap, the sampler sees the previous index, whole, or none.
-          assert.equal(refresher.current, previous);
-          if (previous) assert.ok(isComplete(previous, inputs));
-          stepsWhileBusy++;
-          await yieldToEvents();
-          // Leave the refresh thread some CPU on a busy machine.
+          stepsWhileBuilding++;
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
-        assert.equal(refresher.error, null);
-        assert.ok(stepsWhileBusy > 0, 'training continued while the index was built');
-        const index = refresher.current;
-        assert.ok(index && isComplete(index, inputs));
-        assert.equal(index.snapshotStep, step);
-        // Built from the snapshot taken at the request, not from the weights that kept changing.
-        const expected = buildIndex(snapshot, inputs, step, index.id);
+        const index = await building;
+        assert.ok(stepsWhileBuilding > 0, 'the caller ran while the index was built');
+        assert.equal(builder.inFlight, 0);
+        assert.ok(isComplete(index, inputs));
+        assert.deepEqual([index.id, index.snapshotStep], [id, step]);
+        // Built from the snapshot taken at the request, exactly as the in-place builder builds it.
+        const expected = await new InPlaceBuilder(inputs).build(id, step, snapshot);
         assert.deepEqual(index.docVectors, expected.docVectors);
         assert.deepEqual(index.neighbours, expected.neighbours);
       }
-      assert.deepEqual(
-        seen.map((i) => [i.id, i.snapshotStep]),
-        [
-          [1, 5],
-          [2, 9],
-        ],
-      );
+      // Another corpus for the same thread.
+      const smaller: IndexInputs = { ...inputs, docGrams: gramTable(docTexts.slice(0, 500), BUCKETS), k: 5 };
+      builder.reset(smaller);
+      const index = await builder.build(3, 11, w);
+      assert.ok(isComplete(index, smaller));
+      assert.deepEqual(index.neighbours, buildIndex(w, smaller, 11, 3).neighbours);
     } finally {
-      await refresher.close();
+      await builder.close();
     }
   });
 
-  it('drops an incomplete or stale index instead of exposing it', () => {
-    const listeners: ((message: unknown) => void)[] = [];
-    const port: RefreshPort = {
-      postMessage: () => undefined,
-      on: (event: string, listener: (arg: never) => void) => {
-        if (event === 'message') listeners.push(listener as (message: unknown) => void);
-      },
-      terminate: () => Promise.resolve(0),
-    };
-    const refresher = new AsyncRefresher(inputs, port);
-    const deliver = (index: NeighbourIndex): void => listeners.forEach((l) => l({ type: 'ready', index }));
+  it('rejects an incomplete index and a failed build, and drops an index nobody asked for', async () => {
+    const { port, posted, answer } = fakePort();
+    const builder = new ThreadBuilder(inputs, port);
+    assert.equal((posted[0] as { type: string }).type, 'init');
     const w = initEncoder(BUCKETS, DIM, new Rng(3));
     const whole = buildIndex(w, inputs, 1, 1);
 
-    assert.equal(refresher.request(1, w), true);
-    deliver({ ...whole, neighbours: whole.neighbours.subarray(0, 100) });
-    assert.equal(refresher.current, null);
-    assert.match(refresher.error ?? '', /incomplete/);
-    assert.equal(refresher.busy, false);
+    const first = builder.build(1, 1, w);
+    assert.equal((posted[1] as { type: string; id: number }).id, 1);
+    answer({ type: 'ready', index: { ...whole, neighbours: whole.neighbours.subarray(0, 100) } });
+    await assert.rejects(first, /incomplete/);
 
-    assert.equal(refresher.request(2, w), true);
-    const second = buildIndex(w, inputs, 2, 2);
-    deliver(second);
-    assert.equal(refresher.current, second);
-    deliver(whole); // id 1 arrives late: older than the index in use
-    assert.equal(refresher.current, second);
+    const second = builder.build(2, 2, w);
+    answer({ type: 'ready', index: whole }); // id 1 again: not in flight, dropped
+    answer({ type: 'error', id: 2, message: 'out of memory' });
+    await assert.rejects(second, /out of memory/);
+
+    const third = builder.build(3, 3, w);
+    const good = buildIndex(w, inputs, 3, 3);
+    answer({ type: 'ready', index: good });
+    assert.equal(await third, good);
+    assert.equal(builder.inFlight, 0);
+    assert.throws(() => {
+      void builder.build(4, 4, w);
+      builder.reset(inputs);
+    }, /in flight/);
   });
 
-  it('the blocking refresher has the new index in use when request returns', () => {
-    const refresher = new BlockingRefresher(inputs);
+  it('the in-place builder has the index built when build returns', async () => {
+    const builder = new InPlaceBuilder(inputs);
     const w = initEncoder(BUCKETS, DIM, new Rng(5));
-    assert.equal(refresher.current, null);
-    refresher.request(3, w);
-    const index = currentOf(refresher);
-    assert.ok(index && isComplete(index, inputs));
+    let built: NeighbourIndex | null = null;
+    const promise = builder.build(1, 3, w).then((index) => (built = index));
+    assert.equal(built, null, 'resolves on a later turn');
+    const index = await promise;
+    assert.ok(isComplete(index, inputs));
     assert.equal(index.snapshotStep, 3);
-    assert.equal(refresher.busy, false);
+    assert.deepEqual(index.neighbours, buildIndex(w, inputs, 3, 1).neighbours);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mrrAt10, rankOf, recallAt, searchAll, topK } from '../../../src/models/ance/search';
+import { mrrAt10, rankOf, rankOfFirst, recallAt, searchAll, topK } from '../../../src/models/ance/search';
 import { Rng } from '../../../src/models/engine/rng';
 
 /** Brute force: sort every index by score (ties by index). */
@@ -45,6 +45,22 @@ describe('ance: exact search and ranking metrics', () => {
     assert.equal(rankOf(scores, 2), 3);
     assert.equal(rankOf(scores, 3), 4);
     for (const p of [0, 1, 2, 3]) assert.equal(topK(scores, 4).indexOf(p) + 1, rankOf(scores, p));
+  });
+
+  it('ranks the first of several relevant documents as topK lists them', () => {
+    const scores = [0.5, 0.9, 0.5, 0.1, 0.7];
+    assert.equal(rankOfFirst(scores, [3, 4]), 2, 'document 4 (0.7) after document 1 (0.9)');
+    assert.equal(rankOfFirst(scores, [2, 0]), 3, 'tied at 0.5: document 0 is listed first, after 1 and 4');
+    assert.equal(rankOfFirst(scores, [3]), rankOf(scores, 3));
+    assert.throws(() => rankOfFirst(scores, []));
+    const rng = new Rng(9);
+    for (let trial = 0; trial < 100; trial++) {
+      const s = Array.from({ length: 60 }, () => Math.round(rng.normal() * 3) / 3);
+      const relevant = rng.sample(60, 1 + rng.int(4));
+      const order = topK(s, 60);
+      const first = order.findIndex((d) => relevant.includes(d)) + 1;
+      assert.equal(rankOfFirst(s, relevant), first);
+    }
   });
 
   it('MRR@10 and Recall@k match hand-computed values', () => {

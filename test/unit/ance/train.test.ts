@@ -2,21 +2,26 @@ import '../../../src/models/engine/tfSetup';
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { validateConfig } from '../../../src/shared/config';
-import { loadCorpus } from '../../../src/models/ance/data';
-import { ANCE_PRESETS, type AnceConfig, negativesDemo } from '../../../src/models/ance/demo';
+import { allQueries, loadCorpus } from '../../../src/models/ance/data';
+import { ANCE_PRESETS, type AnceConfig, type AnceResults, negativesDemo } from '../../../src/models/ance/demo';
 import { initEncoder } from '../../../src/models/ance/encoder';
 import { evaluateEncoder } from '../../../src/models/ance/evaluate';
 import { gramTable } from '../../../src/models/ance/text';
 import { train } from '../../../src/models/ance/train';
 import { Rng } from '../../../src/models/engine/rng';
+import type { TableOutput } from '../../../src/shared/outputs';
 import { useRepositoryData } from '../../helpers/data';
 import { recordingContext } from '../../helpers/fakeContext';
 
 const quick = negativesDemo.presets['quick'] ?? {};
-/** A short run on the countries only: 40 steps, the first index asked for at step 10, then every 10. */
+/**
+ * A short run on the countries only, in two folds: a warm start of 10 steps, then 40 steps per
+ * sampler with a refresh asked for after steps 10, 20 and 30 (swapped in 10 steps later).
+ */
 const small: AnceConfig = {
   ...ANCE_PRESETS.quick,
   steps: { countries: 40, wordnet: 0 },
+  folds: { countries: 2, wordnet: 1 },
   batchSize: 16,
   dim: 16,
   hashBits: 12,
@@ -25,53 +30,26 @@ const small: AnceConfig = {
   evalEvery: 20,
 };
 
-describe('ance: corpora and training run', function () {
+/** The results that depend on the thread doing the work (wall times), left out of comparisons. */
+const TIMING = /^(refreshSpeedup|refreshWaitRatio|waitShare|periodSeconds|docsPerSecond|indexBuildSeconds)/;
+function untimed(results: AnceResults): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(results).filter(([k]) => !TIMING.test(k)));
+}
+
+describe('ance: training runs', function () {
   this.timeout(600_000);
   before(async () => {
     useRepositoryData();
     await tf.setBackend('cpu');
   });
 
-  it('loads both corpora with one valid relevant document per query', async () => {
-    const countries = await loadCorpus('countries');
-    const wordnet = await loadCorpus('wordnet');
-    assert.equal(wordnet.docs.length, 5000);
-    assert.equal(wordnet.train.length, 4000);
-    assert.equal(wordnet.heldOut.length, 1000);
-    assert.ok(countries.docs.length >= 10 * (countries.train.length + countries.heldOut.length));
-    // No WordNet lemma appears verbatim (as whole words) in its own gloss.
-    for (const pair of [...wordnet.train, ...wordnet.heldOut]) {
-      const doc = ` ${(wordnet.docs[pair.positive] ?? '').toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
-      for (const lemma of pair.text.split(', ')) {
-        assert.ok(
-          !doc.includes(
-            ` ${lemma
-              .toLowerCase()
-              .replace(/[^a-z0-9]+/g, ' ')
-              .trim()} `,
-          ),
-          `${lemma} in ${doc}`,
-        );
-      }
-    }
-    // Every country query's true record is among near-duplicates sharing its capital.
-    for (const pair of countries.train.slice(0, 20)) {
-      const capital = (countries.docs[pair.positive] ?? '').split(' | ')[0] ?? '';
-      assert.ok(pair.text.startsWith(`capital ${capital},`));
-      assert.ok(countries.docs.filter((d) => d.startsWith(`${capital} | `)).length >= 10);
-    }
-    // Held-out queries are not training queries.
-    const trained = new Set(countries.train.map((p) => p.positive));
-    assert.ok(countries.heldOut.every((p) => !trained.has(p.positive)));
-  });
-
   it('rejects invalid configs before a run starts', () => {
     assert.equal(validateConfig(negativesDemo, {}, quick).ok, true);
-    const tooLong = validateConfig(negativesDemo, { warmupSteps: 5000 }, quick);
-    assert.equal(tooLong.ok, false);
     assert.equal(validateConfig(negativesDemo, { 'steps.countries': 0, 'steps.wordnet': 0 }, quick).ok, false);
     assert.equal(validateConfig(negativesDemo, { refreshMode: 'sometimes' }, quick).ok, false);
     assert.equal(validateConfig(negativesDemo, { batchSize: 0 }, quick).ok, false);
+    assert.equal(validateConfig(negativesDemo, { evalEvery: 30 }, quick).ok, false, 'not a multiple of m = 20');
+    assert.equal(validateConfig(negativesDemo, { 'folds.countries': 0 }, quick).ok, false);
   });
 
   it('evaluation leaves no tensors behind', async () => {
@@ -82,70 +60,81 @@ describe('ance: corpora and training run', function () {
       corpus.heldOut.map((p) => p.text),
       1 << 12,
     );
-    const positives = corpus.heldOut.map((p) => p.positive);
-    await evaluateEncoder(w, docs, held, positives, 3, 5);
+    const relevant = corpus.heldOut.map((p) => p.relevant);
+    await evaluateEncoder(w, docs, held, relevant, 3, 5);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) await evaluateEncoder(w, docs, held, positives, 3, 5);
+    for (let i = 0; i < 3; i++) await evaluateEncoder(w, docs, held, relevant, 3, 5);
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it('trains three samplers in lockstep with asynchronous refreshes, without leaking tensors', async () => {
+  let interleaved: AnceResults | null = null;
+
+  it('warm-starts with BM25 negatives, continues three learners in lockstep, and pools the folds', async () => {
     const ctx = recordingContext(0);
     const before = tf.memory().numTensors;
     const results = await train(small, ctx);
+    interleaved = results;
     assert.equal(tf.memory().numTensors, before);
-    assert.ok(results.refreshes >= 1, 'at least one index swapped in');
-    for (const ranker of ['random', 'bm25', 'ance', 'bm25-ranking'] as const) {
+    assert.equal(ctx.lastProgress, 2 * (10 + 40));
+    // Every query is held out by one of the two folds.
+    const countries = await loadCorpus('countries');
+    assert.equal(results.heldOutQueries.countries, allQueries(countries).length);
+    for (const ranker of ['random', 'bm25', 'ance', 'warm-start', 'bm25-ranking', 'untrained'] as const) {
       const v = results.mrr.countries[ranker];
       assert.ok(v !== undefined && v >= 0 && v <= 1, `mrr.countries.${ranker}`);
     }
-    for (const [key, value] of Object.entries({
-      'gradCheckpointRatio.countries': results.gradCheckpointRatio.countries,
-      'gradTrainingRatio.countries': results.gradTrainingRatio.countries,
-      throughputRatio: results.throughputRatio,
-      docsPerSecond: results.docsPerSecond,
-    })) {
-      assert.ok(Number.isFinite(value), key);
+    assert.equal(results.mrrVsBm25.countries, (results.mrr.countries.ance ?? 0) / (results.mrr.countries.bm25 ?? 1));
+    assert.equal(
+      results.mrrVsRandom.countries,
+      (results.mrr.countries.ance ?? 0) / (results.mrr.countries.random ?? 1),
+    );
+    // Three refreshes per fold, alternating between the thread and in place, each fold starting in the thread.
+    assert.equal(results.refreshes, 6);
+    const table = ctx.outputs.get('refreshes') as TableOutput;
+    assert.deepEqual(
+      table.rows.map((r) => [r[1], r[3], r[4], r[5]]),
+      [1, 2].flatMap((fold) => [
+        [fold, 'in the second thread', 10, 20],
+        [fold, 'in place (training waits)', 20, 30],
+        [fold, 'in the second thread', 30, 40],
+      ]),
+    );
+    assert.ok(Number.isFinite(results.refreshSpeedup.countries));
+    // The warm start is BM25's: its loss is recorded as BM25's before the others start.
+    const stepsOf = (name: string): number[] => ctx.points.filter((p) => name in p.values).map((p) => p.step);
+    assert.deepEqual(stepsOf('loss/countries/random').slice(0, 2), [11, 12]);
+    assert.deepEqual(stepsOf('loss/countries/bm25').slice(0, 2), [1, 2]);
+    assert.equal(stepsOf('loss/countries/bm25').length, 2 * 50);
+    assert.deepEqual(stepsOf('mrr/countries/ance'), [10, 30, 50, 60, 80, 100]);
+    // The index in use lags m to 2m steps behind (after the first, built from the warm start).
+    for (const p of ctx.points.filter((q) => 'index/countries' in q.values)) {
+      const fold = p.step > 50 ? 1 : 0;
+      const step = p.step - 50 * fold - 10;
+      const snapshot = (p.values['index/countries'] as number) - 50 * fold - 10;
+      assert.equal(snapshot, step < 20 ? 0 : 10 * Math.floor(step / 10) - 10, `step ${step}`);
     }
-    const steps = (name: string): number[] => ctx.points.filter((p) => name in p.values).map((p) => p.step);
-    assert.deepEqual(steps('mrr/countries/ance'), [0, 20, 40]);
-    assert.equal(steps('grad/countries/random').length, 40);
-    assert.deepEqual(steps('negRank/countries/ance'), [20, 40]);
-    // Ranks of sampled negatives are ranks among the other documents; once ANCE has an index, its
-    // negatives (taken from the top of a recent ranking) rank above the random ones.
-    const size = (await loadCorpus('countries')).docs.length;
+    // ANCE's negatives, from a recent ranking, rank above the random ones.
     for (const s of ['random', 'bm25', 'ance'] as const) {
       const r = results.negRank.countries[s] ?? Number.NaN;
-      assert.ok(r >= 1 && r <= size - 1, `negRank.countries.${s} = ${r}`);
+      assert.ok(r >= 1 && r <= countries.docs.length - 1, `negRank.countries.${s} = ${r}`);
     }
     assert.ok((results.negRank.countries.ance as number) < (results.negRank.countries.random as number));
-    const inUse = ctx.points.filter((p) => 'index/countries' in p.values);
-    assert.ok(inUse.length >= 1);
-    // The index in use was always built from weights of an earlier (or the same) step, and never goes back.
-    let last = 0;
-    for (const p of inUse) {
-      const snapshot = p.values['index/countries'] as number;
-      assert.ok(snapshot <= p.step && snapshot >= last);
-      last = snapshot;
-    }
-    for (const id of ['retrieval', 'top5-countries', 'refreshes', 'gradients']) assert.ok(ctx.outputs.has(id), id);
-    assert.equal(ctx.lastProgress, 40);
+    for (const id of ['retrieval', 'ratios', 'top5-countries', 'refreshes', 'gradients'])
+      assert.ok(ctx.outputs.has(id), id);
   });
 
-  it('the blocking refresh gives the same kind of run, each index in use from the step that asked for it', async () => {
-    const ctx = recordingContext(1);
-    const results = await train({ ...small, steps: { countries: 25, wordnet: 0 }, refreshMode: 'blocking' }, ctx);
-    const inUse = new Map(
-      ctx.points.filter((p) => 'index/countries' in p.values).map((p) => [p.step, p.values['index/countries']]),
-    );
-    for (let step = 1; step <= 25; step++) assert.equal(inUse.get(step), step < 10 ? undefined : step < 20 ? 10 : 20);
-    assert.equal(results.refreshes, 2);
+  it('gives the same numbers whichever thread builds the index', async () => {
+    assert.ok(interleaved, 'the interleaved run ran');
+    for (const refreshMode of ['async', 'blocking'] as const) {
+      const results = await train({ ...small, refreshMode }, recordingContext(0));
+      assert.deepEqual(untimed(results), untimed(interleaved), refreshMode);
+    }
   });
 
   it('stops early when aborted', async () => {
     const ctx = recordingContext(2);
-    ctx.abortAt = 7;
+    ctx.abortAt = 27;
     await train(small, ctx);
-    assert.equal(ctx.lastProgress, 7);
+    assert.equal(ctx.lastProgress, 27);
   });
 });
