@@ -25,7 +25,7 @@ MAGIC = b"PLFV"
 
 
 def load_corpus(tokens_path, vocabulary_path):
-    """Token ids [N] (int64), word counts [V] (float64) and each address's first token offset."""
+    """Token ids [N] (int64), word counts [V] (float64), each address's first token offset, the words."""
     with open(tokens_path, "rb") as f:
         data = f.read()
     if data[:4] != MAGIC:
@@ -36,7 +36,8 @@ def load_corpus(tokens_path, vocabulary_path):
         vocabulary = json.load(f)
     if len(vocabulary["words"]) != size:
         raise ValueError("FlyVec vocabulary and token file disagree")
-    return tokens, torch.tensor(vocabulary["counts"], dtype=torch.float64), vocabulary["documents"]
+    counts = torch.tensor(vocabulary["counts"], dtype=torch.float64)
+    return tokens, counts, vocabulary["documents"], vocabulary["words"]
 
 
 def window_centres(tokens, documents, width):
@@ -51,7 +52,11 @@ def window_centres(tokens, documents, width):
 def make_trainer(config, seed):
     """Returns step(): one minibatch of B windows, competition, scaled update of W."""
     g = torch.Generator().manual_seed(seed)
-    tokens, counts, documents = load_corpus(config["tokensFile"], config["vocabularyFile"])
+    tokens, counts, documents, words = load_corpus(config["tokensFile"], config["vocabularyFile"])
+    # Stop words keep their place in the text but are neither target nor context (as the demo masks them).
+    stop = set(config.get("stopWords", []))
+    masked = torch.tensor([i for i, w in enumerate(words) if w in stop], dtype=torch.int64)
+    tokens = torch.where(torch.isin(tokens, masked), OUT_OF_VOCABULARY, tokens)
     vocabulary = counts.numel()
     width, batch, cells = config["windowWidth"], config["batchSize"], config["kenyonCells"]
     epochs, initial_rate = config["epochs"], config["learningRate"]
@@ -59,7 +64,7 @@ def make_trainer(config, seed):
     half = width // 2
 
     inverse = (counts.sum() / counts).float().repeat(2)  # 1/p for the 2V inputs [2V]
-    synapses = torch.rand(cells, 2 * vocabulary, generator=g) * 1e-3  # W [K, 2V]
+    synapses = torch.randn(cells, 2 * vocabulary, generator=g) * 0.02  # W [K, 2V] ~ N(0, 0.02^2)
     centres = window_centres(tokens, documents, width)
     offsets = torch.arange(-half, half + 1)
     offsets = offsets[offsets != 0]  # the W - 1 context positions
@@ -84,9 +89,12 @@ def make_trainer(config, seed):
         indices = torch.cat([torch.where(keep, context, 0), vocabulary + tokens[at, None]], 1)  # [B, W]
         weights = inverse[indices] * torch.cat([keep, torch.ones(len(at), 1, dtype=torch.bool)], 1)
 
-        # Competition: a [B, K] = sum over each window's inputs of u_i W[:, i].
+        # Competition on the raw input, <W_mu, v>; the update and the energy use the weighted one, <W_mu, v / p>.
+        present = (weights > 0).float()
+        raw = torch.nn.functional.embedding_bag(indices, synapses.T, per_sample_weights=present, mode="sum")
+        winners = raw.argmax(1)  # [B]
         activation = torch.nn.functional.embedding_bag(indices, synapses.T, per_sample_weights=weights, mode="sum")
-        winning, winners = activation.max(1)  # [B], [B]
+        winning = activation.gather(1, winners[:, None]).squeeze(1)  # [B]
         norms = synapses.norm(dim=1)  # [K]
         energy = -(winning / norms[winners]).sum()
 

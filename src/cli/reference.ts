@@ -136,10 +136,9 @@ function scoreSdeConfig(config: DemoConfig): Record<string, unknown> {
 }
 
 async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Record<string, unknown>> {
-  const [{ TOKENS_FILE, VOCABULARY_FILE }, { batchesPerEpoch, flyvecConfigOf }] = await Promise.all([
-    import('../models/flyvec/data'),
-    import('../models/flyvec/demo'),
-  ]);
+  const [{ TOKENS_FILE, VOCABULARY_FILE }, { batchesPerEpoch, flyvecConfigOf }, { FUNCTION_WORDS }] = await Promise.all(
+    [import('../models/flyvec/data'), import('../models/flyvec/demo'), import('../models/flyvec/probes')],
+  );
   return {
     kenyonCells: num(config, 'kenyonCells'),
     windowWidth: num(config, 'windowWidth'),
@@ -149,6 +148,7 @@ async function flyvecConfig(config: DemoConfig, dataRoot: string): Promise<Recor
     batchesPerEpoch: batchesPerEpoch(flyvecConfigOf(config)),
     tokensFile: path.join(dataRoot, TOKENS_FILE),
     vocabularyFile: path.join(dataRoot, VOCABULARY_FILE),
+    stopWords: [...FUNCTION_WORDS].sort(),
   };
 }
 

@@ -65,6 +65,18 @@ export async function loadCorpus(): Promise<Corpus> {
 }
 
 /**
+ * The corpus with `words` masked: their tokens become `OUT_OF_VOCABULARY`, so they keep their place
+ * in the text (a window still spans W tokens) but are never a target or a context word. The
+ * official preprocessing masks its stop-word list the same way before training.
+ */
+export function maskWords(corpus: Corpus, words: ReadonlySet<string>): Corpus {
+  const masked = new Uint8Array(corpus.words.length);
+  corpus.words.forEach((w, id) => (masked[id] = words.has(w) ? 1 : 0));
+  const tokens = corpus.tokens.map((t) => (t !== OUT_OF_VOCABULARY && masked[t] === 1 ? OUT_OF_VOCABULARY : t));
+  return { ...corpus, tokens };
+}
+
+/**
  * The inverse-frequency weights 1/p_i of the 2V inputs: p_w = count_w / Σ counts, the same for a
  * word's context input i = w and its target input i = V + w.
  */

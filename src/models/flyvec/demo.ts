@@ -17,16 +17,17 @@ import {
   type ResultsOf,
   type TypedClaim,
 } from '../../shared/demo';
-import { CONTEXT_EXAMPLES, PROBE_CATEGORIES, SHOWN_PROBES } from './probes';
+import { PROBE_CATEGORIES, SENSE_EXAMPLES, SHOWN_PROBES } from './probes';
 
 /** Neighbours per probe word scored by the category claim. */
 export const NEIGHBOURS_SCORED = 5;
 
 /**
- * Training windows in the corpus at W = 11 (≈ 1.63 M): an epoch of `windowShare` s has
+ * Training windows in the corpus at W = 11 once function words are masked (679 985, one per
+ * content-word token with a full window inside its address): an epoch of `windowShare` s has
  * ⌊s · NOMINAL_WINDOWS / B⌋ batches, so progress is known before the data loads.
  */
-export const NOMINAL_WINDOWS = 1_600_000;
+export const NOMINAL_WINDOWS = 679_985;
 
 type BatchSettings = Pick<FlyVecConfig, 'windowShare' | 'batchSize'>;
 
@@ -74,7 +75,7 @@ const fields = {
   }),
   windowShare: num({
     label: 'Windows per epoch',
-    description: 'Share of the corpus’s ≈ 1.6 M windows drawn (at random) in each epoch.',
+    description: 'Share of the corpus’s ≈ 680 000 windows (one per content word) drawn at random in each epoch.',
     min: 0.01,
     max: 1,
     group: 'Training',
@@ -101,10 +102,10 @@ const fields = {
     group: 'Outputs',
   }),
   contextWord: choice(
-    CONTEXT_EXAMPLES.map((e) => e.word),
+    SENSE_EXAMPLES.map((e) => e.word),
     {
       label: 'Ambiguous word',
-      description: 'Word whose context-dependent codes are compared in two sentences.',
+      description: 'Word whose context-dependent codes are shown in four sentences, two for each of its senses.',
       group: 'Outputs',
     },
   ),
@@ -112,14 +113,17 @@ const fields = {
 
 export type FlyVecConfig = ConfigOf<typeof fields>;
 
-/** What a run reports at its end (read by the claims). The energies are absent when no batch ran. */
+/**
+ * What a run reports at its end (read by the claims). The energies are absent when no batch ran,
+ * the baseline's results when the run was stopped before it was built.
+ */
 const resultSpecs = {
   categoryShare: result({
-    description: "same-category share of the probes' top-5 Hamming neighbours among all words",
+    description: "FlyVec: same-category share of the probes' top-5 Hamming neighbours",
     unit: 'share',
   }),
-  categoryShareContent: result({
-    description: "same-category share of the probes' top-5 Hamming neighbours among content words",
+  validationShare: result({
+    description: 'the same share on the validation categories, which settings were chosen by',
     unit: 'share',
   }),
   randomShare: result({
@@ -127,15 +131,32 @@ const resultSpecs = {
     unit: 'share',
   }),
   categoryRatio: result({ description: 'categoryShare / randomShare', unit: 'ratio' }),
-  contextDistance: result({
-    description: "Hamming distance between the first context example's two codes",
-    unit: 'bits',
+  denseShare: optionalResult({
+    description: "PPMI-SVD baseline: same-category share of the probes' top-5 cosine neighbours",
+    unit: 'share',
   }),
-  contextFollow: result({
+  hashShare: optionalResult({
     description:
-      'how many of its two codes are nearer (mean Hamming) to the static codes of the content words of their own window than to those of the other window',
-    unit: 'codes',
+      "binary hash of the PPMI-SVD vectors (FlyVec's K and k): same-category share of the top-5 Hamming neighbours",
+    unit: 'share',
   }),
+  denseBaselineRatio: optionalResult({ description: 'categoryShare / hashShare', unit: 'ratio' }),
+  senseAccuracy: result({
+    description:
+      'share of sense pairs (two sentences of an ambiguous word in different senses) whose context-dependent codes lean apart towards the indicator words of their own senses; ties count half',
+    unit: 'share',
+  }),
+  senseBaseline: optionalResult({
+    description: 'the same for the PPMI-SVD vectors summed over the same windows',
+    unit: 'share',
+  }),
+  sensePairs: result({ description: 'sense pairs scored', unit: 'pairs' }),
+  topCellShare: result({ description: 'share of the windows won by the busiest Kenyon cell', unit: 'share' }),
+  effectiveCells: result({ description: 'exp of the entropy of the cells’ win shares', unit: 'cells' }),
+  flyvecSeconds: result({ description: 'wall time of the learning steps', unit: 's' }),
+  baselineSeconds: optionalResult({ description: 'wall time to count, weight and factorise the baseline', unit: 's' }),
+  flyvecBytes: result({ description: 'bytes of the synapses W', unit: 'bytes' }),
+  baselineBytes: optionalResult({ description: 'bytes of the V × V matrix the baseline factorises', unit: 'bytes' }),
   energyFirst: optionalResult({ description: 'energy per window of the first batch' }),
   energyLast: optionalResult({ description: 'energy per window, mean of the last 10 batches' }),
   energyChange: optionalResult({ description: 'energyLast − energyFirst' }),
@@ -145,16 +166,16 @@ const resultSpecs = {
 export type FlyVecResults = ResultsOf<typeof resultSpecs>;
 
 /**
- * The calibration setting: four epochs over all ≈ 1.6 M windows, learning rate 0.05 falling
- * linearly, minibatches of 5000. Four epochs over a random quarter of the windows each (one
- * epoch of compute) reached a same-category share of only 0.07 at seed 0, and half the windows
- * 0.08, so the quick preset keeps the full corpus.
+ * Eight epochs over all ≈ 680 000 windows, learning rate 0.05 falling linearly, minibatches of
+ * 5000. Chosen on the validation categories at seed 0 (same-category share of the top 5): four
+ * epochs reached 0.12 at ε₀ = 0.05, 0.10 at 0.1, 0.07 at 0.2 and 0.02 at 0.02; eight epochs 0.15 at
+ * 0.05 and 0.10 at 0.1; sixteen epochs 0.15 at 0.05, so more epochs stop helping here.
  */
 const quick: FlyVecConfig = {
   kenyonCells: 400,
   windowWidth: 11,
   hashLength: 32,
-  epochs: 4,
+  epochs: 8,
   windowShare: 1,
   batchSize: 5000,
   learningRate: 0.05,
@@ -162,7 +183,7 @@ const quick: FlyVecConfig = {
   contextWord: 'interest',
 };
 
-/** Closer to the paper: 15 epochs (on a corpus about a thousand times smaller than OpenWebText). */
+/** Closer to the paper: 15 epochs (on a corpus thousands of times smaller than OpenWebText). */
 const paper: FlyVecConfig = { ...quick, epochs: 15 };
 
 /** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
@@ -173,7 +194,7 @@ function validate(config: FlyVecConfig): string[] {
   if (config.windowWidth % 2 !== 1) errors.push('windowWidth: must be odd (the target sits in the middle)');
   if (config.hashLength >= config.kenyonCells) errors.push('hashLength: must be smaller than kenyonCells');
   if (config.batchSize > config.windowShare * NOMINAL_WINDOWS) {
-    errors.push('batchSize: must be at most the windows per epoch (windowShare × 1.6 M)');
+    errors.push('batchSize: must be at most the windows per epoch (windowShare × 680 000)');
   }
   return errors;
 }
@@ -182,6 +203,24 @@ function validate(config: FlyVecConfig): string[] {
 // Claims
 
 type FlyVecClaim = TypedClaim<FlyVecConfig, FlyVecResults>;
+
+/** Sense pairs: each word's two sentences of one sense against its two of the other. */
+const SENSE_PAIRS = SENSE_EXAMPLES.reduce((n, e) => n + e.senses[0].sentences.length * e.senses[1].sentences.length, 0);
+
+/**
+ * Targets. FlyVec's same-category share over random codes measured 27.9, 28.1 and 26.4 at seeds
+ * 0–2 of the quick preset; 15 is about half the lowest, so a model that lost half its structure
+ * fails. The sense pairs measured 0.86, 0.90 and 0.86 (chance and the static code: 0.5); 0.75
+ * leaves room for seed-to-seed spread several times that seen.
+ */
+const CATEGORY_VS_RANDOM = 15;
+const SENSE_TARGET = 0.75;
+/** The paper's "competitive", stated as FlyVec within 20% of the baseline at equal bits: not calibrated, and not reached here. */
+const COMPETITIVE = 0.8;
+const DENSE_CAVEAT =
+  'Not reached at this scale: FlyVec places about half as many neighbours in the right category as the hashed baseline (0.47–0.54 at seeds 0–2; against the unhashed vectors 0.43–0.48). ' +
+  'Training longer does not close the gap (seed 0: 0.44, 0.47 and 0.47 of the baseline after 4, 8 and 15 epochs); more text narrows it ' +
+  '(about 1050 batches on a quarter of the addresses: 0.35; on half: 0.51). The paper trains on OpenWebText, thousands of times this corpus.';
 
 /** A claim that a result is at least `value`. */
 function atLeast(
@@ -207,20 +246,21 @@ function atLeast(
 
 const claims: FlyVecClaim[] = [
   atLeast(
-    'category-share',
-    `Share of the top-${NEIGHBOURS_SCORED} Hamming neighbours of the probe words that fall in the same hand-made category`,
-    (r) => r.categoryShare,
-    0.1,
-    'share',
-    (v) => v.toFixed(2),
-  ),
-  atLeast(
     'category-vs-random',
-    'Same-category share divided by that of random codes of the same sparsity',
+    `Same-category share of FlyVec's top-${NEIGHBOURS_SCORED} Hamming neighbours of the probe words, divided by that of random codes of the same sparsity`,
     (r) => r.categoryRatio,
-    10,
+    CATEGORY_VS_RANDOM,
     'ratio',
     String,
+  ),
+  atLeast(
+    'dense-baseline-ratio',
+    `FlyVec's same-category share divided by that of the dense PPMI-SVD baseline hashed to codes of the same size and sparsity (FlyVec's K and k): "competitive" in the paper's sense`,
+    (r) => r.denseBaselineRatio,
+    COMPETITIVE,
+    'ratio',
+    (v) => v.toFixed(1),
+    DENSE_CAVEAT,
   ),
   {
     id: 'energy-decreases',
@@ -232,25 +272,13 @@ const claims: FlyVecClaim[] = [
       return { measured: change, pass: change < 0 };
     },
   },
-  {
-    id: 'context-shift',
-    text: 'Hamming distance between an ambiguous word’s codes in two different sentences',
-    target: '> 0',
-    unit: 'bits',
-    measure(results) {
-      const d = results.contextDistance;
-      if (d === undefined) return { measured: null, pass: false };
-      return { measured: d, pass: d > 0 };
-    },
-  },
   atLeast(
-    'context-follows',
-    'Of the two context-dependent codes, how many are nearer (mean Hamming distance) to the static codes of the content words around them than to those of the other sentence',
-    (r) => r.contextFollow,
-    2,
-    'codes',
-    String,
-    'Scored over the content words of each sentence (function words excluded, as in the neighbour tables). Scored over all words, seed 0 gave 1 of 2: the effect is real but small at this scale.',
+    'sense-pairs',
+    `Share of the sense pairs (${SENSE_PAIRS} pairs of sentences using one of ${SENSE_EXAMPLES.length} ambiguous words in different senses) whose context-dependent codes lean towards the indicator words of their own senses, which are not in the sentences; chance and the static code score 0.5`,
+    (r) => r.senseAccuracy,
+    SENSE_TARGET,
+    'share',
+    (v) => v.toFixed(2),
   ),
 ];
 
@@ -269,7 +297,7 @@ export const embeddingsDemo = defineDemo(
     id: 'embeddings',
     title: 'Fruit-fly word hashes',
     description:
-      'Trains Kenyon cells with the winner-take-all learning rule on real public-domain text (US State of the Union addresses, a vocabulary of the 3000 most frequent words, windows of 11 words), then hashes each word into a sparse binary code by keeping the top-k activations. Shows the energy per batch, how often each cell wins and what the busiest cells respond to, nearest neighbours by Hamming distance, and how an ambiguous word’s code moves with its sentence.',
+      'Trains Kenyon cells with the winner-take-all learning rule on real public-domain text (US State of the Union addresses, a vocabulary of the 3000 most frequent words with function words masked, windows of 11 words), then hashes each word into a sparse binary code by keeping the top-k activations. Compares the codes with a dense PPMI-SVD baseline built from the same windows and with its binary hash at equal bits, shows the energy per batch, how evenly the cells share the windows, nearest neighbours, how an ambiguous word’s code moves with its sentence, and the training time and memory of both.',
     fields,
     presets: FLYVEC_PRESETS,
     results: resultSpecs,
@@ -312,15 +340,21 @@ export const embeddingsDemo = defineDemo(
       },
       {
         id: 'neighbours',
-        title: 'Hamming nearest neighbours',
+        title: 'Hamming nearest neighbours against the dense baseline',
         description:
-          'For the query word and a few probe words: the nearest words by Hamming distance between static hash codes, among content words and among all words.',
+          'For the query word and a few probe words: the nearest words by Hamming distance between FlyVec codes, by cosine similarity between PPMI-SVD vectors, and by Hamming distance between the binary hash of those vectors.',
       },
       {
         id: 'context',
         title: 'Context-dependent codes',
         description:
-          'An ambiguous word in two sentences: the distance of each context-dependent code from its static code, and the nearest words of each.',
+          'An ambiguous word in four sentences, two for each sense: each context-dependent code, its distance from the static code, how far it leans towards the indicator words of either sense, and its nearest words.',
+      },
+      {
+        id: 'cost',
+        title: 'Training time and memory',
+        description:
+          'FlyVec against the PPMI-SVD baseline, measured in this run: wall time, the state each keeps while training, and the size of the embeddings.',
       },
     ],
   },

@@ -11,6 +11,7 @@ export const flyvec: ModelPaper = {
     'src/models/flyvec/kenyonCells.ts',
     'src/models/flyvec/hashing.ts',
     'src/models/flyvec/train.ts',
+    'src/models/flyvec/baseline.ts',
     'src/models/flyvec/data.ts',
     'src/models/flyvec/probes.ts',
     'src/models/flyvec/demo.ts',

@@ -133,20 +133,33 @@ export interface Probe {
 }
 
 /**
- * The share of the probes' top-n neighbours (among `candidates`) that are probes of the same
- * category: Σ_probes |{neighbours in its category}| / (n · #probes).
+ * The share of the probes' top-n neighbours that are probes of the same category,
+ * Σ_probes |{neighbours in its category}| / (n · #probes), with `neighbours(word)` the ids of a
+ * word's n nearest words under any similarity (Hamming distance, cosine, …).
  */
+export function shareInCategory(
+  probes: readonly Probe[],
+  n: number,
+  neighbours: (word: number) => readonly number[],
+): number {
+  const category = new Map(probes.map((p) => [p.word, p.category]));
+  let hits = 0;
+  for (const probe of probes) {
+    hits += neighbours(probe.word)
+      .slice(0, n)
+      .filter((w) => category.get(w) === probe.category).length;
+  }
+  return probes.length === 0 ? 0 : hits / (n * probes.length);
+}
+
+/** `shareInCategory` for hash codes: neighbours by Hamming distance among `candidates`. */
 export function categoryShare(
   probes: readonly Probe[],
   codes: readonly Uint32Array[],
   candidates: readonly number[],
   n: number,
 ): number {
-  const category = new Map(probes.map((p) => [p.word, p.category]));
-  let hits = 0;
-  for (const probe of probes) {
-    const neighbours = nearestNeighbours(codes[probe.word] as Uint32Array, codes, candidates, n, probe.word);
-    hits += neighbours.filter((nb) => category.get(nb.word) === probe.category).length;
-  }
-  return probes.length === 0 ? 0 : hits / (n * probes.length);
+  return shareInCategory(probes, n, (word) =>
+    nearestNeighbours(codes[word] as Uint32Array, codes, candidates, n, word).map((nb) => nb.word),
+  );
 }

@@ -1,15 +1,19 @@
 /**
- * The projection neuron → Kenyon cell network and its learning rule.
+ * The projection neuron → Kenyon cell network and its learning rule, as the official code
+ * (bhoov/flyvec, `cuda_funcs.cu`) computes it.
  *
- * K Kenyon cells read the 2V projection neurons through synapses W ∈ R^{K×2V}. An input window
- * v (binary, at most W non-zeros) is weighted by inverse word frequency and each cell's
- * activation is a_μ = ⟨W_μ, v ⊘ p⟩. The APL neuron's inhibition lets one cell win during
- * learning, μ̂ = argmax_μ a_μ, and only the winner's synapses move:
+ * K Kenyon cells read the 2V projection neurons through synapses W ∈ R^{K×2V}. The APL neuron's
+ * inhibition lets one cell win each input window v (binary, at most W non-zeros): the cell with
+ * the largest activation ⟨W_μ, v⟩. Only the winner's synapses move, towards the input weighted
+ * by inverse word frequency, v ⊘ p:
  *
- *   ΔW_μ̂ = v ⊘ p − ⟨W_μ̂, v ⊘ p⟩ W_μ̂        (Hebbian growth, with a decay that keeps ‖W_μ̂‖ near 1)
+ *   μ̂ = argmax_μ ⟨W_μ, v⟩,   ΔW_μ̂ = v ⊘ p − ⟨W_μ̂, v ⊘ p⟩ W_μ̂
  *
- * The updates of a minibatch are summed, divided by their largest magnitude and applied with a
- * rate ε_e that falls linearly over the epochs. The energy E = −Σ_A ⟨W_μ̂, v^A ⊘ p⟩ / ‖W_μ̂‖ falls.
+ * (Hebbian growth, with a decay that keeps ‖W_μ̂‖ near 1). The competition reads the raw input
+ * and the update the weighted one, as the official kernels do (with frequency scaling on, the
+ * argmax runs over the unscaled activations). The updates of a minibatch are summed, divided by
+ * their largest magnitude and applied with a rate ε_e that falls linearly over the epochs. The
+ * energy E = −Σ_A ⟨W_μ̂, v^A ⊘ p⟩ / ‖W_μ̂‖ falls.
  *
  * Storage: W is kept input-major (`synapses[i·K + μ]`), so the K weights leaving one projection
  * neuron are contiguous and a window's activations gather only its ≤ W non-zero rows. This is
@@ -28,11 +32,12 @@ export interface KenyonCells {
   readonly synapses: Float32Array;
 }
 
-/** W initialised uniform in [0, scale) (small random weights, as in the calibration runs). */
-export function kenyonCells(cells: number, inputs: number, rng: Rng, scale = 1e-3): KenyonCells {
-  const synapses = new Float32Array(cells * inputs);
-  for (let j = 0; j < synapses.length; j++) synapses[j] = rng.next() * scale;
-  return { cells, inputs, synapses };
+/** Standard deviation of the initial synapses (the official default). */
+export const INITIAL_SPREAD = 0.02;
+
+/** W initialised from a normal distribution N(0, σ²), σ = 0.02, as the official training script does. */
+export function kenyonCells(cells: number, inputs: number, rng: Rng, spread = INITIAL_SPREAD): KenyonCells {
+  return { cells, inputs, synapses: rng.normals(cells * inputs, spread) };
 }
 
 /**
@@ -63,7 +68,7 @@ export function activations(
 /** The APL neuron's winner-take-all: the index of the largest activation (the first on ties). */
 export function winnerTakeAll(activation: Float32Array): number {
   let best = 0;
-  // μ̂ = argmax_μ ⟨W_μ, v ⊘ p⟩   (winning Kenyon cell)
+  // μ̂ = argmax_μ ⟨W_μ, v⟩   (winning Kenyon cell)
   // @paper flyvec winner
   for (let mu = 1; mu < activation.length; mu++)
     if ((activation[mu] as number) > (activation[best] as number)) best = mu;
@@ -81,17 +86,18 @@ export function synapseNorms(net: KenyonCells): Float64Array {
   return squares.map(Math.sqrt);
 }
 
-/** What one minibatch's competition found: each window's winner and its activation ⟨W_μ̂, v ⊘ p⟩. */
+/** What one minibatch's competition found: each window's winner and its weighted activation ⟨W_μ̂, v ⊘ p⟩. */
 export interface Competition {
   readonly winners: Int32Array;
   readonly winningActivations: Float32Array;
 }
 
 /**
- * Every window's winner and its activation; the activations themselves are not kept. The same
- * sum as `activations`, arranged for speed: the window's synapse rows are added four at a time
- * into a float64 accumulator (a quarter of the loads and stores of a row-by-row sum), and the
- * winner is found in one pass over the K sums.
+ * Every window's winner, by its activation ⟨W_μ, v⟩, and the winner's weighted activation
+ * ⟨W_μ̂, v ⊘ p⟩, which the update and the energy use; the activations themselves are not kept.
+ * The same sum as `activations` with unit weights, arranged for speed: the window's synapse rows
+ * are added four at a time into a float64 accumulator (a quarter of the loads and stores of a
+ * row-by-row sum), and the winner is found in one pass over the K sums.
  */
 export function compete(net: KenyonCells, batch: SparseBatch, inverseFrequency: Float32Array): Competition {
   const { cells, synapses } = net;
@@ -100,45 +106,43 @@ export function compete(net: KenyonCells, batch: SparseBatch, inverseFrequency: 
   const sum = new Float64Array(cells);
   const { indices, offsets } = batch;
   for (let b = 0; b < batch.size; b++) {
+    const from = offsets[b] as number;
     const to = offsets[b + 1] as number;
-    let n = offsets[b] as number;
+    let n = from;
     sum.fill(0);
-    // a_μ = ⟨W_μ, v ⊘ p⟩ = Σ_{i=1}^{2V} W_{μi} v_i / p_i,   μ = 1, …, K   (Kenyon cell activations)
-    // @paper flyvec kc-activation
+    // μ̂ = argmax_μ ⟨W_μ, v⟩,  ⟨W_μ, v⟩ = Σ_i W_{μi} v_i for binary v   (the activations that compete)
+    // @paper flyvec winner
     for (; n + 3 < to; n += 4) {
-      const i0 = indices[n] as number;
-      const i1 = indices[n + 1] as number;
-      const i2 = indices[n + 2] as number;
-      const i3 = indices[n + 3] as number;
-      const w0 = inverseFrequency[i0] as number;
-      const w1 = inverseFrequency[i1] as number;
-      const w2 = inverseFrequency[i2] as number;
-      const w3 = inverseFrequency[i3] as number;
-      const r0 = i0 * cells;
-      const r1 = i1 * cells;
-      const r2 = i2 * cells;
-      const r3 = i3 * cells;
+      const r0 = (indices[n] as number) * cells;
+      const r1 = (indices[n + 1] as number) * cells;
+      const r2 = (indices[n + 2] as number) * cells;
+      const r3 = (indices[n + 3] as number) * cells;
       for (let mu = 0; mu < cells; mu++) {
         sum[mu] =
           (sum[mu] as number) +
-          w0 * (synapses[r0 + mu] as number) +
-          w1 * (synapses[r1 + mu] as number) +
-          w2 * (synapses[r2 + mu] as number) +
-          w3 * (synapses[r3 + mu] as number);
+          (synapses[r0 + mu] as number) +
+          (synapses[r1 + mu] as number) +
+          (synapses[r2 + mu] as number) +
+          (synapses[r3 + mu] as number);
       }
     }
     for (; n < to; n++) {
-      const i = indices[n] as number;
-      const w = inverseFrequency[i] as number;
-      const row = i * cells;
-      for (let mu = 0; mu < cells; mu++) sum[mu] = (sum[mu] as number) + w * (synapses[row + mu] as number);
+      const row = (indices[n] as number) * cells;
+      for (let mu = 0; mu < cells; mu++) sum[mu] = (sum[mu] as number) + (synapses[row + mu] as number);
     }
-    // μ̂ = argmax_μ ⟨W_μ, v ⊘ p⟩   (winning Kenyon cell)
+    // μ̂ = argmax_μ ⟨W_μ, v⟩   (winning Kenyon cell)
     // @paper flyvec winner
     let best = 0;
     for (let mu = 1; mu < cells; mu++) if ((sum[mu] as number) > (sum[best] as number)) best = mu;
     winners[b] = best;
-    winningActivations[b] = sum[best] as number;
+    // a_μ̂ = ⟨W_μ̂, v ⊘ p⟩ = Σ_i W_{μ̂i} v_i / p_i   (the winner's weighted activation)
+    // @paper flyvec kc-activation
+    let weighted = 0;
+    for (let m = from; m < to; m++) {
+      const i = indices[m] as number;
+      weighted += (inverseFrequency[i] as number) * (synapses[i * cells + best] as number);
+    }
+    winningActivations[b] = weighted;
   }
   return { winners, winningActivations };
 }

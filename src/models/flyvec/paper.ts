@@ -33,14 +33,15 @@ export const equations: readonly Equation[] = [
   },
   {
     ref: 'kc-activation',
-    label: 'Kenyon cell activations',
+    label: 'Weighted Kenyon cell activations',
     tex: String.raw`a_\mu = \big\langle W_\mu,\ v \oslash p \big\rangle = \sum_{i=1}^{2V} W_{\mu i}\,\frac{v_i}{p_i},\qquad \mu = 1, \dots, K`,
-    note: 'p holds the word frequencies (repeated for both halves): inputs are weighted by inverse frequency.',
+    note: 'p holds the word frequencies (repeated for both halves): the learning rule and the energy weight inputs by inverse frequency.',
   },
   {
     ref: 'winner',
     label: 'Winning Kenyon cell',
-    tex: String.raw`\hat\mu = \arg\max_{\mu}\ \big\langle W_\mu,\ v \oslash p \big\rangle`,
+    tex: String.raw`\hat\mu = \arg\max_{\mu}\ \big\langle W_\mu,\ v \big\rangle`,
+    note: 'The competition reads the unweighted input, as in the official code; only the update and the energy divide by p.',
   },
   {
     ref: 'synapse-update',
@@ -76,5 +77,11 @@ export const equations: readonly Equation[] = [
     label: 'Hamming distance between codes',
     tex: String.raw`d_H\big(H^{(a)}, H^{(b)}\big) = \sum_{\mu=1}^{K} \big| H^{(a)}_\mu - H^{(b)}_\mu \big|`,
     note: 'Nearest neighbours of a word are the words whose codes are closest in this distance.',
+  },
+  {
+    ref: 'ppmi-svd',
+    label: 'Dense baseline: PPMI-SVD word vectors',
+    tex: String.raw`\mathrm{PPMI}_{tc} = \max\!\Big(0,\ \log \frac{C_{tc} \sum_{c'} C_{\cdot c'}^{\alpha}}{C_{t \cdot}\, C_{\cdot c}^{\alpha}}\Big),\qquad \mathrm{PPMI} \approx U_d \Sigma_d V_d^{\top},\qquad x_w = \big(U_d \Sigma_d^{1/2}\big)_w`,
+    note: 'Not from the paper: a count-based stand-in for the dense embeddings it compares with (GloVe, word2vec), built from the same windows. C counts target–context pairs, α = 0.75 smooths the context distribution, d = 50.',
   },
 ];

@@ -37,6 +37,11 @@ export function neighboursOf(codes: HashCodes, word: string, count = 10): TableO
   if (index < 0) {
     throw new Error(`“${word}” is not in the ${codes.words.length}-word vocabulary of this run.`);
   }
+  if (FUNCTION_WORDS.has(codes.words[index] as string)) {
+    throw new Error(
+      `“${codes.words[index]}” is a function word: it is masked out of training and has no learned code.`,
+    );
+  }
   const packed = codes.activeCells.map((active) => toCode(active, codes.cells));
   const query = packed[index] as Uint32Array;
   const candidates = codes.words.flatMap((w, i) => (FUNCTION_WORDS.has(w) ? [] : [i]));
@@ -52,7 +57,7 @@ export function neighboursOf(codes: HashCodes, word: string, count = 10): TableO
       n.distance,
       codes.hashLength - n.distance / 2,
     ]),
-    note: `Static codes: ${codes.hashLength} active of ${codes.cells} Kenyon cells; function words are left out.`,
+    note: `Static codes: ${codes.hashLength} active of ${codes.cells} Kenyon cells; function words, masked out of training, are left out.`,
   };
 }
 

@@ -25,6 +25,7 @@ import {
 } from '../../../src/cli/reference';
 import type { DemoConfig } from '../../../src/shared/catalog';
 import { PAPERS } from '../../../src/models/catalog';
+import { FUNCTION_WORDS } from '../../../src/models/flyvec/probes';
 import { torchPythonOrSkip } from '../../helpers/torch';
 
 const options = { threads: 1, steps: 3, warmup: 1, seed: 7, dataRoot: '/data/root' };
@@ -120,10 +121,13 @@ describe('bench --reference', () => {
       const c = spec.config;
       assert.deepEqual(
         [c['kenyonCells'], c['windowWidth'], c['batchSize'], c['epochs'], c['learningRate']],
-        [400, 11, 5000, 4, 0.05],
+        [400, 11, 5000, 8, 0.05],
       );
-      // ⌊1.6 M nominal windows / 5000⌋ batches per epoch.
-      assert.equal(c['batchesPerEpoch'], 320);
+      // ⌊≈ 680 k windows centred on content words / 5000⌋ batches per epoch.
+      assert.equal(c['batchesPerEpoch'], 135);
+      // The function words the demo masks out of the text, so that both sides train on the same windows.
+      assert.deepEqual(c['stopWords'], [...FUNCTION_WORDS].sort());
+      assert.ok(FUNCTION_WORDS.has('the'));
       assert.equal(c['tokensFile'], path.join('/data/root', 'media/data/flyvec-sotu-tokens.bin'));
       assert.equal(c['vocabularyFile'], path.join('/data/root', 'media/data/flyvec-sotu-vocab.json'));
     });

@@ -15,13 +15,13 @@ import { loadCorpus } from '../../../src/models/flyvec/data';
 import { useRepositoryData } from '../../helpers/data';
 import { recordingContext } from '../../helpers/fakeContext';
 
-/** A tiny setting: 6 batches of 2000 windows, 60 cells. */
+/** A tiny setting: two epochs of 6 batches of 2000 windows, 60 cells. */
 const tiny: FlyVecConfig = {
   ...FLYVEC_PRESETS.quick,
   kenyonCells: 60,
   hashLength: 8,
   epochs: 2,
-  windowShare: 0.0075,
+  windowShare: 0.018,
   batchSize: 2000,
 };
 
@@ -38,8 +38,8 @@ describe('flyvec: demo', () => {
       assert.deepEqual(validateConfig(embeddingsDemo, preset).errors, [], name);
     }
     const quick = embeddingsDemo.presets['quick'] ?? {};
-    assert.equal(batchesPerEpoch(FLYVEC_PRESETS.quick), 320);
-    assert.equal(embeddingsDemo.totalSteps(quick), 1280);
+    assert.equal(batchesPerEpoch(FLYVEC_PRESETS.quick), 135);
+    assert.equal(embeddingsDemo.totalSteps(quick), 8 * 135);
     assert.ok((embeddingsDemo.validate?.({ ...quick, windowWidth: 10 }) ?? []).length > 0);
   });
 
@@ -62,14 +62,25 @@ describe('flyvec: demo', () => {
     for (const id of embeddingsDemo.outputs.map((o) => o.id)) assert.ok(ctx.outputs.has(id), id);
     for (const key of [
       'categoryShare',
+      'validationShare',
       'randomShare',
       'categoryRatio',
+      'denseShare',
+      'hashShare',
+      'denseBaselineRatio',
+      'senseAccuracy',
+      'senseBaseline',
+      'topCellShare',
+      'effectiveCells',
+      'flyvecSeconds',
+      'baselineSeconds',
       'energyChange',
-      'contextDistance',
-      'contextFollow',
     ] as const) {
       assert.ok(Number.isFinite(results[key]), key);
     }
+    assert.equal(results.sensePairs, 80);
+    assert.equal(results.flyvecBytes, 4 * tiny.kenyonCells * 2 * 3000);
+    assert.equal(results.baselineBytes, 4 * 3000 * 3000);
     for (const claim of embeddingsDemo.claims) assert.notEqual(claim.measure(flat(results)).measured, null, claim.id);
     const saved = ctx.checkpoints.get('hash-codes') as { words: string[]; activeCells: number[][] };
     assert.equal(saved.activeCells.length, saved.words.length);
@@ -81,6 +92,12 @@ describe('flyvec: demo', () => {
     ctx.abortAt = 2;
     const results = await train(tiny, ctx);
     assert.equal(results.batches, 2);
-    assert.ok(ctx.outputs.has('neighbours'));
+    assert.ok(ctx.outputs.has('neighbours') && ctx.outputs.has('context'));
+    // The baseline is skipped: its results are absent and its claim measures nothing.
+    assert.equal(results.denseBaselineRatio, undefined);
+    assert.equal(results.baselineSeconds, undefined);
+    assert.ok(!ctx.outputs.has('cost'));
+    const ratio = embeddingsDemo.claims.find((c) => c.id === 'dense-baseline-ratio');
+    assert.deepEqual(ratio?.measure(flat(results)), { measured: null, pass: false });
   });
 });

@@ -9,6 +9,7 @@ import {
   type Corpus,
   inputIndices,
   inverseFrequencies,
+  maskWords,
   OUT_OF_VOCABULARY,
   windowBatch,
   windowCentres,
@@ -84,6 +85,28 @@ describe('flyvec: Kenyon cells', () => {
     assert.deepEqual(Array.from(batch.indices), [0, 2, 4, 1, 5, 2, 1, 3]);
   });
 
+  it('masks words in place: they keep their position but never centre or join a window', () => {
+    const O = OUT_OF_VOCABULARY;
+    const corpus: Corpus = {
+      words: ['the', 'war', 'navy'],
+      counts: Float64Array.of(5, 2, 1),
+      tokens: Uint16Array.of(1, 0, 2, 0, 1, O, 2),
+      documents: [0],
+      ids: new Map([
+        ['the', 0],
+        ['war', 1],
+        ['navy', 2],
+      ]),
+    };
+    const masked = maskWords(corpus, new Set(['the']));
+    assert.deepEqual(Array.from(masked.tokens), [1, O, 2, O, 1, O, 2]);
+    assert.deepEqual(Array.from(corpus.tokens), [1, 0, 2, 0, 1, O, 2], 'the original is untouched');
+    // Width 3: centres 2 (navy) and 4 (war) remain; their contexts hold no "the".
+    const centres = windowCentres(masked, 3);
+    assert.deepEqual(Array.from(centres), [2, 4]);
+    assert.deepEqual(Array.from(windowBatch(masked, centres, 0, 2, 3).indices), [3 + 2, 3 + 1]);
+  });
+
   it('computes activations a_μ = ⟨W_μ, v ⊘ p⟩ from the non-zero inputs only, and picks the winner', () => {
     const net = fromRows([
       [0.1, 0.2, 0.3, 0.4],
@@ -97,24 +120,50 @@ describe('flyvec: Kenyon cells', () => {
     assert.equal(winnerTakeAll(Float32Array.of(0.1, 0.7, -1, 0.7)), 1, 'first of tied maxima');
   });
 
+  it('picks the winner by the unweighted activation ⟨W_μ, v⟩ and reports its weighted one', () => {
+    // Inputs 1 (word 1, p = 3/4, weight 4/3) and 2 (target word 0, p = 1/4, weight 4).
+    // Cell 0: ⟨W_0, v⟩ = 0.9 + 0.1 = 1.0, ⟨W_0, v ⊘ p⟩ = 0.9·4/3 + 0.1·4 = 1.6.
+    // Cell 1: ⟨W_1, v⟩ = 0.1 + 0.5 = 0.6, ⟨W_1, v ⊘ p⟩ = 0.1·4/3 + 0.5·4 = 2.13333.
+    // The official rule picks cell 0; picking by the weighted activation would pick cell 1.
+    const net = fromRows([
+      [0, 0.9, 0.1, 0],
+      [0, 0.1, 0.5, 0],
+    ]);
+    const batch = { size: 1, offsets: Int32Array.of(0, 2), indices: Int32Array.of(1, 2) };
+    const { winners, winningActivations } = compete(net, batch, inverseFrequencies(counts));
+    assert.deepEqual(Array.from(winners), [0]);
+    close(winningActivations, [1.6]);
+  });
+
   it('takes one scaled learning step as computed by hand', () => {
     const net = fromRows([
       [0.1, 0.2, 0.3, 0.4],
-      [0.4, 0.1, 0.2, 0.1],
+      [0.5, 0.1, 0.2, 0.1],
     ]);
     const inv = inverseFrequencies(counts);
-    // Window A: context {1}, target 0 → v ⊘ p = [0, 4/3, 4, 0]; a = (1.46667, 0.93333): cell 0 wins.
-    // Window B: context {0}, target 1 → v ⊘ p = [4, 0, 0, 4/3]; a = (0.93333, 1.73333): cell 1 wins.
+    // Window A: context {1}, target 0 → v = [0, 1, 1, 0], v ⊘ p = [0, 4/3, 4, 0];
+    //   ⟨W, v⟩ = (0.5, 0.3): cell 0 wins, a = 0.2·4/3 + 0.3·4 = 1.46667.
+    // Window B: context {0}, target 1 → v = [1, 0, 0, 1], v ⊘ p = [4, 0, 0, 4/3];
+    //   ⟨W, v⟩ = (0.5, 0.6): cell 1 wins, a = 0.5·4 + 0.1·4/3 = 2.13333.
     const batch = { size: 2, offsets: Int32Array.of(0, 2, 4), indices: Int32Array.of(1, 2, 0, 3) };
     // ΔW_0 = [0, 4/3, 4, 0] − 1.46667·W_0 = [−0.146667, 1.04, 3.56, −0.586667]
-    // ΔW_1 = [4, 0, 0, 4/3] − 1.73333·W_1 = [3.306667, −0.173333, −0.346667, 1.16]
+    // ΔW_1 = [4, 0, 0, 4/3] − 2.13333·W_1 = [2.933333, −0.213333, −0.426667, 1.12]
     // max |ΔW| = 3.56; with ε = 0.1: W ← W + 0.1 ΔW / 3.56.
-    // E = −(1.46667 / ‖W_0‖ + 1.73333 / ‖W_1‖) = −(1.46667/√0.3 + 1.73333/√0.22) = −6.373234
+    // E = −(1.46667 / ‖W_0‖ + 2.13333 / ‖W_1‖) = −(1.46667/√0.3 + 2.13333/√0.31) = −6.509335
     const { energy: e, winners } = learningStep(net, batch, inv, 0.1, stepScratch(net));
     assert.deepEqual(Array.from(winners), [0, 1]);
-    assert.ok(Math.abs(e - -6.373234) < 1e-5, String(e));
+    assert.ok(Math.abs(e - -6.509335) < 1e-5, String(e));
     close(row(net, 0), [0.0958801, 0.2292135, 0.4, 0.3835206]);
-    close(row(net, 1), [0.4928839, 0.0951311, 0.1902622, 0.1325843]);
+    close(row(net, 1), [0.582397, 0.0940075, 0.188015, 0.1314607]);
+  });
+
+  it('initialises the synapses from N(0, 0.02²), as the official training script does', () => {
+    const net = kenyonCells(50, 400, new Rng(2));
+    const values = Array.from(net.synapses);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    assert.ok(Math.abs(mean) < 0.001, String(mean));
+    assert.ok(Math.abs(sd - 0.02) < 0.001, String(sd));
   });
 
   it('computes the energy from the competition as from its definition with dense inputs', () => {
@@ -130,21 +179,25 @@ describe('flyvec: Kenyon cells', () => {
     const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
     const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
     const fromCompetition = energy(compete(net, batch, inv), synapseNorms(net));
-    // E = −Σ_A max_μ ⟨W_μ, v^A ⊘ p⟩ / ‖W_μ̂‖ with dense vectors v^A of length 2V.
+    // E = −Σ_A ⟨W_μ̂, v^A ⊘ p⟩ / ‖W_μ̂‖, μ̂ = argmax_μ ⟨W_μ, v^A⟩, with dense vectors v^A of length 2V.
     let dense = 0;
     for (const window of windows) {
       const v = new Array<number>(2 * vocabulary).fill(0);
-      for (const i of window) v[i] = inv[i] as number;
+      for (const i of window) v[i] = 1;
       const rows = Array.from({ length: net.cells }, (_, mu) => row(net, mu));
-      const dots = rows.map((w) => w.reduce((s, wi, i) => s + wi * (v[i] as number), 0));
-      const winner = dots.indexOf(Math.max(...dots));
+      const raw = rows.map((w) => w.reduce((s, wi, i) => s + wi * (v[i] as number), 0));
+      const winner = raw.indexOf(Math.max(...raw));
+      const weighted = (rows[winner] as number[]).reduce(
+        (s, wi, i) => s + wi * (v[i] as number) * (inv[i] as number),
+        0,
+      );
       const norm = Math.sqrt((rows[winner] as number[]).reduce((s, wi) => s + wi * wi, 0));
-      dense -= (dots[winner] as number) / norm;
+      dense -= weighted / norm;
     }
     assert.ok(Math.abs(fromCompetition - dense) < 1e-4 * Math.abs(dense), `${fromCompetition} vs ${dense}`);
   });
 
-  it('finds the same winners with the fast competition as with one activation vector per window', () => {
+  it('finds the same winners and weighted activations with the fast competition as with one activation vector per window', () => {
     // Window lengths 1 … 13 exercise both the four-row blocks and the remainder of the fast sum.
     const rng = new Rng(7);
     const vocabulary = 40;
@@ -154,11 +207,15 @@ describe('flyvec: Kenyon cells', () => {
     const offsets = Int32Array.from([0, ...windows.map((_, b) => windows.slice(0, b + 1).flat().length)]);
     const batch = { size: windows.length, offsets, indices: Int32Array.from(windows.flat()) };
     const fast = compete(net, batch, inv);
-    const activation = new Float32Array(net.cells);
+    const ones = new Float32Array(2 * vocabulary).fill(1);
+    const raw = new Float32Array(net.cells);
+    const weighted = new Float32Array(net.cells);
     windows.forEach((_, b) => {
-      activations(net, batch.indices, offsets[b] as number, offsets[b + 1] as number, inv, activation);
-      assert.equal(fast.winners[b], winnerTakeAll(activation), `window ${b}`);
-      const a = activation[winnerTakeAll(activation)] as number;
+      activations(net, batch.indices, offsets[b] as number, offsets[b + 1] as number, ones, raw);
+      activations(net, batch.indices, offsets[b] as number, offsets[b + 1] as number, inv, weighted);
+      const winner = winnerTakeAll(raw);
+      assert.equal(fast.winners[b], winner, `window ${b}`);
+      const a = weighted[winner] as number;
       assert.ok(Math.abs((fast.winningActivations[b] as number) - a) < 1e-5 * Math.abs(a), `window ${b}`);
     });
   });

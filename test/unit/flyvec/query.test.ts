@@ -31,6 +31,10 @@ describe('flyvec neighbour query', () => {
     assert.throws(() => neighboursOf(codes, 'zeppelin'), /“zeppelin” is not in the 5-word vocabulary/);
   });
 
+  it('says when a word is a function word, which has no learned code', () => {
+    assert.throws(() => neighboursOf(codes, 'the'), /“the” is a function word/);
+  });
+
   it('rejects a checkpoint of the wrong shape', async () => {
     assert.equal(isHashCodes({ ...codes, activeCells: [[0, 1]] }), false);
     assert.equal(isHashCodes({ ...codes, words: [1, 2, 3, 4, 5] }), false);
