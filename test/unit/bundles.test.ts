@@ -40,7 +40,7 @@ const SMALL: Record<string, string[]> = {
     'warmupSteps=8',
     'refreshEvery=8',
     'refreshMode=async',
-    'evalEvery=12',
+    'evalEvery=16',
   ],
 };
 
