@@ -46,7 +46,7 @@ export interface ProbeReport {
  * they report at their last step compared between cpu and webgpu.
  */
 export const DEMO_PROBES: Readonly<Record<string, { overrides: Record<string, number>; steps: number }>> = {
-  fedopt: { overrides: { rounds: 2 }, steps: 2 },
+  fedopt: { overrides: { rounds: 2, roundCap: 2 }, steps: 2 },
   'score-sde': { overrides: { steps: 20, warmup: 10 }, steps: 20 },
   rims: { overrides: { steps: 3, evalEvery: 3, evalBatch: 16 }, steps: 3 },
   genre: { overrides: { steps: 10, evalEvery: 10 }, steps: 10 },

@@ -105,7 +105,7 @@ describe('bundled worker entries (dist/)', function () {
         paper: 'fedopt',
         demo: 'compare',
         preset: 'quick',
-        config: { rounds: 2, clients: 20, clientsPerRound: 4 },
+        config: { rounds: 2, roundCap: 2, clients: 20, clientsPerRound: 4 },
         seed: 0,
         backend,
         runDir,

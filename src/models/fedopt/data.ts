@@ -6,6 +6,12 @@
  * "two labels per client" split of McMahan et al.). All clients hold the same number of
  * examples, so the pseudo-gradient is the plain mean over the sampled clients.
  *
+ * Every client also holds out a few examples of its own two classes (same main-class share),
+ * never trained on: pooled over all clients they form the validation set that the learning rates
+ * are tuned on. The test set is separate (synthetic: balanced over the classes; MNIST: the
+ * digits' own test split) and is what the claims read. Held-out examples are drawn after the
+ * training and test examples, so they leave those unchanged for a given seed.
+ *
  * Two tasks:
  * - `synthetic`: bag-of-words documents for softmax regression. A Zipf vocabulary of V words;
  *   class c draws words from p_c(w) ∝ zipf(w) · exp(σ·g_{c,w}) with g ~ N(0, 1). A document is
@@ -37,6 +43,8 @@ export interface FederatedData {
   readonly input: (examples: Examples, row: number, into: Float32Array, offset: number) => void;
   /** Each client's [main class, second class]. */
   readonly clientClasses: readonly (readonly [number, number])[];
+  /** Every client's held-out examples, pooled (client by client): the validation set. */
+  readonly validation: Examples;
   readonly test: Examples;
 }
 
@@ -45,6 +53,8 @@ export interface SplitOptions {
   readonly examplesPerClient: number;
   /** Share of each client's examples drawn from its main class, e.g. 0.8. */
   readonly majorFraction: number;
+  /** Examples each client holds out for validation, beside its `examplesPerClient` (default 0). */
+  readonly validationPerClient?: number;
 }
 
 /** The two classes of every client: main classes spread evenly, the second class chosen at random. */
@@ -92,6 +102,28 @@ function splitClients(
     labels.forEach((y, i) => draw(y, features, i * featureSize));
     return { features, featureSize, labels };
   });
+}
+
+/**
+ * Every client's held-out examples, pooled client by client: `validationPerClient` each, with the
+ * same main-class share as its training examples (main-class examples first).
+ */
+function holdOut(
+  split: SplitOptions,
+  pairs: readonly (readonly [number, number])[],
+  featureSize: number,
+  makeFeatures: (length: number) => Int32Array | Float32Array,
+  draw: (label: number, into: Int32Array | Float32Array, offset: number) => void,
+): Examples {
+  const h = split.validationPerClient ?? 0;
+  const hMajor = majorCount(h, split.majorFraction);
+  const labels = Int32Array.from({ length: pairs.length * h }, (_, i) => {
+    const [major, minor] = pairs[Math.floor(i / h)] as readonly [number, number];
+    return i % h < hMajor ? major : minor;
+  });
+  const features = makeFeatures(labels.length * featureSize);
+  labels.forEach((y, i) => draw(y, features, i * featureSize));
+  return { features, featureSize, labels };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,6 +195,7 @@ export function syntheticData(split: SplitOptions, seed: number): FederatedData 
   const testLabels = Int32Array.from({ length: testExamples }, (_, i) => i % classes);
   const testFeatures = new Int32Array(testExamples * documentLength);
   testLabels.forEach((y, i) => draw(y, testFeatures, i * documentLength));
+  const validation = holdOut(split, pairs, documentLength, (n) => new Int32Array(n), draw);
   return {
     dataset: 'synthetic',
     numClasses: classes,
@@ -170,6 +203,7 @@ export function syntheticData(split: SplitOptions, seed: number): FederatedData 
     clients,
     input: bagOfWords,
     clientClasses: pairs,
+    validation,
     test: { features: testFeatures, featureSize: documentLength, labels: testLabels },
   };
 }
@@ -221,7 +255,10 @@ export async function loadMnist(): Promise<MnistDigits> {
   return decodeMnist(await readDataFile(MNIST_FILE));
 }
 
-/** MNIST split over clients: each client's digits come from its two classes, drawn without replacement. */
+/**
+ * MNIST split over clients: each client's digits, training and held out, come from its two
+ * classes, drawn without replacement from the training digits.
+ */
 export function mnistData(digits: MnistDigits, split: SplitOptions, seed: number): FederatedData {
   const rng = new Rng(seed);
   const numClasses = 10;
@@ -239,7 +276,17 @@ export function mnistData(digits: MnistDigits, split: SplitOptions, seed: number
   };
   const pairs = assignClasses(split.clients, numClasses, rng);
   const clients = splitClients(split, pairs, size, (n) => new Float32Array(n), draw, rng);
+  const validation = holdOut(split, pairs, size, (n) => new Float32Array(n), draw);
   const input = (examples: Examples, row: number, into: Float32Array, offset: number): void =>
     into.set(examples.features.subarray(row * size, (row + 1) * size), offset);
-  return { dataset: 'mnist', numClasses, inputSize: size, clients, input, clientClasses: pairs, test: digits.test };
+  return {
+    dataset: 'mnist',
+    numClasses,
+    inputSize: size,
+    clients,
+    input,
+    clientClasses: pairs,
+    validation,
+    test: digits.test,
+  };
 }

@@ -13,5 +13,6 @@ export const fedopt: ModelPaper = {
     'src/models/fedopt/data.ts',
     'src/models/fedopt/model.ts',
     'src/models/fedopt/demo.ts',
+    'src/models/fedopt/tuning.ts',
   ],
 };

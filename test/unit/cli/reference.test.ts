@@ -68,11 +68,11 @@ describe('bench --reference', () => {
       assert.deepEqual([c['tau'], c['beta1'], c['beta2']], [1e-3, 0.9, 0.99]);
       // The quick preset's learning rates, written out (demo.ts, `syntheticLrs`); FedAvg's server η is 1.
       assert.deepEqual(c['arms'], [
-        { name: 'fedavg', clientLr: 10 ** 2.5, serverLr: 1 },
-        { name: 'fedavgm', clientLr: 10 ** 1.5, serverLr: 10 ** 0.5 },
-        { name: 'fedadagrad', clientLr: 10, serverLr: 10 ** 0.5 },
-        { name: 'fedadam', clientLr: 100, serverLr: 10 ** 0.5 },
-        { name: 'fedyogi', clientLr: 100, serverLr: 10 ** 0.5 },
+        { name: 'fedavg', clientLr: 100, serverLr: 1 },
+        { name: 'fedavgm', clientLr: 10, serverLr: 10 },
+        { name: 'fedadagrad', clientLr: 10 ** 0.5, serverLr: 10 },
+        { name: 'fedadam', clientLr: 10 ** 2.5, serverLr: 1 },
+        { name: 'fedyogi', clientLr: 10 ** 2.5, serverLr: 1 },
       ]);
     });
 

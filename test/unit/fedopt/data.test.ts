@@ -57,6 +57,27 @@ describe('fedopt data', () => {
     assert.notDeepEqual(a.clientClasses, c.clientClasses);
   });
 
+  it("holds out validation examples of each client's two classes, leaving training and test data unchanged", () => {
+    const data = syntheticData({ ...split, validationPerClient: 5 }, 0);
+    const plain = syntheticData(split, 0);
+    assert.equal(plain.validation.labels.length, 0);
+    assert.deepEqual(data.clients[7]?.features, plain.clients[7]?.features);
+    assert.deepEqual(data.test.features, plain.test.features);
+    const { validation } = data;
+    assert.equal(validation.labels.length, 200 * 5);
+    assert.equal(validation.features.length, 200 * 5 * SYNTHETIC.documentLength);
+    data.clientClasses.forEach(([major, minor], i) => {
+      const counts = labelCounts(validation.labels.subarray(5 * i, 5 * i + 5), SYNTHETIC.classes);
+      assert.equal(counts[major], 4, `client ${i} main class`);
+      assert.equal(counts[minor], 1, `client ${i} second class`);
+    });
+    // Fresh documents, not copies of the client's training documents.
+    const docs = (e: { features: Int32Array | Float32Array }, n: number): string[] =>
+      Array.from({ length: n }, (_, r) => e.features.slice(r * 20, r * 20 + 20).join());
+    const training = new Set(data.clients.flatMap((c) => docs(c, 50)));
+    assert.ok(docs(validation, 1000).every((d) => !training.has(d)));
+  });
+
   it('rounds the main-class count', () => {
     assert.equal(majorCount(50, 0.8), 40);
     assert.equal(majorCount(60, 0.5), 30);
@@ -82,7 +103,7 @@ describe('fedopt data', () => {
     assert.equal(digits.test.labels.length, nTest);
     assert.ok(Math.abs((digits.train.features[4 * 3] as number) - 60 / 255) < 1e-6);
 
-    const data = mnistData(digits, { clients: 10, examplesPerClient: 4, majorFraction: 0.5 }, 1);
+    const data = mnistData(digits, { clients: 5, examplesPerClient: 4, majorFraction: 0.5, validationPerClient: 2 }, 1);
     data.clients.forEach((client, i) => {
       const [a, b] = data.clientClasses[i] as [number, number];
       const counts = labelCounts(client.labels, 10);
@@ -91,6 +112,15 @@ describe('fedopt data', () => {
       // Each digit's pixels match its label.
       client.labels.forEach((y, r) => assert.ok(Math.abs((client.features[r * 4] as number) - (y * 20) / 255) < 1e-6));
     });
+    // Held out: one digit of each of the client's classes, its pixels matching its label.
+    const { validation } = data;
+    assert.equal(validation.labels.length, 10);
+    data.clientClasses.forEach(([a, b], i) =>
+      assert.deepEqual([...validation.labels.subarray(2 * i, 2 * i + 2)], [a, b]),
+    );
+    validation.labels.forEach((y, r) =>
+      assert.ok(Math.abs((validation.features[r * 4] as number) - (y * 20) / 255) < 1e-6),
+    );
     assert.throws(() => decodeMnist(bytes.subarray(0, 100)));
   });
 });
