@@ -4,20 +4,8 @@
  */
 import { threshold } from '../../shared/claims';
 import type { DemoConfig, PlotSpec } from '../../shared/catalog';
-import {
-  type ConfigOf,
-  defineDemo,
-  each,
-  eachResult,
-  choice,
-  int,
-  nestConfig,
-  num,
-  optionalResult,
-  result,
-  type ResultsOf,
-  type TypedClaim,
-} from '../../shared/demo';
+import type { ConfigOf, ResultsOf, TypedClaim } from '../../shared/demo';
+import { defineDemo, each, eachResult, choice, int, nestConfig, num, optionalResult, result } from '../../shared/demo';
 import { CORPORA, CORPUS_LABELS, type CorpusId } from './data';
 import { SAMPLER_LABELS, SAMPLERS } from './samplers';
 

@@ -3,23 +3,8 @@
  * TensorFlow.js (the extension host and the CLI read it).
  */
 import { threshold } from '../../shared/claims';
-import {
-  bool,
-  choice,
-  type ConfigOf,
-  defineDemo,
-  each,
-  eachResult,
-  group,
-  int,
-  num,
-  type NumberSpec,
-  optionalResult,
-  type Partially,
-  result,
-  type ResultsOf,
-  type TypedClaim,
-} from '../../shared/demo';
+import type { ConfigOf, NumberSpec, Partially, ResultsOf, TypedClaim } from '../../shared/demo';
+import { bool, choice, defineDemo, each, eachResult, group, int, num, optionalResult, result } from '../../shared/demo';
 
 export const SERVER_OPTIMIZERS = ['fedavg', 'fedavgm', 'fedadagrad', 'fedadam', 'fedyogi'] as const;
 export type ServerOptimizer = (typeof SERVER_OPTIMIZERS)[number];

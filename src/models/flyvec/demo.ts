@@ -4,19 +4,8 @@
  */
 import type { DemoConfig, QuerySpec } from '../../shared/catalog';
 import { threshold } from '../../shared/claims';
-import {
-  choice,
-  type ConfigOf,
-  defineDemo,
-  int,
-  nestConfig,
-  num,
-  optionalResult,
-  type Partially,
-  result,
-  type ResultsOf,
-  type TypedClaim,
-} from '../../shared/demo';
+import type { ConfigOf, Partially, ResultsOf, TypedClaim } from '../../shared/demo';
+import { choice, defineDemo, int, nestConfig, num, optionalResult, result } from '../../shared/demo';
 import { PROBE_CATEGORIES, SENSE_EXAMPLES, SHOWN_PROBES } from './probes';
 
 /** Neighbours per probe word scored by the category claim. */

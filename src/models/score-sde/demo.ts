@@ -4,22 +4,8 @@
  * TensorFlow.js (the extension host and the CLI read it).
  */
 import { threshold } from '../../shared/claims';
-import {
-  bool,
-  choice,
-  type ConfigOf,
-  defineDemo,
-  eachResult,
-  int,
-  num,
-  optionalResult,
-  result,
-  type ResultGroup,
-  results,
-  type ResultSpecs,
-  type ResultsOf,
-  type TypedClaim,
-} from '../../shared/demo';
+import type { ConfigOf, ResultGroup, ResultSpecs, ResultsOf, TypedClaim } from '../../shared/demo';
+import { bool, choice, defineDemo, eachResult, int, num, optionalResult, result, results } from '../../shared/demo';
 
 export const SDE_OPTIONS = ['ve', 'vp', 'subvp'] as const;
 export const DATASET_OPTIONS = ['ring', 'checkerboard', 'moons', 'mnist14'] as const;
