@@ -1,7 +1,7 @@
 /**
  * ANCE claims on the quick preset at seeds 0, 1 and 2 (the seeds the targets were calibrated at),
- * each run with another CPU-bound process beside it (a busy loop in a child process): the
- * asynchronous refresh must save wall time on a machine that is not idle. Run with
+ * each run with another CPU-bound process beside it (a busy loop in a child process), so that the
+ * timing measurements shown beside the claims come from a machine that is not idle. Run with
  * `npx mocha --no-config -n import=tsx -t 1800000 test/claims/ance.claims.ts`.
  *
  * PAPER_LAB_ANCE_SEEDS=3,4 runs other seeds instead; PAPER_LAB_ANCE_BUSY=0 leaves out the busy
