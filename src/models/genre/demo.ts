@@ -3,13 +3,13 @@
  * extension host and the CLI read it).
  */
 import type { QuerySpec } from '../../shared/catalog';
+import { threshold } from '../../shared/claims';
 import {
   type ConfigOf,
   defineDemo,
   int,
   num,
   optionalResult,
-  type Partially,
   result,
   type ResultsOf,
   type TypedClaim,
@@ -37,6 +37,14 @@ const fields = {
     min: 1e-4,
     max: 0.1,
     log: true,
+    group: 'Training',
+  }),
+  wordDropout: num({
+    label: 'Word dropout p',
+    description:
+      'Probability that a training context word outside the mention is replaced by [UNK]. Words never seen in training read as [UNK]; without dropout its embedding is never trained.',
+    min: 0,
+    max: 0.9,
     group: 'Training',
   }),
   embedding: int({
@@ -84,6 +92,14 @@ const fields = {
     unit: 'contexts',
     group: 'Decoding',
   }),
+  validationFold: int({
+    label: 'Validation fold',
+    description:
+      '0: evaluate on the held-out templates (the claims). 1–3: train without that training template of each entity type and evaluate on its contexts instead, to choose settings without looking at the held-out templates.',
+    min: 0,
+    max: 3,
+    group: 'Decoding',
+  }),
 };
 
 export type GenreConfig = ConfigOf<typeof fields>;
@@ -110,24 +126,48 @@ const resultSpecs = {
   unambiguousAccuracy: optionalResult({
     description: 'constrained exact match on held-out contexts whose mention is not ambiguous',
   }),
+  unknownShare: optionalResult({
+    description: 'share of held-out context tokens outside the training vocabulary (read as [UNK])',
+  }),
+  constrainedSearchErrors: optionalResult({
+    description:
+      'share of held-out contexts whose constrained top beam is wrong although the gold name scores higher (a search error)',
+  }),
+  freeSearchErrors: optionalResult({
+    description:
+      'share of held-out contexts whose free top beam is wrong although the gold name scores higher (a search error)',
+  }),
 };
 
 export type GenreResults = ResultsOf<typeof resultSpecs>;
 
-/** The calibration setting: word tokens, embedding 64, bi-GRU 64, decoder 128, Adam 3e-3, batch 64, beam 5, α = 1, about 400 steps. */
+/**
+ * Word tokens, embedding 64, bi-GRU 64, decoder 128, batch 64, beam 5, α = 1, 400 steps. The learning
+ * rate and the word dropout p were chosen on the validation folds (each training template left out in
+ * turn, seeds 0 and 1), not on the held-out templates: mean constrained exact match over the six
+ * validation runs 0.43 at the best p with Adam 3e-3 (whose training loss at step 400 still ranged
+ * 0.2–0.5 over seeds 0–2), 0.49 / 0.51 / 0.60 / 0.72 / 0.51 with Adam 1e-2 at p = 0.2 / 0.3 / 0.5 /
+ * 0.6 / 0.7.
+ */
 const quick: GenreConfig = {
   steps: 400,
   batchSize: 64,
-  learningRate: 3e-3,
+  learningRate: 1e-2,
+  wordDropout: 0.6,
   embedding: 64,
   hidden: 64,
   beamSize: 5,
   alpha: 1,
   evalEvery: 100,
   evalContexts: 300,
+  validationFold: 0,
 };
 
-/** Longer training (the calibration's constrained exact match rose with steps). */
+/**
+ * Three times the steps. Not what the claims were calibrated on: trained this long, free decoding
+ * writes fewer invalid names, and constrained minus free exact match was −0.010 / +0.034 / +0.006 at
+ * seeds 0–2.
+ */
 const paper: GenreConfig = { ...quick, steps: 1200, evalEvery: 200 };
 
 /** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
@@ -141,71 +181,50 @@ function validate(config: GenreConfig): string[] {
 
 type GenreClaim = TypedClaim<GenreConfig, GenreResults>;
 
-function claim(
-  id: string,
-  text: string,
-  target: string,
-  read: (results: Partially<GenreResults>) => number | undefined,
-  unit: string,
-  pass: (v: number) => boolean,
-  caveat?: string,
-): GenreClaim {
-  return {
-    id,
-    text,
-    target,
-    unit,
-    ...(caveat === undefined ? {} : { caveat }),
-    measure(results) {
-      const measured = read(results);
-      if (measured === undefined || Number.isNaN(measured)) return { measured: null, pass: false };
-      return { measured, pass: pass(measured) };
-    },
-  };
-}
+/** The claims judge the held-out templates; a validation run measures other contexts. */
+const onHeldOut = (config: GenreConfig): boolean => config.validationFold === 0;
 
 const claims: GenreClaim[] = [
-  claim(
-    'constrained-valid',
-    'Share of constrained outputs that are names in the knowledge base',
-    '= 100%',
-    (r) => r.constrainedValid,
-    'share',
-    (v) => v === 1,
-  ),
-  claim(
-    'constrained-accuracy',
-    'Exact-match accuracy of constrained decoding on held-out contexts',
-    '≥ 0.50',
-    (r) => r.constrainedAccuracy,
-    'accuracy',
-    (v) => v >= 0.5,
-    'Not reproduced: after 400 steps seeds 0, 1 and 2 measured 0.38, 0.12 and 0.31 (free decoding 0.32, 0.11 and 0.24), and the paper preset (1,200 steps) 0.42 at seed 0 (free 0.37), below the 0.58–0.59 that a PyTorch calibration run reached at 400 steps. A PyTorch implementation of this model and training step (bench/reference/genre.py) gives the same losses from the same weights, so the gap lies in the contexts; the “Exact match per held-out template” table shows where. At seed 0 two held-out wordings are read well (0.89 and 0.96) while capitals are found in 0.12 and 0.02 of their contexts: nearly all of those misses name a country, most often the capital’s own, whose training contexts contain the capital’s name (“the capital of jamaica is kingston”). Words seen only in held-out templates read as [UNK], so nothing in the new wording outweighs that association; a pretrained model such as the paper’s BART does not start from this gap. At seed 1 training is also slower: the loss is still 0.96 at step 400.',
-  ),
-  claim(
-    'constrained-ge-free',
-    'Constrained exact match minus free exact match',
-    '≥ 0',
-    (r) => r.accuracyGap,
-    'accuracy',
-    (v) => v >= 0,
-  ),
-  claim(
-    'free-invalid',
-    'Share of free-decoding outputs that are not entity names',
-    'measured and shown (> 0 at the quick budget)',
-    (r) => r.freeInvalid,
-    'share',
-    (v) => v > 0,
-  ),
-  claim(
-    'ambiguous-accuracy',
-    'Exact-match accuracy on the ambiguous mentions (Georgia, Congo, Kingston, …)',
-    'reported separately',
-    (r) => r.ambiguousAccuracy,
-    'accuracy',
-    () => true,
-  ),
+  threshold<GenreConfig, GenreResults>({
+    id: 'constrained-valid',
+    text: 'Share of constrained outputs that are names in the knowledge base',
+    read: (r) => r.constrainedValid,
+    comparison: '==',
+    value: 1,
+    target: '= 100%',
+    unit: 'share',
+    appliesTo: onHeldOut,
+  }),
+  threshold<GenreConfig, GenreResults>({
+    id: 'constrained-accuracy',
+    text: 'Exact-match accuracy of constrained decoding on held-out templates',
+    read: (r) => r.constrainedAccuracy,
+    comparison: '>=',
+    value: 0.5,
+    target: '≥ 0.50',
+    unit: 'accuracy',
+    appliesTo: onHeldOut,
+  }),
+  threshold<GenreConfig, GenreResults>({
+    id: 'constrained-ge-free',
+    text: 'Constrained exact match minus free exact match (same model, same beam)',
+    read: (r) => r.accuracyGap,
+    comparison: '>=',
+    value: 0,
+    target: '≥ 0',
+    unit: 'accuracy',
+    appliesTo: onHeldOut,
+  }),
+  threshold<GenreConfig, GenreResults>({
+    id: 'free-invalid',
+    text: 'Share of free-decoding outputs that are not entity names',
+    read: (r) => r.freeInvalid,
+    comparison: '>',
+    value: 0,
+    target: '> 0',
+    unit: 'share',
+    appliesTo: onHeldOut,
+  }),
 ];
 
 /** Asked in the panel after a run; answered by ./query.ts with the run's own model from its checkpoint. */
@@ -224,7 +243,7 @@ export const constrainedBeamDemo = defineDemo(
     id: 'constrained-beam',
     title: 'Entity names by constrained beam search',
     description:
-      'Trains a small word-level encoder–decoder (bi-GRU encoder, GRU decoder with attention) to generate the name of the entity a marked mention refers to, over a knowledge base of 599 real countries, capitals, US states and state capitals with deliberately ambiguous names. Compares free beam search with beam search constrained by a prefix trie over all entity names on held-out context templates, and shows the trie being followed step by step.',
+      'Trains a small word-level encoder–decoder (bi-GRU encoder, GRU decoder with attention, trained from scratch with word dropout) to generate the name of the entity a marked mention refers to, over a knowledge base of 599 real countries, capitals, US states and state capitals with deliberately ambiguous names. Compares free beam search with beam search constrained by a prefix trie over all entity names on held-out context templates, and shows the trie being followed step by step.',
     fields,
     presets: GENRE_PRESETS,
     results: resultSpecs,
@@ -264,7 +283,7 @@ export const constrainedBeamDemo = defineDemo(
         id: 'accuracy',
         title: 'Held-out accuracy',
         description:
-          'Exact match of both decoders on all held-out contexts, split into ambiguous and unambiguous mentions, and the share of outputs that are not names.',
+          'Exact match of both decoders on all held-out contexts, split into ambiguous and unambiguous mentions, the share of outputs that are not names, and how many misses are search errors (the gold name scores higher than the returned one).',
       },
       {
         id: 'templates',

@@ -9,6 +9,10 @@
  *
  * GRU cell: z = σ(x W_z + h U_z + b_z), r = σ(x W_r + h U_r + b_r),
  * n = tanh(x W_n + r ⊙ (h U_n) + b_n), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share one matMul.
+ *
+ * Encoder and decoder share the vocabulary, not the weights: E_s, E_t and W_o are three separate
+ * matrices. BART ties its encoder input, decoder input and output embeddings into one table; this
+ * model does not (W_o maps the 2H-dimensional attentional features, not embeddings, to the vocabulary).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { logSoftmaxRows } from '../engine/logSoftmax';
@@ -31,16 +35,16 @@ interface GruWeights {
 
 export interface Seq2Seq {
   readonly sizes: ModelSizes;
-  /** E: one table for the encoder's input, the decoder's input and the output projection. */
-  /** E_s: embeddings of context words read by the encoder. */
+  /** E_s: embeddings of context words read by the encoder (untied from E_t and W_o). */
   readonly embedding: tf.Variable;
-  /** E_t: embeddings of name tokens fed back to the decoder. */
+  /** E_t: embeddings of name tokens fed back to the decoder (its own matrix). */
   readonly targetEmbedding: tf.Variable;
   readonly forward: GruWeights;
   readonly backward: GruWeights;
   readonly bridge: tf.Variable;
   readonly decoder: GruWeights;
   readonly combine: tf.Variable;
+  /** W_o: [2H, V], the output projection (its own matrix). */
   readonly output: tf.Variable;
   readonly outputBias: tf.Variable;
 }

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { logSoftmaxRows } from '../engine/logSoftmax';
-import { type Beam, beamSearch, type NextTokenScorer } from './beamSearch';
+import { type Beam, beamSearch, lengthNormalisedScore, type NextTokenScorer } from './beamSearch';
 import { BOS, type Dataset, detokenize, EOS, type Example, PAD } from './contexts';
 import type { KnowledgeBase } from './knowledgeBase';
 import { decodeStep, encode, type Seq2Seq } from './model';
@@ -125,6 +125,67 @@ export async function retrieve(
     }
   }
   return beams;
+}
+
+/**
+ * log p_θ(y_e | x) of each example's gold name ([EOS] included), read step by step from the same scorer
+ * the beam search uses, so it is comparable with the beams' log-likelihoods.
+ */
+export async function goldLogProbs(
+  model: Seq2Seq,
+  examples: readonly Pick<Example, 'source' | 'target'>[],
+  chunk = 256,
+): Promise<number[]> {
+  const out: number[] = [];
+  const vocabulary = model.sizes.vocabulary;
+  for (let start = 0; start < examples.length; start += chunk) {
+    const part = examples.slice(start, start + chunk);
+    const { scorer, dispose } = modelScorer(
+      model,
+      part.map((e) => e.source),
+    );
+    try {
+      const sums = new Array<number>(part.length).fill(0);
+      // Row r always continues row r: the teacher-forced prefix of example r (finished names feed [EOS]).
+      const parents = Int32Array.from(part, (_, r) => r);
+      const length = Math.max(...part.map((e) => e.target.length));
+      for (let i = 0; i < length; i++) {
+        const tokens = Int32Array.from(part, (e) => (i === 0 ? BOS : (e.target[i - 1] ?? EOS)));
+        const logProbs = await scorer(parents, tokens);
+        part.forEach((e, r) => {
+          const y = e.target[i];
+          if (y !== undefined) sums[r] = (sums[r] as number) + (logProbs[r * vocabulary + y] as number);
+        });
+      }
+      out.push(...sums);
+    } finally {
+      dispose();
+    }
+  }
+  return out;
+}
+
+/**
+ * Search errors: examples whose top beam is not the gold entity although the gold name's
+ * length-normalised score beats the top beam's. The model preferred the right name; the search did
+ * not return it (it stops once it has B finished names, and a name still being written is lost).
+ */
+export function searchErrors(
+  kb: KnowledgeBase,
+  data: Dataset,
+  examples: readonly Example[],
+  beams: readonly (readonly Beam[])[],
+  gold: readonly number[],
+  alpha: number,
+): number {
+  let errors = 0;
+  examples.forEach((example, i) => {
+    const top = beams[i]?.[0];
+    if (entityOfBeam(kb, data, top) === example.entity) return;
+    const goldScore = lengthNormalisedScore(gold[i] as number, example.target.length, alpha);
+    if (top === undefined || goldScore > top.score) errors++;
+  });
+  return errors;
 }
 
 export interface Scores {

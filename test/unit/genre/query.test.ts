@@ -2,10 +2,8 @@ import '../../../src/models/engine/tfSetup';
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src/models/engine/backends';
-import { Rng } from '../../../src/models/engine/rng';
 import { buildDataset, EOS } from '../../../src/models/genre/contexts';
-import { makeKnowledgeBase } from '../../../src/models/genre/knowledgeBase';
-import { createSeq2Seq, disposeSeq2Seq, restoreSeq2Seq, variables } from '../../../src/models/genre/model';
+import { disposeSeq2Seq, restoreSeq2Seq, variables } from '../../../src/models/genre/model';
 import {
   answers,
   isGenreCheckpoint,
@@ -15,18 +13,9 @@ import {
 } from '../../../src/models/genre/query';
 import { retrieve } from '../../../src/models/genre/retrieval';
 import { modelCheckpoint, trainingStep } from '../../../src/models/genre/train';
+import { georgiaKnowledgeBase, modelFor } from './fixtures';
 
-const kb = makeKnowledgeBase([
-  {
-    name: 'Georgia (country)',
-    type: 'country',
-    mentions: ['Georgia'],
-    facts: { continent: 'Asia', capital: 'Tbilisi' },
-  },
-  { name: 'Georgia (U.S. state)', type: 'state', mentions: ['Georgia'], facts: { capital: 'Atlanta' } },
-  { name: 'Ohio', type: 'state', mentions: ['Ohio'], facts: { capital: 'Columbus' } },
-  { name: 'Atlanta, Georgia', type: 'state-capital', mentions: ['Atlanta'], facts: { state: 'Georgia' } },
-]);
+const kb = georgiaKnowledgeBase();
 
 describe("genre query (the run's model rebuilt from its checkpoint)", () => {
   before(async () => {
@@ -35,7 +24,7 @@ describe("genre query (the run's model rebuilt from its checkpoint)", () => {
 
   it('rebuilds every weight from the checkpoint, in the order the model lists them', async () => {
     const data = buildDataset(kb);
-    const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 8, hidden: 6 }, new Rng(4));
+    const model = modelFor(data, 8, 6, 4);
     const checkpoint = JSON.parse(
       JSON.stringify(await modelCheckpoint(model, kb, data, { beamSize: 3, alpha: 1, maxLength: 8 })),
     ) as unknown;
@@ -62,7 +51,7 @@ describe("genre query (the run's model rebuilt from its checkpoint)", () => {
 
   it('gives the beams of the trained model itself, all valid names when constrained', async () => {
     const data = buildDataset(kb);
-    const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 8, hidden: 6 }, new Rng(4));
+    const model = modelFor(data, 8, 6, 4);
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 5; step++) tf.dispose(tf.tidy(() => trainingStep(model, optimizer, data.train)));
     const settings = { beamSize: 3, alpha: 1, maxLength: 8 };
@@ -93,7 +82,7 @@ describe("genre query (the run's model rebuilt from its checkpoint)", () => {
     const beams = answers['beams'];
     assert.ok(beams);
     const data = buildDataset(kb);
-    const model = createSeq2Seq({ vocabulary: data.words.length, embedding: 4, hidden: 3 }, new Rng(1));
+    const model = modelFor(data, 4, 3, 1);
     const checkpoint = JSON.parse(
       JSON.stringify(await modelCheckpoint(model, kb, data, { beamSize: 2, alpha: 1, maxLength: 8 })),
     ) as unknown;
