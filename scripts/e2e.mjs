@@ -222,8 +222,8 @@ async function closeAllEditors(page) {
 // ---------------------------------------------------------------------------------------------
 // The UI steps
 
-/** Run Demo → the paper → its first demo → quick, from the command palette. */
-async function startQuickPreset(page, paper) {
+/** Run Demo → the paper → its first demo → a preset (quick unless named), from the command palette. */
+async function startQuickPreset(page, paper, preset = 'quick') {
   await runCommand(page, 'Paper Lab: Run Demo');
   await pick(page, paper.title, { placeholder: /choose a paper/i });
   // A paper with several demos asks for the demo first: take the first one.
@@ -238,7 +238,7 @@ async function startQuickPreset(page, paper) {
   if (/demo/i.test((await placeholder.getAttribute('placeholder')) ?? '')) {
     await pickFirst(page);
   }
-  await pick(page, 'quick', { placeholder: /preset/i });
+  await pick(page, preset, { placeholder: /preset/i });
 }
 
 /**
@@ -278,6 +278,16 @@ async function runQuickDemo(page, paper, expectOutput) {
   });
   // Let a few rounds arrive so that the screenshot shows lines, not an empty frame.
   await poll(async () => (await points()) >= 10, { timeoutMs: 20000, intervalMs: 500 }).catch(() => {});
+  // The panel brings the live plots into view by itself: no scrolling here before this check.
+  const view = await plot.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const bar = el.ownerDocument.getElementById('run-bar');
+    const below = bar ? bar.getBoundingClientRect().bottom : 0;
+    const height = el.ownerDocument.documentElement.clientHeight;
+    return { top: Math.round(r.top), bottom: Math.round(r.bottom), below: Math.round(below), height };
+  });
+  if (!(view.bottom > view.below + 40 && view.top < view.height - 40))
+    throw new Error(`the live plot is not in view after Run Demo: ${JSON.stringify(view)}`);
   await plot.scrollIntoViewIfNeeded().catch(() => {});
   await screenshot(page, `${paper.id}-running`);
   const verdicts = frame.locator('#claims-table tr[data-claim] .verdict');
@@ -306,6 +316,61 @@ async function runQuickDemo(page, paper, expectOutput) {
     .scrollIntoViewIfNeeded()
     .catch(() => {});
   await screenshot(page, `${paper.id}-claims`);
+}
+
+/**
+ * A long run (RIMs, paper preset) started from the palette: clicking the status-bar progress shows
+ * it without stopping it; starting a second run asks first (cancelled here, so one run goes on);
+ * Stop in the run bar ends it, and its claims read "not evaluated", not FAIL.
+ */
+async function runControls(page, paper) {
+  await closeAllEditors(page);
+  await startQuickPreset(page, paper, 'paper');
+  const frame = webview(page);
+  const stopEnabled = async () =>
+    frame
+      .locator('#bar-stop-button')
+      .evaluate((el) => !el.hasAttribute('disabled'))
+      .catch(() => false);
+  await poll(async () => (await runFailure(page)) || (await stopEnabled()), {
+    timeoutMs: 90000,
+    intervalMs: 500,
+    what: 'the run bar Stop button enabled while the run trains',
+  });
+  const item = page.locator('.statusbar-item', { hasText: `${paper.shortName} paper` }).filter({ visible: true });
+  await item.first().waitFor({ state: 'visible', timeout: 60000 });
+  await item.first().click();
+  await sleep(3000);
+  if (!(await stopEnabled())) throw new Error('clicking the status-bar progress stopped the run');
+  log('  the status-bar click showed the run and did not stop it');
+
+  await startQuickPreset(page, paper, 'quick');
+  const dialog = page.locator('.monaco-dialog-box').filter({ visible: true }).first();
+  await dialog.waitFor({ state: 'visible', timeout: 20000 });
+  const question = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  if (!/already training/.test(question) || !/Queue/.test(question))
+    throw new Error(`the second run did not ask first: ${question}`);
+  log(`  asked: ${question.slice(0, 160)}`);
+  await screenshot(page, 'second-run-question');
+  await dialog.locator('.monaco-button', { hasText: /^\s*Cancel\s*$/ }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10000 });
+  await sleep(1500);
+  const more = await page.locator('.statusbar-item', { hasText: '+1 more' }).count();
+  if (more > 0) throw new Error('a second run started although the question was cancelled');
+  if (!(await stopEnabled())) throw new Error('the first run ended while the second was asked about');
+
+  await frame.locator('#bar-stop-button').click();
+  const verdict = frame.locator('#run-verdict');
+  await poll(async () => /not evaluated/.test((await verdict.textContent().catch(() => '')) ?? ''), {
+    timeoutMs: 60000,
+    intervalMs: 500,
+    what: 'the run bar verdict "claims not evaluated" after Stop',
+  });
+  const texts = (await frame.locator('#claims-table tr[data-claim] .verdict').allTextContents()).map((t) => t.trim());
+  if (texts.length === 0 || !texts.every((t) => /^not evaluated$/.test(t)))
+    throw new Error(`a stopped run's claims should read "not evaluated": ${texts.join(', ')}`);
+  log(`  stopped: ${(await verdict.textContent())?.trim()}; claims: ${texts.join(', ')}`);
+  await screenshot(page, 'stopped-not-evaluated');
 }
 
 /** Types a word into a finished run's query box and waits for the answer table. */
@@ -370,6 +435,8 @@ async function uiSteps(page, catalog, ws) {
     const paper = catalog.find((p) => p.id === id);
     if (paper) await step(page, `run-demo-${id}`, () => runQuickDemo(page, paper, output));
   }
+  const rims = catalog.find((p) => p.id === 'rims');
+  if (rims) await step(page, 'run-controls', () => runControls(page, rims));
   const flyvec = catalog.find((p) => p.id === 'flyvec');
   if (flyvec) {
     await step(page, 'run-demo-flyvec', () => runQuickDemo(page, flyvec, 'neighbours'));

@@ -12,6 +12,7 @@ import type { PaperPanels } from './paperPanel';
 import type { PapersTree } from './papersTree';
 import { ConfigError, type RunManager } from './runManager';
 import { defaultSeed } from './settings';
+import { admitRun } from './secondRun';
 
 export interface CommandServices {
   readonly extensionPath: string;
@@ -109,6 +110,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       );
       if (!preset) return;
       s.panels.open(paper);
+      const label = `${getPaper(paper).meta.shortName} · ${preset.label}`;
+      if ((await admitRun(s.runs, label)) === 'cancelled') return;
       try {
         await s.runs.start({
           paper,
@@ -124,13 +127,17 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     }),
 
     register('paperLab.stopRun', async (arg) => {
-      const live = s.runs.liveRuns();
-      // A live run's folder is named after its runId.
+      const live = s.runs.liveLabels();
       const folder =
         runOf(arg) ??
         (live.length <= 1
-          ? live[0]?.runId
-          : (await vscode.window.showQuickPick(live.map((r) => ({ label: r.runId }))))?.label);
+          ? live[0]?.folder
+          : (
+              await vscode.window.showQuickPick(
+                live.map((r) => ({ label: r.label, description: r.folder, folder: r.folder })),
+                { title: 'Paper Lab: Stop Run', placeHolder: 'Choose the run to stop' },
+              )
+            )?.folder);
       if (folder && !s.runs.stop(folder))
         void vscode.window.showInformationMessage('Paper Lab: that run is not running.');
     }),

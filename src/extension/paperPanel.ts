@@ -23,6 +23,7 @@ import { Disposable } from './lifecycle';
 import { ConfigError, type RunEvent, type RunManager } from './runManager';
 import type { BackendStatus } from './backendStatus';
 import { defaultSeed } from './settings';
+import { admitRun } from './secondRun';
 
 export const PANEL_VIEW_TYPE = 'paperLab.paper';
 
@@ -202,6 +203,19 @@ export class PaperPanel extends Disposable {
     if (refused.length > 0) {
       this.services.log.warn(`Refused a run from the ${this.paper} panel: ${refused.join('; ')}`);
       this.post({ type: 'configErrors', demo, errors: refused });
+      return;
+    }
+    const what = `${getPaper(this.paper).meta.shortName} · ${preset}`;
+    const admission = await admitRun(this.services.runs, what, () =>
+      this.post({
+        type: 'runNotStarted',
+        demo,
+        reason: 'Queued: starts when the run training now ends.',
+        queued: true,
+      }),
+    );
+    if (admission === 'cancelled') {
+      this.post({ type: 'runNotStarted', demo, reason: 'Not started: cancelled.', queued: false });
       return;
     }
     try {

@@ -26,6 +26,13 @@ const STATUS_ICON: Readonly<Record<RunListItem['status'], vscode.ThemeIcon>> = {
   interrupted: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
 };
 
+/** A completed run whose claims did not all hold: completed, but not green. */
+const CLAIMS_FAILED_ICON = new vscode.ThemeIcon('close', new vscode.ThemeColor('testing.iconFailed'));
+
+function runIcon(run: RunListItem): vscode.ThemeIcon {
+  return run.status === 'completed' && run.verdict === 'failed' ? CLAIMS_FAILED_ICON : STATUS_ICON[run.status];
+}
+
 export class PapersTree extends Disposable implements vscode.TreeDataProvider<PaperNode> {
   private readonly changed = this.register(new vscode.EventEmitter<PaperNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
@@ -65,9 +72,10 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
     switch (node.kind) {
       case 'paper': {
         const { meta, demos } = node.paper;
-        const item = new vscode.TreeItem(meta.title, vscode.TreeItemCollapsibleState.Collapsed);
+        // The short name first: a long title truncates, and the short name is what people call the paper.
+        const item = new vscode.TreeItem(meta.shortName, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `paper:${meta.id}`;
-        item.description = meta.shortName;
+        item.description = meta.title;
         item.tooltip = new vscode.MarkdownString(
           `**${meta.title}**\n\n${meta.authors.join(', ')} · ${meta.venue}\n\n${meta.tagline}`,
         );
@@ -94,7 +102,8 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
         const { equation } = node;
         const item = new vscode.TreeItem(equation.label, vscode.TreeItemCollapsibleState.None);
         item.id = `equation:${node.paper}:${equation.ref}`;
-        item.description = equation.paperNumber ? `Eq. ${equation.paperNumber}` : equation.ref;
+        // The paper's own number where it is confirmed; the label already names the equation otherwise.
+        if (equation.paperNumber) item.description = `Eq. ${equation.paperNumber}`;
         item.tooltip = equation.note ?? equation.label;
         item.iconPath = new vscode.ThemeIcon('symbol-numeric');
         item.contextValue = 'equation';
@@ -108,19 +117,21 @@ export class PapersTree extends Disposable implements vscode.TreeDataProvider<Pa
       case 'run': {
         const { run } = node;
         const started = new Date(run.startedAt);
-        const item = new vscode.TreeItem(
-          `${run.demo} · ${run.preset} · seed ${run.seed}`,
-          vscode.TreeItemCollapsibleState.None,
-        );
+        const item = new vscode.TreeItem(`${run.preset} · seed ${run.seed}`, vscode.TreeItemCollapsibleState.None);
         // Keyed by folder: a copied run folder keeps its runId.
         item.id = `run:${run.folder}`;
-        item.description = [run.status === 'completed' ? run.claimsLine : run.status, started.toLocaleString()]
+        // What the run showed comes before when it ran: the date is the first thing truncation may cut.
+        item.description = [
+          run.status === 'completed' ? run.claimsLine : run.status,
+          run.demo,
+          started.toLocaleString(),
+        ]
           .filter(Boolean)
           .join(' · ');
         item.tooltip = new vscode.MarkdownString(
           `**${run.runId}**${run.folder !== run.runId ? ` (folder ${run.folder})` : ''}\n\nstatus: ${run.status}${run.backend ? `\n\nbackend: ${run.backend}` : ''}${run.claimsLine ? `\n\n${run.claimsLine}` : ''}`,
         );
-        item.iconPath = STATUS_ICON[run.status];
+        item.iconPath = runIcon(run);
         item.contextValue = run.status === 'running' ? 'run.running' : 'run.done';
         item.command = { command: 'paperLab.openRun', title: 'Open Run', arguments: [node.paper, run.folder] };
         return item;

@@ -19,9 +19,10 @@ import {
   type WorkerToHost,
 } from '../shared/workerProtocol';
 import type { RunListItem } from '../shared/webviewProtocol';
-import { findDemo } from '../models/catalog';
+import { findDemo, getPaper } from '../models/catalog';
 import { writerOfThisProcess } from '../models/engine/recorder';
 import { Disposable } from './lifecycle';
+import { runLabel, type RunProgress } from './runLabels';
 import { RunStore } from './runStore';
 import { backendSetting } from './settings';
 
@@ -65,6 +66,7 @@ class LiveRun {
   summary: RunSummary | undefined;
   error: string | undefined;
   stopRequested = false;
+  progress: RunProgress | undefined;
   constructor(
     public record: RunRecord,
     /** The run's folder under the runs folder: its key. */
@@ -155,6 +157,37 @@ export class RunManager extends Disposable {
 
   liveRuns(): RunRecord[] {
     return [...this.live.values()].map((r) => r.record);
+  }
+
+  /** The live runs, each with the label people see ("FedOpt · quick · seed 0 · round 12 of 80"). */
+  liveLabels(): { folder: string; label: string }[] {
+    return [...this.live.values()].map((r) => ({
+      folder: r.folder,
+      label: runLabel(
+        r.record,
+        getPaper(r.record.paper).meta.shortName,
+        r.progress,
+        findDemo(r.record.paper, r.record.demo)?.stepLabel,
+      ),
+    }));
+  }
+
+  /** Resolves when no run trains in this window (at once if none does), or when `token` is cancelled. */
+  whenIdle(token?: vscode.CancellationToken): Promise<boolean> {
+    if (this.live.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const subscriptions: vscode.Disposable[] = [];
+      const done = (idle: boolean): void => {
+        subscriptions.forEach((d) => d.dispose());
+        resolve(idle);
+      };
+      subscriptions.push(
+        this.onDidChangeRuns(() => {
+          if (this.live.size === 0) done(true);
+        }),
+      );
+      if (token) subscriptions.push(token.onCancellationRequested(() => done(false)));
+    });
   }
 
   /** Runs of a paper (or all), newest first, live ones included; each keyed by its folder. */
@@ -279,6 +312,7 @@ export class RunManager extends Disposable {
         this.events.fire({ kind: 'output', record, output: m.output });
         return;
       case 'progress':
+        run.progress = { step: m.step, total: m.total };
         this.events.fire({ kind: 'progress', record, step: m.step, total: m.total, stepsPerSecond: m.stepsPerSecond });
         return;
       case 'log':

@@ -83,8 +83,8 @@ export function runStatusView(state: RunStatusState): RunStatusView | undefined 
   }
   const also = state.runs
     .slice(0, -1)
-    .map((r) => r.runId)
-    .join(', ');
+    .map((r) => `${r.name} · ${r.progress ? `${r.unit} ${r.progress.step}/${r.progress.total}` : 'starting'}`)
+    .join('; ');
   const tooltip = [
     `Paper Lab: ${run.runId}`,
     'Click to show the run. To stop it, use "Paper Lab: Stop Run" (or Stop in the panel).',

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { RunOutput } from '../shared/outputs';
 import { isRunFolderName, type MetricPoint, type RunRecord, type RunStatus, type RunSummary } from '../shared/runs';
 import type { RunListItem } from '../shared/webviewProtocol';
+import { claimsVerdict, verdictLine } from '../shared/verdict';
 import {
   CHECKPOINTS_DIR,
   listRuns,
@@ -77,7 +78,7 @@ export class RunStore {
   list(isLive: (folder: string) => boolean): { paper: string; item: RunListItem }[] {
     return listRuns(this.root, { isLive: (folder) => isLive(folder), onWarning: this.warn }).map(
       ({ folder, record, summary }) => {
-        const claims = summary?.claims ?? [];
+        const verdict = claimsVerdict(record.status, summary?.claims ?? []);
         const item: RunListItem = {
           runId: record.runId,
           folder,
@@ -87,8 +88,8 @@ export class RunStore {
           status: record.status,
           startedAt: record.startedAt,
           ...(record.backend ? { backend: record.backend.chosen } : {}),
-          ...(claims.length > 0
-            ? { claimsLine: `${claims.filter((c) => c.pass).length}/${claims.length} claims pass` }
+          ...(verdict.kind !== 'none'
+            ? { claimsLine: verdictLine(verdict, record.status), verdict: verdict.kind }
             : {}),
         };
         return { paper: record.paper, item };

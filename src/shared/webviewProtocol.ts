@@ -3,7 +3,7 @@
  *
  *   webview → host: ready | startRun | stopRun | openLocation | openRun | openLink | validateConfig
  *   host → webview: init | focusEquation | locations | runs | runStarted | runMetrics | runOutput |
- *                   runProgress | runEnded | runLoaded | configErrors | backend
+ *                   runProgress | runEnded | runLoaded | configErrors | runNotStarted | backend
  *
  * The host posts nothing until the webview says `ready`. Every webview message is untrusted
  * input and passes its guard (and the host's own checks, e.g. that a location is one it sent)
@@ -83,8 +83,10 @@ export interface RunListItem {
   readonly status: RunRecord['status'];
   readonly startedAt: string;
   readonly backend?: string;
-  /** e.g. "3/3 claims pass". */
+  /** e.g. "3 of 3 claims hold", or "claims not evaluated (run stopped)". */
   readonly claimsLine?: string;
+  /** The claims in one word: held, failed, not evaluated (absent for a demo without claims). */
+  readonly verdict?: 'held' | 'failed' | 'not-evaluated';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,6 +253,15 @@ export interface HostConfigErrors {
   readonly errors: readonly string[];
 }
 
+/** A run the panel asked for that will not start (another run was training and the user cancelled), or waits. */
+export interface HostRunNotStarted {
+  readonly type: 'runNotStarted';
+  readonly demo: string;
+  /** Shown where the progress line is; `queued` keeps the form waiting. */
+  readonly reason: string;
+  readonly queued: boolean;
+}
+
 export interface HostBackend {
   readonly type: 'backend';
   readonly backend: string;
@@ -278,5 +289,6 @@ export type HostToPanel =
   | HostRunEnded
   | HostRunLoaded
   | HostConfigErrors
+  | HostRunNotStarted
   | HostBackend
   | HostQueryResult;

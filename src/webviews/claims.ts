@@ -1,5 +1,6 @@
 /** The claims table: each claim, what this run measured, the target and the verdict. */
 import type { RunSummary } from '../shared/runs';
+import { claimsVerdict, verdictLine } from '../shared/verdict';
 import type { ClaimView } from '../shared/webviewProtocol';
 import { clear, h } from './dom';
 import { formatWithUnit } from './format';
@@ -45,13 +46,21 @@ export class ClaimsTable {
     }
   }
 
+  /**
+   * Shows what a run measured. Only a completed run is judged: the claims of a run that stopped,
+   * failed or was interrupted are "not evaluated", with what it had measured shown for reference.
+   */
   showSummary(claims: readonly ClaimView[], summary: RunSummary): void {
     clear(this.body);
-    const passed = summary.claims.filter((c) => c.pass).length;
-    this.caption.textContent = `${passed} of ${summary.claims.length} claims pass (run ${summary.status}).`;
+    const verdict = claimsVerdict(summary.status, summary.claims);
+    this.caption.textContent =
+      verdict.kind === 'not-evaluated'
+        ? `Not evaluated: the run ${summary.status} before it finished; the values are what it had measured by then.`
+        : `${verdictLine(verdict, summary.status)}.`;
     for (const r of summary.claims) {
       const unit = r.unit ?? claims.find((c) => c.id === r.id)?.unit;
-      this.body.appendChild(this.row(r.id, r.text, formatWithUnit(r.measured, unit), r.target, r.pass, r.caveat));
+      const pass = verdict.kind === 'not-evaluated' ? 'not-evaluated' : r.pass;
+      this.body.appendChild(this.row(r.id, r.text, formatWithUnit(r.measured, unit), r.target, pass, r.caveat));
     }
   }
 
@@ -60,13 +69,19 @@ export class ClaimsTable {
     text: string,
     measured: string,
     target: string,
-    pass: boolean | null,
+    pass: boolean | null | 'not-evaluated',
     caveat: string | undefined,
   ): HTMLTableRowElement {
     const verdict =
       pass === null
         ? h('span', { class: 'badge pending' }, 'pending')
-        : h('span', { class: pass ? 'badge pass' : 'badge fail' }, pass ? 'PASS' : 'FAIL');
+        : pass === 'not-evaluated'
+          ? h(
+              'span',
+              { class: 'badge not-evaluated', title: 'The run did not finish, so it is not judged' },
+              'not evaluated',
+            )
+          : h('span', { class: pass ? 'badge pass' : 'badge fail' }, pass ? 'PASS' : 'FAIL');
     return h(
       'tr',
       { 'data-claim': id },

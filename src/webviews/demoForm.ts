@@ -339,6 +339,16 @@ export class DemoForm {
     this.presetState.textContent = edited ? 'edited' : '';
   }
 
+  /** Starts a run with the form's values, or shows why it cannot (as the form's Run button does). */
+  requestRun(): void {
+    this.onRun();
+  }
+
+  /** The preset the form holds, "quick" or "quick, edited". */
+  presetLabel(): string {
+    return matchesPreset(this.values(), this.demo.presets[this.preset]) ? this.preset : `${this.preset}, edited`;
+  }
+
   private onRun(): void {
     if (this.running) return;
     const seed = this.checkSeed();

@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
 import { isRecord } from '../shared/messages';
 import type { RunRecord, RunSummary } from '../shared/runs';
+import { claimsVerdict } from '../shared/verdict';
 import {
   PanelOpenLink,
   PanelOpenRun,
@@ -30,6 +31,7 @@ import { renderMarkdown } from './math';
 import { OutputsView } from './outputs';
 import { QueriesView } from './queries';
 import { PlotsView } from './plots';
+import { RunBar } from './runBar';
 import { RunsList } from './runsList';
 import { connect, type HostChannel } from './vscodeApi';
 
@@ -45,6 +47,7 @@ const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostToPanel['type']>([
   'runEnded',
   'runLoaded',
   'configErrors',
+  'runNotStarted',
   'backend',
   'queryResult',
 ]);
@@ -94,13 +97,23 @@ class PaperPanel {
   });
   private readonly resultsTitle = h('p', { class: 'results-title muted' });
   private readonly demoHost = h('div', { class: 'demo-host' });
-  private readonly results = h('div', { class: 'results' });
+  private readonly results = h('div', { id: 'results', class: 'results' });
+  private readonly runBar: RunBar;
+  /** The run the panel reopens after a reload: shown where the reader left it, not scrolled to. */
+  private restoring: string | undefined;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly host: HostChannel,
   ) {
     this.runs = new RunsList(host);
+    this.runBar = new RunBar(this.progressText, this.progressBar, {
+      run: () => this.form?.requestRun(),
+      stop: () => {
+        if (this.liveRunId) this.host.post(PanelStopRun.create({ folder: this.liveRunId }));
+      },
+      jump: (id) => this.scrollToSection(id),
+    });
     // Live regions are set on the progress line only; a live region around everything would read out every plot update.
     root.removeAttribute('aria-live');
     this.state = readPanelState(host.getState());
@@ -134,14 +147,22 @@ class PaperPanel {
           this.progressText.textContent = `Not started: ${message.errors.join('; ')}`;
         }
         break;
+      case 'runNotStarted':
+        if (this.startRequested && !this.liveRunId && message.demo === this.demoId) {
+          this.startRequested = message.queued;
+          this.progressText.textContent = message.reason;
+        }
+        break;
       case 'runStarted':
         this.startRequested = false;
         this.liveRunId = message.record.runId;
         this.showRun(message.record, true);
-        this.form?.setRunning(true);
+        this.setRunning(true);
         this.progressText.textContent = `Starting ${message.record.runId}…`;
         this.progressBar.hidden = false;
         this.progressBar.indeterminate = true;
+        // A run started here or from a command: its live plots come into view.
+        this.scrollToSection('results');
         break;
       case 'runMetrics':
         if (message.runId === this.shownRun?.runId) this.plots.add(message.points);
@@ -167,7 +188,7 @@ class PaperPanel {
       case 'runEnded':
         if (message.record.runId === this.liveRunId) {
           this.liveRunId = undefined;
-          this.form?.setRunning(false);
+          this.setRunning(false);
         }
         if (message.record.runId === this.shownRun?.runId) {
           this.plots.flush();
@@ -183,7 +204,7 @@ class PaperPanel {
       case 'runLoaded':
         if (message.live) this.liveRunId = message.folder;
         this.showRun(message.record, message.live, message.folder);
-        this.form?.setRunning(this.liveRunId !== undefined);
+        this.setRunning(this.liveRunId !== undefined);
         this.plots.add(message.points);
         this.plots.flush();
         for (const out of message.outputs) this.outputs.show(out);
@@ -191,8 +212,26 @@ class PaperPanel {
           this.progressText.textContent = `Running ${message.record.runId}…`;
           this.progressBar.hidden = false;
         } else this.finish(message.record, message.summary);
+        // Reopened from the tree or a command: the run comes into view; restored after a reload: left where it was.
+        if (message.folder !== this.restoring) this.scrollToSection('results');
+        this.restoring = undefined;
         break;
     }
+  }
+
+  /** Scrolls a section to the top of the panel, just below the run bar. */
+  private scrollToSection(id: string): void {
+    const target = document.getElementById(id);
+    if (!target) return;
+    requestAnimationFrame(() => {
+      const top = target.getBoundingClientRect().top + window.scrollY - this.runBar.element.offsetHeight - 8;
+      window.scrollTo({ top: Math.max(0, top) });
+    });
+  }
+
+  private setRunning(running: boolean): void {
+    this.form?.setRunning(running);
+    this.runBar.setRunning(running);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -220,6 +259,7 @@ class PaperPanel {
       this.root.tagName === 'MAIN' ? 'div' : 'main',
       { class: 'paper' },
       this.header(paper),
+      this.runBar.element,
       section('explanation', 'Explanation', explanation),
       section('equations', 'Key equations', this.equations.element),
       section('demo', 'Demo', this.demoHost),
@@ -236,7 +276,10 @@ class PaperPanel {
 
     // Reopen the run that was shown before a reload, if it still exists.
     const shown = this.state.shownRun;
-    if (shown && this.runs.has(shown)) this.host.post(PanelOpenRun.create({ folder: shown }));
+    if (shown && this.runs.has(shown)) {
+      this.restoring = shown;
+      this.host.post(PanelOpenRun.create({ folder: shown }));
+    }
   }
 
   private header(paper: PaperView): HTMLElement {
@@ -302,7 +345,10 @@ class PaperPanel {
     this.demoHost.appendChild(h('p', { class: 'demo-description' }, demo.description));
 
     this.form = new DemoForm(demo, this.state?.forms[demo.id], this.defaultSeed, {
-      change: (s) => this.saveForm(demo.id, s),
+      change: (s) => {
+        this.saveForm(demo.id, s);
+        if (this.form) this.runBar.setDemo(demo.title, this.form.presetLabel());
+      },
       run: (request) => {
         this.host.post(
           PanelStartRun.create({ demo: demo.id, preset: request.preset, config: request.config, seed: request.seed }),
@@ -315,14 +361,10 @@ class PaperPanel {
       },
       validate: (config) => this.host.post(PanelValidateConfig.create({ demo: demo.id, config })),
     });
-    this.form.setRunning(this.liveRunId !== undefined);
+    this.setRunning(this.liveRunId !== undefined);
+    this.runBar.setDemo(demo.title, this.form.presetLabel());
 
-    this.demoHost.append(
-      this.form.element,
-      h('div', { class: 'progress-line' }, this.progressText, this.progressBar),
-      this.results,
-      section('runs', 'Runs', this.runs.element),
-    );
+    this.demoHost.append(this.form.element, this.results, section('runs', 'Runs', this.runs.element));
     if (!this.shownRun || this.shownRun.demo !== demo.id) this.showEmpty(demo);
   }
 
@@ -365,6 +407,7 @@ class PaperPanel {
       live ? 'Measured when the run ends.' : 'This run has no summary.',
     );
     this.progressBar.hidden = !live;
+    this.runBar.setVerdict(undefined, undefined);
     this.runs.mark(folder, this.liveRunId);
     this.saveState({ shownRun: folder });
   }
@@ -381,6 +424,7 @@ class PaperPanel {
     this.progressText.textContent = parts.join(' ') + (record.error ? `. Error: ${record.error}` : '.');
     this.resultsTitle.textContent = `Run ${record.runId} · preset ${record.preset} · seed ${record.seed} · ${record.status}`;
     if (demo && summary) this.claims.showSummary(demo.claims, summary);
+    this.runBar.setVerdict(summary ? claimsVerdict(record.status, summary.claims) : undefined, record.status);
     this.queries.show(record.status === 'completed' ? this.shownFolder : undefined, demo?.queries ?? []);
   }
 

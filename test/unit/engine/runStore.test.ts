@@ -66,7 +66,8 @@ describe('RunStore', () => {
       first.map((r) => r.item.folder),
       [record.runId],
     );
-    assert.equal(first[0]?.item.claimsLine, '1/1 claims pass');
+    assert.equal(first[0]?.item.claimsLine, '1 of 1 claim holds');
+    assert.equal(first[0]?.item.verdict, 'held');
     store.list(() => false);
     assert.equal(warnings.length, 2, `each folder is reported once: ${warnings.join('\n')}`);
     assert.ok(warnings.some((w) => w.includes(bad)));

@@ -73,6 +73,8 @@ describe('run status bar item', () => {
     assert.doesNotMatch(s?.text ?? '', /70\/100/);
     assert.match(s?.text ?? '', /\+1 more/);
     assert.match(s?.tooltip ?? '', /Stop Run/, 'the tooltip says how to stop');
+    assert.match(s?.tooltip ?? '', /Also running: FedOpt quick · round 70\/100/, 'the other run by name and progress');
+    assert.doesNotMatch(s?.tooltip ?? '', new RegExp(`Also running: ${A.runId}`));
     assert.doesNotMatch(s?.tooltip ?? '', /[Cc]lick to stop/);
   });
 
