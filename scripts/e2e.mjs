@@ -352,7 +352,10 @@ async function runControls(page, paper) {
     throw new Error(`the second run did not ask first: ${question}`);
   log(`  asked: ${question.slice(0, 160)}`);
   await screenshot(page, 'second-run-question');
-  await dialog.locator('.monaco-button', { hasText: /^\s*Cancel\s*$/ }).first().click();
+  await dialog
+    .locator('.monaco-button', { hasText: /^\s*Cancel\s*$/ })
+    .first()
+    .click();
   await dialog.waitFor({ state: 'hidden', timeout: 10000 });
   await sleep(1500);
   const more = await page.locator('.statusbar-item', { hasText: '+1 more' }).count();
@@ -371,6 +374,50 @@ async function runControls(page, paper) {
     throw new Error(`a stopped run's claims should read "not evaluated": ${texts.join(', ')}`);
   log(`  stopped: ${(await verdict.textContent())?.trim()}; claims: ${texts.join(', ')}`);
   await screenshot(page, 'stopped-not-evaluated');
+}
+
+/** The 1-based line a shipped source opens at (its first annotation), read from the source itself. */
+function firstAnnotatedLine(file) {
+  const code =
+    "Promise.all([import('./src/extension/sourcePaths.ts'), import('node:fs')]).then(([m, fs]) => " +
+    `console.log((m.firstAnnotatedLine ?? m.default.firstAnnotatedLine)(fs.readFileSync(${JSON.stringify(file)}, 'utf8'))))`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`could not read the first annotation of ${file}:\n${r.stderr}`);
+  return Number(r.stdout.trim().split('\n').pop()) + 1;
+}
+
+/**
+ * Open Implementation shows the shipped source read-only, at its first annotation with the line
+ * selected, and without the type errors an installed file would show.
+ */
+async function openImplementation(page, paper, file) {
+  await closeAllEditors(page);
+  await runCommand(page, 'Paper Lab: Open Implementation');
+  await pick(page, paper.title, { placeholder: /choose a paper/i });
+  await pick(page, file.split('/').pop(), { placeholder: /choose a file/i });
+  const editor = page.locator('.editor-instance .monaco-editor').filter({ visible: true }).first();
+  await editor.waitFor({ state: 'visible', timeout: 30000 });
+  const expected = firstAnnotatedLine(file);
+  const cursor = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+  const line = await poll(
+    async () => {
+      const m = /Ln (\d+)/.exec((await cursor.textContent().catch(() => '')) ?? '');
+      return m && Number(m[1]) === expected ? Number(m[1]) : undefined;
+    },
+    { timeoutMs: 20000, intervalMs: 300, what: `the cursor on line ${expected}, the first annotation` },
+  );
+  await editor.click({ position: { x: 200, y: 10 } }).catch(() => {});
+  await page.keyboard.type('x');
+  const refused = page.locator('.monaco-editor-overlaymessage', { hasText: /read-only|readonly/i });
+  await refused.first().waitFor({ state: 'attached', timeout: 10000 });
+  await sleep(4000);
+  const squiggles = await editor.locator('.squiggly-error').count();
+  if (squiggles > 0) throw new Error(`the read-only source shows ${squiggles} error squiggles`);
+  log(`  ${file} opened read-only at line ${line}; typing was refused; no error squiggles`);
+  await screenshot(page, 'implementation-read-only');
 }
 
 /** Types a word into a finished run's query box and waits for the answer table. */
@@ -476,6 +523,8 @@ async function uiSteps(page, catalog, ws) {
     log(`  focused ${focused}`);
     await screenshot(page, 'codelens-equation');
   });
+
+  await step(page, 'open-implementation', () => openImplementation(page, fedopt, 'src/models/fedopt/server.ts'));
   void ws;
 }
 

@@ -5,9 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BACKEND_NAMES, type BackendChoice, type BackendReport } from '../shared/runs';
+import { OPTIONAL_BACKEND_PACKAGES } from '../shared/backendPackages';
+import type { BackendChoice, BackendName, BackendReport } from '../shared/runs';
+import { backendChoices } from './backendChoices';
 import { backendTooltip } from './backendTooltip';
 import { Disposable } from './lifecycle';
 import {
@@ -43,6 +46,8 @@ export class BackendStatus extends Disposable {
   constructor(
     private readonly memento: vscode.Memento,
     runs: RunManager,
+    private readonly extensionPath: string,
+    private readonly storagePath: string,
   ) {
     super();
     this.report = memento.get<BackendReport>(LAST_REPORT_KEY);
@@ -87,19 +92,57 @@ export class BackendStatus extends Disposable {
 
   async select(): Promise<void> {
     const current = backendSetting();
+    const choices = backendChoices(this.report, (pkg) => this.isInstalled(pkg));
     const picked = await vscode.window.showQuickPick(
-      (['auto', ...BACKEND_NAMES] as BackendChoice[]).map((name) => ({
-        label: name,
-        description: name === current ? '(current)' : undefined,
-        detail: BACKEND_DETAIL[name],
-        name,
+      choices.map((choice) => ({
+        label: choice.available ? choice.name : `$(warning) ${choice.name}`,
+        description: [choice.name === current ? '(current)' : '', choice.available ? '' : 'not available here']
+          .filter(Boolean)
+          .join(' · '),
+        detail: choice.why ? `${BACKEND_DETAIL[choice.name]}. ${choice.why}` : BACKEND_DETAIL[choice.name],
+        choice,
       })),
-      { title: 'Paper Lab: Select Training Backend', placeHolder: 'Backend for new runs' },
+      { title: 'Paper Lab: Select Training Backend', placeHolder: 'Backend for new runs', matchOnDescription: true },
     );
     if (!picked) return;
-    await vscode.workspace
-      .getConfiguration('paperLab')
-      .update('backend', picked.name, vscode.ConfigurationTarget.Global);
+    const { choice } = picked;
+    if (!choice.available) {
+      const install = 'Install GPU Backend…';
+      const anyway = 'Select Anyway';
+      const answer = await vscode.window.showWarningMessage(
+        `Paper Lab: ${choice.name} is not available here: ${choice.why ?? 'unknown reason'}. Runs would fail to start.`,
+        ...(OPTIONAL_BACKEND_PACKAGES[choice.name as BackendName] ? [install] : []),
+        'Use auto',
+        anyway,
+      );
+      if (answer === install) {
+        await vscode.commands.executeCommand('paperLab.installGpuBackend');
+        return;
+      }
+      if (answer !== anyway) {
+        if (answer === 'Use auto') await this.setBackend('auto');
+        return;
+      }
+    }
+    await this.setBackend(choice.name);
+  }
+
+  private async setBackend(name: BackendChoice): Promise<void> {
+    await vscode.workspace.getConfiguration('paperLab').update('backend', name, vscode.ConfigurationTarget.Global);
+  }
+
+  /** Whether an optional backend package resolves where the training worker looks for it. */
+  private isInstalled(pkg: string): boolean {
+    return [path.join(this.extensionPath, 'dist'), path.join(this.storagePath, 'backends', 'node_modules')].some(
+      (dir) => {
+        try {
+          createRequire(path.join(dir, 'noop.js')).resolve(`${pkg}/package.json`);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import type { PapersTree } from './papersTree';
 import { ConfigError, type RunManager } from './runManager';
 import { defaultSeed } from './settings';
 import { admitRun } from './secondRun';
+import type { SourceViewer } from './sourceView';
 
 export interface CommandServices {
   readonly extensionPath: string;
@@ -22,6 +23,7 @@ export interface CommandServices {
   readonly tree: PapersTree;
   readonly backend: BackendStatus;
   readonly log: vscode.LogOutputChannel;
+  readonly sources: SourceViewer;
 }
 
 /** The paper an argument refers to: a paper id, or a tree node carrying one. */
@@ -187,9 +189,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
               )
             )?.file;
       if (!file) return;
-      const uri = vscode.Uri.file(path.join(s.extensionPath, file));
-      await vscode.window.showTextDocument(uri, { preview: false });
+      await s.sources.open(file);
     }),
+
+    register('paperLab.copySourceToWorkspace', () => s.sources.copyToWorkspace()),
 
     register('paperLab.selectBackend', () => s.backend.select()),
     register('paperLab.installGpuBackend', () => installGpuBackend(s.storagePath, s.log)),

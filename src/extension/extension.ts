@@ -11,6 +11,7 @@ import { PaperPanels } from './paperPanel';
 import { PapersTree } from './papersTree';
 import { RunManager } from './runManager';
 import { RunStatus } from './runStatus';
+import { SourceViewer } from './sourceView';
 import { isPaperId } from '../shared/catalog';
 
 export interface PaperLabApi {
@@ -31,8 +32,9 @@ export function activate(context: vscode.ExtensionContext): PaperLabApi {
   const log = own(vscode.window.createOutputChannel('Paper Lab', { log: true }));
   const runs = own(new RunManager(extensionPath, storagePath, log));
   const annotations = own(new AnnotationIndex(extensionPath));
-  const backend = own(new BackendStatus(context.globalState, runs));
-  const panels = own(new PaperPanels({ extensionUri: context.extensionUri, runs, annotations, backend, log }));
+  const backend = own(new BackendStatus(context.globalState, runs, extensionPath, storagePath));
+  const sources = own(new SourceViewer(context.extensionUri));
+  const panels = own(new PaperPanels({ extensionUri: context.extensionUri, runs, annotations, backend, log, sources }));
   const tree = own(new PapersTree(runs));
   own(vscode.window.createTreeView('paperLab.papers', { treeDataProvider: tree, showCollapseAll: true }));
   own(
@@ -45,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): PaperLabApi {
   own(vscode.languages.registerCodeLensProvider({ pattern: '**' }, lenses));
   own(new AnnotationDiagnostics());
 
-  for (const d of registerCommands({ extensionPath, storagePath, panels, runs, tree, backend, log })) own(d);
+  for (const d of registerCommands({ extensionPath, storagePath, panels, runs, tree, backend, log, sources })) own(d);
   void vscode.commands.executeCommand('setContext', 'paperLab.running', false);
   return { tree, runs, panels };
 }

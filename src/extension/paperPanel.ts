@@ -24,6 +24,7 @@ import { ConfigError, type RunEvent, type RunManager } from './runManager';
 import type { BackendStatus } from './backendStatus';
 import { defaultSeed } from './settings';
 import { admitRun } from './secondRun';
+import type { SourceViewer } from './sourceView';
 
 export const PANEL_VIEW_TYPE = 'paperLab.paper';
 
@@ -33,6 +34,7 @@ interface Services {
   readonly annotations: AnnotationIndex;
   readonly backend: BackendStatus;
   readonly log: vscode.LogOutputChannel;
+  readonly sources: SourceViewer;
 }
 
 /** Owns the open panels (at most one per paper). */
@@ -170,7 +172,8 @@ export class PaperPanel extends Disposable {
         if (this.services.runs.list(this.paper).some((r) => r.folder === m.folder)) this.sendRun(m.folder);
         return;
       case 'openLocation':
-        if (await this.services.annotations.isKnownLocation(m.uri, m.line)) await openLocation(m.uri, m.line);
+        if (await this.services.annotations.isKnownLocation(m.uri, m.line))
+          await openLocation(this.services.sources, m.uri, m.line);
         else this.services.log.warn(`Refused to open a location the panel was not given: ${m.uri}`);
         return;
       case 'openLink': {
@@ -356,14 +359,14 @@ export class PaperPanel extends Disposable {
   }
 }
 
-async function openLocation(uri: string, line: number): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-  const position = new vscode.Position(line, 0);
-  await vscode.window.showTextDocument(document, {
-    viewColumn: vscode.ViewColumn.Beside,
-    selection: new vscode.Range(position, position),
-    preserveFocus: false,
-  });
+/** Opens a code location beside the panel with its line highlighted: shipped sources read-only. */
+async function openLocation(sources: SourceViewer, uri: string, line: number): Promise<void> {
+  const file = vscode.Uri.parse(uri);
+  const readOnly = file.scheme === 'file' ? sources.uriOf(file) : undefined;
+  let document = await vscode.workspace.openTextDocument(readOnly ?? file);
+  if (readOnly && document.languageId !== 'typescript')
+    document = await vscode.languages.setTextDocumentLanguage(document, 'typescript');
+  await sources.show(document, line, vscode.ViewColumn.Beside);
 }
 
 function makeNonce(): string {

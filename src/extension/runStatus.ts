@@ -8,6 +8,9 @@ import { getPaper, findDemo } from '../models/catalog';
 import { Disposable } from './lifecycle';
 import type { RunEvent, RunManager } from './runManager';
 import { EMPTY_RUN_STATUS, reduceRunStatus, runStatusView, type RunStatusEvent } from './runStatusModel';
+import { claimsVerdict, verdictLine } from '../shared/verdict';
+import { backendFixes } from './backendChoices';
+import { backendSetting } from './settings';
 
 export class RunStatus extends Disposable {
   private readonly item = this.register(
@@ -65,19 +68,30 @@ export class RunStatus extends Disposable {
         return;
       case 'ended': {
         this.update({ kind: 'ended', runId: record.runId });
-        const claims = event.summary?.claims ?? [];
-        const passed = claims.filter((c) => c.pass).length;
+        const verdict = verdictLine(claimsVerdict(record.status, event.summary?.claims ?? []), record.status);
         const open = 'Open Run';
         if (record.status === 'completed') {
           void vscode.window
-            .showInformationMessage(`Paper Lab: ${name} finished — ${passed}/${claims.length} claims pass.`, open)
+            .showInformationMessage(`Paper Lab: ${name} finished${verdict ? ` — ${verdict}` : ''}.`, open)
             .then((a) => a && this.onOpen(record.paper, record.runId));
         } else if (record.status === 'failed') {
+          // A backend that could not start: offer the fixes, not only the log.
+          const fixes = backendFixes(backendSetting(), record.error);
           void vscode.window
-            .showErrorMessage(`Paper Lab: ${name} failed: ${record.error ?? 'unknown error'}`, open, 'Show Log')
-            .then((a) => {
+            .showErrorMessage(
+              `Paper Lab: ${name} failed: ${record.error ?? 'unknown error'}`,
+              ...fixes,
+              open,
+              'Show Log',
+            )
+            .then(async (a) => {
               if (a === open) this.onOpen(record.paper, record.runId);
-              else if (a) void vscode.commands.executeCommand('paperLab.showLog');
+              else if (a === 'Use auto')
+                await vscode.workspace
+                  .getConfiguration('paperLab')
+                  .update('backend', 'auto', vscode.ConfigurationTarget.Global);
+              else if (a === 'Install GPU Backend…') await vscode.commands.executeCommand('paperLab.installGpuBackend');
+              else if (a) await vscode.commands.executeCommand('paperLab.showLog');
             });
         }
         return;

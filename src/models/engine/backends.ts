@@ -21,6 +21,7 @@ import {
   type BackendName,
   type BackendReport,
 } from '../../shared/runs';
+import { OPTIONAL_BACKEND_PACKAGES } from '../../shared/backendPackages';
 import { installWasmFixes } from './wasmFixes';
 import { installWebgpuFixes } from './webgpuFixes';
 
@@ -90,11 +91,7 @@ export function describeFailure(name: BackendName, error: unknown): string {
   return (message.split('\n')[0] ?? message).slice(0, 300) || 'failed to start';
 }
 
-const PACKAGES: Partial<Record<BackendName, string>> = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node',
-  webgpu: 'webgpu',
-};
+const PACKAGES = OPTIONAL_BACKEND_PACKAGES;
 
 const INSTALL_HINTS: Partial<Record<BackendName, string>> = {
   'tensorflow-gpu': 'npm install @tensorflow/tfjs-node-gpu; needs CUDA 11.2 + cuDNN 8.1',
