@@ -15,6 +15,8 @@ const CHART_VARS = [
 
 export interface Palette {
   readonly series: readonly string[];
+  /** A dark theme (light colours read on it), from VS Code's body class. */
+  readonly dark: boolean;
   readonly foreground: string;
   readonly muted: string;
   readonly grid: string;
@@ -25,6 +27,7 @@ export interface Palette {
 export function readPalette(): Palette {
   return {
     series: CHART_VARS.map(([name, fallback]) => cssVar(name, fallback)),
+    dark: !document.body.classList.contains('vscode-light'),
     foreground: cssVar('--vscode-foreground', '#cccccc'),
     muted: cssVar('--vscode-descriptionForeground', '#9d9d9d'),
     grid: cssVar('--vscode-editorWidget-border', '#454545'),
@@ -33,8 +36,18 @@ export function readPalette(): Palette {
   };
 }
 
-export function seriesColor(palette: Palette, index: number): string {
-  return palette.series[index % palette.series.length] ?? palette.foreground;
+/**
+ * The colour of series `index`: the theme's six chart colours first, then colours of their own
+ * (hues a golden angle apart, lighter on dark themes, darker on light ones), so that twenty
+ * classes get twenty colours instead of the six repeating.
+ */
+export function seriesColor(palette: Pick<Palette, 'series' | 'dark' | 'foreground'>, index: number): string {
+  if (index < palette.series.length) return palette.series[index] ?? palette.foreground;
+  const extra = index - palette.series.length;
+  const hue = Math.round((extra * 137.508 + 15) % 360);
+  const step = extra % 3;
+  const lightness = palette.dark ? 72 - 10 * step : 30 + 10 * step;
+  return `hsl(${hue}, ${palette.dark ? 70 : 65}%, ${lightness}%)`;
 }
 
 type Listener = (palette: Palette) => void;
