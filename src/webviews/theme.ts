@@ -4,6 +4,8 @@
  */
 import { cssVar } from './dom';
 
+export { seriesColor } from './seriesColor';
+
 const CHART_VARS = [
   ['--vscode-charts-blue', '#3794ff'],
   ['--vscode-charts-red', '#f14c4c'],
@@ -34,20 +36,6 @@ export function readPalette(): Palette {
     background: cssVar('--vscode-editor-background', '#1e1e1e'),
     font: `${cssVar('--vscode-font-size', '13px')} ${cssVar('--vscode-font-family', 'sans-serif')}`,
   };
-}
-
-/**
- * The colour of series `index`: the theme's six chart colours first, then colours of their own
- * (hues a golden angle apart, lighter on dark themes, darker on light ones), so that twenty
- * classes get twenty colours instead of the six repeating.
- */
-export function seriesColor(palette: Pick<Palette, 'series' | 'dark' | 'foreground'>, index: number): string {
-  if (index < palette.series.length) return palette.series[index] ?? palette.foreground;
-  const extra = index - palette.series.length;
-  const hue = Math.round((extra * 137.508 + 15) % 360);
-  const step = extra % 3;
-  const lightness = palette.dark ? 72 - 10 * step : 30 + 10 * step;
-  return `hsl(${hue}, ${palette.dark ? 70 : 65}%, ${lightness}%)`;
 }
 
 type Listener = (palette: Palette) => void;

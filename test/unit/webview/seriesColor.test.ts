@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { seriesColor } from '../../../src/webviews/theme';
+import { seriesColor } from '../../../src/webviews/seriesColor';
 
 describe('webview series colours', () => {
   const base = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#d18616', '#b180d7'];
