@@ -3,7 +3,7 @@
  * extension host and the CLI read it).
  */
 import type { QuerySpec } from '../../shared/catalog';
-import { threshold } from '../../shared/claims';
+import { type Threshold, threshold } from '../../shared/claims';
 import {
   type ConfigOf,
   defineDemo,
@@ -184,8 +184,12 @@ type GenreClaim = TypedClaim<GenreConfig, GenreResults>;
 /** The claims judge the held-out templates; a validation run measures other contexts. */
 const onHeldOut = (config: GenreConfig): boolean => config.validationFold === 0;
 
+/** A threshold claim judged on held-out runs only. */
+const heldOutClaim = (spec: Omit<Threshold<GenreConfig, GenreResults>, 'appliesTo'>): GenreClaim =>
+  threshold({ ...spec, appliesTo: onHeldOut });
+
 const claims: GenreClaim[] = [
-  threshold<GenreConfig, GenreResults>({
+  heldOutClaim({
     id: 'constrained-valid',
     text: 'Share of constrained outputs that are names in the knowledge base',
     read: (r) => r.constrainedValid,
@@ -193,9 +197,8 @@ const claims: GenreClaim[] = [
     value: 1,
     target: '= 100%',
     unit: 'share',
-    appliesTo: onHeldOut,
   }),
-  threshold<GenreConfig, GenreResults>({
+  heldOutClaim({
     id: 'constrained-accuracy',
     text: 'Exact-match accuracy of constrained decoding on held-out templates',
     read: (r) => r.constrainedAccuracy,
@@ -203,27 +206,22 @@ const claims: GenreClaim[] = [
     value: 0.5,
     target: '≥ 0.50',
     unit: 'accuracy',
-    appliesTo: onHeldOut,
   }),
-  threshold<GenreConfig, GenreResults>({
+  heldOutClaim({
     id: 'constrained-ge-free',
     text: 'Constrained exact match minus free exact match (same model, same beam)',
     read: (r) => r.accuracyGap,
     comparison: '>=',
     value: 0,
-    target: '≥ 0',
     unit: 'accuracy',
-    appliesTo: onHeldOut,
   }),
-  threshold<GenreConfig, GenreResults>({
+  heldOutClaim({
     id: 'free-invalid',
     text: 'Share of free-decoding outputs that are not entity names',
     read: (r) => r.freeInvalid,
     comparison: '>',
     value: 0,
-    target: '> 0',
     unit: 'share',
-    appliesTo: onHeldOut,
   }),
 ];
 

@@ -80,6 +80,33 @@ export function modelScorer(
   return { scorer, dispose };
 }
 
+/**
+ * Scores examples in chunks of `chunk` contexts: `score` gets each chunk with a fresh scorer over
+ * the model (freed afterwards) and returns one entry per example of the chunk; the entries of all
+ * chunks are returned in order.
+ */
+async function perChunk<E extends Pick<Example, 'source'>, T>(
+  model: Seq2Seq,
+  examples: readonly E[],
+  chunk: number,
+  score: (part: readonly E[], scorer: NextTokenScorer) => Promise<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0; start < examples.length; start += chunk) {
+    const part = examples.slice(start, start + chunk);
+    const { scorer, dispose } = modelScorer(
+      model,
+      part.map((e) => e.source),
+    );
+    try {
+      out.push(...(await score(part, scorer)));
+    } finally {
+      dispose();
+    }
+  }
+  return out;
+}
+
 export interface DecodeSettings {
   readonly beamSize: number;
   readonly alpha: number;
@@ -87,7 +114,7 @@ export interface DecodeSettings {
 }
 
 /** Beams of every example (its marked context) for one decoder, in chunks of `chunk` contexts. */
-export async function retrieve(
+export function retrieve(
   model: Seq2Seq,
   data: Pick<Dataset, 'words' | 'trie'>,
   examples: readonly Pick<Example, 'source'>[],
@@ -95,74 +122,51 @@ export async function retrieve(
   constrained: boolean,
   chunk = 256,
 ): Promise<Beam[][]> {
-  const beams: Beam[][] = [];
-  for (let start = 0; start < examples.length; start += chunk) {
-    const part = examples.slice(start, start + chunk);
-    const { scorer, dispose } = modelScorer(
-      model,
-      part.map((e) => e.source),
-    );
-    try {
-      // ê = argmax_{e ∈ ℰ} log p_θ(y_e | x)   (retrieved entity)
-      // @paper genre retrieval
-      const found = await beamSearch(
-        {
-          examples: part.length,
-          vocabulary: data.words.length,
-          beamSize: settings.beamSize,
-          alpha: settings.alpha,
-          maxLength: settings.maxLength,
-          bos: BOS,
-          eos: EOS,
-          allowedNextTokens: constrained ? (prefix) => data.trie.allowedNextTokens(prefix) : undefined,
-          neverTokens: [PAD, BOS],
-        },
-        scorer,
-      );
-      beams.push(...found);
-    } finally {
-      dispose();
-    }
-  }
-  return beams;
+  return perChunk(model, examples, chunk, (part, scorer) =>
+    // ê = argmax_{e ∈ ℰ} log p_θ(y_e | x)   (retrieved entity)
+    // @paper genre retrieval
+    beamSearch(
+      {
+        examples: part.length,
+        vocabulary: data.words.length,
+        beamSize: settings.beamSize,
+        alpha: settings.alpha,
+        maxLength: settings.maxLength,
+        bos: BOS,
+        eos: EOS,
+        allowedNextTokens: constrained ? (prefix) => data.trie.allowedNextTokens(prefix) : undefined,
+        neverTokens: [PAD, BOS],
+      },
+      scorer,
+    ),
+  );
 }
 
 /**
  * log p_θ(y_e | x) of each example's gold name ([EOS] included), read step by step from the same scorer
  * the beam search uses, so it is comparable with the beams' log-likelihoods.
  */
-export async function goldLogProbs(
+export function goldLogProbs(
   model: Seq2Seq,
   examples: readonly Pick<Example, 'source' | 'target'>[],
   chunk = 256,
 ): Promise<number[]> {
-  const out: number[] = [];
   const vocabulary = model.sizes.vocabulary;
-  for (let start = 0; start < examples.length; start += chunk) {
-    const part = examples.slice(start, start + chunk);
-    const { scorer, dispose } = modelScorer(
-      model,
-      part.map((e) => e.source),
-    );
-    try {
-      const sums = new Array<number>(part.length).fill(0);
-      // Row r always continues row r: the teacher-forced prefix of example r (finished names feed [EOS]).
-      const parents = Int32Array.from(part, (_, r) => r);
-      const length = Math.max(...part.map((e) => e.target.length));
-      for (let i = 0; i < length; i++) {
-        const tokens = Int32Array.from(part, (e) => (i === 0 ? BOS : (e.target[i - 1] ?? EOS)));
-        const logProbs = await scorer(parents, tokens);
-        part.forEach((e, r) => {
-          const y = e.target[i];
-          if (y !== undefined) sums[r] = (sums[r] as number) + (logProbs[r * vocabulary + y] as number);
-        });
-      }
-      out.push(...sums);
-    } finally {
-      dispose();
+  return perChunk(model, examples, chunk, async (part, scorer) => {
+    const sums = new Array<number>(part.length).fill(0);
+    // Row r always continues row r: the teacher-forced prefix of example r (finished names feed [EOS]).
+    const parents = Int32Array.from(part, (_, r) => r);
+    const length = Math.max(...part.map((e) => e.target.length));
+    for (let i = 0; i < length; i++) {
+      const tokens = Int32Array.from(part, (e) => (i === 0 ? BOS : (e.target[i - 1] ?? EOS)));
+      const logProbs = await scorer(parents, tokens);
+      part.forEach((e, r) => {
+        const y = e.target[i];
+        if (y !== undefined) sums[r] = (sums[r] as number) + (logProbs[r * vocabulary + y] as number);
+      });
     }
-  }
-  return out;
+    return sums;
+  });
 }
 
 /**

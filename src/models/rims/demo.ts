@@ -2,6 +2,7 @@
  * The copying-generalisation demo: its settings, presets, plots, outputs and claims. Imports no
  * TensorFlow.js (the extension host and the CLI read it).
  */
+import type { PlotSpec } from '../../shared/catalog';
 import { threshold } from '../../shared/claims';
 import type { ConfigOf, Partially, ResultsOf, TypedClaim } from '../../shared/demo';
 import { defineDemo, eachResult, int, num, optionalResult, result } from '../../shared/demo';
@@ -130,6 +131,21 @@ export type RimsConfig = ConfigOf<typeof fields>;
 export const MODELS = ['rim', 'lstm'] as const;
 /** The two evaluation lengths: the training dormant length and `testFactor` times it. */
 export const LENGTHS = ['train', 'test'] as const;
+
+const MODEL_LABELS: Readonly<Record<(typeof MODELS)[number], string>> = { rim: 'RIM', lstm: 'LSTM' };
+const LENGTH_LABELS: Readonly<Record<(typeof LENGTHS)[number], string>> = {
+  train: 'training length',
+  test: '4× length',
+};
+
+/** One plot series per model and evaluation length of a metric (`acc/rim/train`, …). */
+const perModelAndLength = (metric: 'acc' | 'loss'): PlotSpec['series'] =>
+  MODELS.flatMap((model) =>
+    LENGTHS.map((length) => ({
+      metric: `${metric}/${model}/${length}`,
+      label: `${MODEL_LABELS[model]}, ${LENGTH_LABELS[length]}`,
+    })),
+  );
 
 /**
  * What a run reports at its end (read by the claims). Everything but the parameter counts and the
@@ -302,12 +318,7 @@ export const generalizeDemo = defineDemo(
         xLabel: 'step',
         yLabel: 'accuracy',
         yRange: [0, 1],
-        series: [
-          { metric: 'acc/rim/train', label: 'RIM, training length' },
-          { metric: 'acc/rim/test', label: 'RIM, 4× length' },
-          { metric: 'acc/lstm/train', label: 'LSTM, training length' },
-          { metric: 'acc/lstm/test', label: 'LSTM, 4× length' },
-        ],
+        series: perModelAndLength('acc'),
       },
       {
         id: 'loss',
@@ -315,12 +326,7 @@ export const generalizeDemo = defineDemo(
         xLabel: 'step',
         yLabel: 'cross-entropy',
         yUnit: 'nats',
-        series: [
-          { metric: 'loss/rim/train', label: 'RIM, training length' },
-          { metric: 'loss/rim/test', label: 'RIM, 4× length' },
-          { metric: 'loss/lstm/train', label: 'LSTM, training length' },
-          { metric: 'loss/lstm/test', label: 'LSTM, 4× length' },
-        ],
+        series: perModelAndLength('loss'),
       },
     ],
     outputs: [

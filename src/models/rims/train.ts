@@ -14,7 +14,6 @@ import { LENGTHS, type RimsConfig, type RimsResults } from './demo';
 import { copyAccuracy, copyLoss } from './loss';
 import { type CopyModel, lstmModel, type ActivationRecord, type ModelName, rimModel } from './model';
 import { batchTensors, makeTrainer, type Trainer, trainStep } from './optim';
-import type { RimSize } from './rim';
 
 /** Steps between reads of the training loss. */
 const LOSS_EVERY = 5;
@@ -30,18 +29,6 @@ interface EvalSet {
 function evalSet(rng: Rng, size: number, dormant: number): EvalSet {
   const batch = copyingBatch(rng, size, dormant);
   return { batch, ...batchTensors(batch) };
-}
-
-function rimSize(config: RimsConfig): RimSize {
-  return {
-    modules: config.modules,
-    active: config.active,
-    units: config.units,
-    inputKey: config.inputKey,
-    inputValue: config.inputValue,
-    commHeads: config.commHeads,
-    commKey: config.commKey,
-  };
 }
 
 /** Copy-position accuracy and loss of each model at each length, from one evaluation. */
@@ -61,7 +48,8 @@ export async function train(config: RimsConfig, ctx: RunContext): Promise<RimsRe
   const dataRng = new Rng(ctx.rng.seed());
   const evalRng = new Rng(ctx.rng.seed());
 
-  const rim = rimModel(rimSize(config), initRng);
+  // RimsConfig holds the RimSize fields (modules, active, units, …) under the same names.
+  const rim = rimModel(config, initRng);
   const lstm = lstmModel(rim.parameterCount, initRng);
   const trainers = [rim, lstm].map((m) => makeTrainer(m, config.lr, config.clip));
   const evalBatch = config.evalBatch;

@@ -6,6 +6,7 @@
 import { threshold } from '../../shared/claims';
 import type { ConfigOf, ResultGroup, ResultSpecs, ResultsOf, TypedClaim } from '../../shared/demo';
 import { bool, choice, defineDemo, eachResult, int, num, optionalResult, result, results } from '../../shared/demo';
+import { SDE_LABELS } from './sdes';
 
 export const SDE_OPTIONS = ['ve', 'vp', 'subvp'] as const;
 export const DATASET_OPTIONS = ['ring', 'checkerboard', 'moons', 'mnist14'] as const;
@@ -552,11 +553,7 @@ export const densityDemo = defineDemo(
         xLabel: 'step',
         yLabel: '‖σ_t s_θ + z‖²',
         logY: true,
-        series: [
-          { metric: 'loss/ve', label: 'VE' },
-          { metric: 'loss/vp', label: 'VP' },
-          { metric: 'loss/subvp', label: 'sub-VP' },
-        ],
+        series: SDE_OPTIONS.map((sde) => ({ metric: `loss/${sde}`, label: SDE_LABELS[sde] })),
       },
     ],
     outputs: [

@@ -6,7 +6,7 @@ import type { DemoLookup } from '../../../src/models/engine/runner';
 import type { DemoRun } from '../../../src/models/types';
 
 /** What every fake demo shares: `steps` steps, and one claim on the final loss. */
-export const stepsAndFinalLoss: Pick<DemoDescriptor, 'totalSteps' | 'stepLabel' | 'plots' | 'outputs' | 'claims'> = {
+const stepsAndFinalLoss: Pick<DemoDescriptor, 'totalSteps' | 'stepLabel' | 'plots' | 'outputs' | 'claims'> = {
   totalSteps: (c) => Number(c['steps']),
   stepLabel: 'step',
   plots: [],
@@ -31,22 +31,28 @@ export const intField = (key: string, label: string, min: number, max: number): 
   max,
 });
 
-export const fakeDemo: DemoDescriptor = {
-  id: 'toy',
-  title: 'Toy',
-  description: 'A fake demo.',
-  fields: [
+/** A fake demo `toy` with these settings and presets, `steps` steps and one claim on the final loss. */
+export function fakeDemoOf(
+  description: string,
+  fields: DemoDescriptor['fields'],
+  presets: DemoDescriptor['presets'],
+): DemoDescriptor {
+  return { id: 'toy', title: 'Toy', description, fields, presets, ...stepsAndFinalLoss };
+}
+
+export const fakeDemo = fakeDemoOf(
+  'A fake demo.',
+  [
     intField('steps', 'Steps', 1, 10000),
     { kind: 'number', key: 'lr', label: 'LR', description: 'learning rate', min: 0.0001, max: 1, log: true },
     { kind: 'enum', key: 'mode', label: 'Mode', description: 'mode', options: ['a', 'b'] },
     { kind: 'boolean', key: 'flag', label: 'Flag', description: 'flag' },
   ],
-  presets: {
+  {
     quick: { steps: 20, lr: 0.1, mode: 'a', flag: false },
     paper: { steps: 200, lr: 0.01, mode: 'b', flag: true },
   },
-  ...stepsAndFinalLoss,
-};
+);
 
 /** A fake paper (it takes FedOpt's id, which the catalog types require) holding one demo. */
 export function fakePaperOf(demo: DemoDescriptor, title: string): PaperDescriptor {

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import * as tf from '@tensorflow/tfjs-core';
 import {
   CLIENT_LR_GRID,
   compareDemo,
@@ -13,6 +12,7 @@ import { compare, train } from '../../../src/models/fedopt/train';
 import { validateConfig } from '../../../src/shared/config';
 import { recordingContext } from '../../helpers/fakeContext';
 import { useBackend } from '../../helpers/backends';
+import { tensorsAtSteps, withoutLeaks } from '../../helpers/leaks';
 
 /** A small version of the quick preset: fewer clients and rounds, all five optimizers, no sweep. */
 const small: FedOptConfig = {
@@ -51,16 +51,9 @@ describe('fedopt training loop', () => {
 
   it('reports every optimizer each round and leaks no tensors', async () => {
     const ctx = recordingContext(0, 'wasm');
-    const counts = new Map<number, number>();
-    const metric = ctx.metric.bind(ctx);
-    ctx.metric = (step, values) => {
-      counts.set(step, tf.memory().numTensors);
-      metric(step, values);
-    };
-    const before = tf.memory().numTensors;
-    const results = await train(small, ctx);
+    const counts = tensorsAtSteps(ctx);
+    const results = await withoutLeaks(() => train(small, ctx));
     assert.equal(counts.get(2), counts.get(5), 'tensors alive after round 2 vs round 5');
-    assert.equal(tf.memory().numTensors, before, 'tensors alive after the run');
     assert.equal(ctx.points.length, 6);
     for (const opt of SERVER_OPTIMIZERS) {
       assert.ok(Number.isFinite(ctx.points[5]?.values[`acc/${opt}`]), opt);
@@ -81,11 +74,9 @@ describe('fedopt training loop', () => {
   it('stops at the abort signal and returns partial results', async () => {
     const ctx = recordingContext(1, 'wasm');
     ctx.abortAt = 3;
-    const before = tf.memory().numTensors;
-    const results = await train(small, ctx);
+    const results = await withoutLeaks(() => train(small, ctx));
     assert.equal(results.rounds, 3);
     assert.equal(ctx.points.length, 3);
-    assert.equal(tf.memory().numTensors, before);
     // Not reached within 3 rounds → reported as 4, a lower bound.
     assert.ok((results.roundsToTarget.fedavg ?? 0) <= 4);
   });

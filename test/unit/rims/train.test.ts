@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import * as tf from '@tensorflow/tfjs-core';
 import { validateConfig } from '../../../src/shared/config';
 import { generalizeDemo, RIMS_PRESETS, type RimsConfig } from '../../../src/models/rims/demo';
 import { train } from '../../../src/models/rims/train';
 import { recordingContext } from '../../helpers/fakeContext';
 import { useBackend } from '../../helpers/backends';
+import { tensorsAtSteps, withoutLeaks } from '../../helpers/leaks';
 
 const small: RimsConfig = {
   ...RIMS_PRESETS.quick,
@@ -28,16 +28,9 @@ describe('rims training loop', () => {
 
   it('reports both models, produces every output and leaks no tensors', async () => {
     const ctx = recordingContext(0, 'wasm');
-    const counts = new Map<number, number>();
-    const metric = ctx.metric.bind(ctx);
-    ctx.metric = (step, values) => {
-      if ('acc/rim/test' in values) counts.set(step, tf.memory().numTensors);
-      metric(step, values);
-    };
-    const before = tf.memory().numTensors;
-    const results = await train(small, ctx);
+    const counts = tensorsAtSteps(ctx, (values) => 'acc/rim/test' in values);
+    const results = await withoutLeaks(() => train(small, ctx));
     assert.equal(counts.get(2), counts.get(6), 'tensors alive after step 2 vs step 6');
-    assert.equal(tf.memory().numTensors, before, 'tensors alive after the run');
     for (const model of ['rim', 'lstm'] as const)
       for (const length of ['train', 'test'] as const)
         assert.ok(Number.isFinite(results.acc[model][length]), `acc.${model}.${length}`);
@@ -65,10 +58,8 @@ describe('rims training loop', () => {
   it('stops at the abort signal and returns partial results', async () => {
     const ctx = recordingContext(1, 'wasm');
     ctx.abortAt = 3;
-    const before = tf.memory().numTensors;
-    const results = await train(small, ctx);
+    const results = await withoutLeaks(() => train(small, ctx));
     assert.equal(results.steps, 3);
     assert.ok(Number.isFinite(results.acc.rim.test));
-    assert.equal(tf.memory().numTensors, before);
   });
 });
