@@ -423,8 +423,11 @@ class PaperPanel {
     if (backend) parts.push(`on ${backend}`);
     this.progressText.textContent = parts.join(' ') + (record.error ? `. Error: ${record.error}` : '.');
     this.resultsTitle.textContent = `Run ${record.runId} · preset ${record.preset} · seed ${record.seed} · ${record.status}`;
-    if (demo && summary) this.claims.showSummary(demo.claims, summary);
-    this.runBar.setVerdict(summary ? claimsVerdict(record.status, summary.claims) : undefined, record.status);
+    // A run that ended before writing a summary (stopped or failed while starting) is not judged either:
+    // its claims are listed as not evaluated, none measured.
+    const judged = summary ?? (demo && record.status !== 'completed' ? unmeasured(record, demo) : undefined);
+    if (demo && judged) this.claims.showSummary(demo.claims, judged);
+    this.runBar.setVerdict(judged ? claimsVerdict(record.status, judged.claims) : undefined, record.status);
     this.queries.show(record.status === 'completed' ? this.shownFolder : undefined, demo?.queries ?? []);
   }
 
@@ -437,6 +440,22 @@ class PaperPanel {
     this.state = { ...this.state, ...patch };
     this.host.setState(this.state);
   }
+}
+
+/** The summary of a run that ended without one: each claim it would have checked, unmeasured. */
+function unmeasured(record: RunRecord, demo: DemoView): RunSummary {
+  const claims = demo.claims
+    .filter((c) => c.presets === undefined || c.presets.includes(record.preset))
+    .map((c) => ({
+      id: c.id,
+      text: c.text,
+      measured: null,
+      target: c.target,
+      pass: false,
+      ...(c.unit !== undefined ? { unit: c.unit } : {}),
+      ...(c.caveat !== undefined ? { caveat: c.caveat } : {}),
+    }));
+  return { runId: record.runId, status: record.status, results: {}, claims, trainSeconds: 0, steps: 0 };
 }
 
 function start(): void {
