@@ -139,6 +139,35 @@ export interface ClaimSpec {
 }
 
 /**
+ * A number the paper itself reports on an axis the demo plots or measures, shown beside that plot
+ * or claim as "paper: <value> <unit> (<source>)", with the paper's setting, so a figure from a
+ * CIFAR-10 U-Net is never read as one from this demo's small model.
+ */
+export interface PaperFigure {
+  /** Stable short key, unique within the demo. */
+  readonly id: string;
+  /** What the number is, in a few words, e.g. "cartpole swingup return". */
+  readonly what: string;
+  /** The value exactly as the paper prints it, e.g. "2.99" or "759 / 869". */
+  readonly value: string;
+  readonly unit?: string;
+  /** Where the paper prints it: a table or figure number, e.g. "Table 2". */
+  readonly source: PaperFigureSource;
+  /** The paper's setting: dataset, model (and size), budget (steps, rounds, seeds). */
+  readonly setting: string;
+}
+
+/** A table or figure of the paper, by its number (optionally with a panel or part), e.g. "Table 2". */
+export type PaperFigureSource = `Table ${string}` | `Figure ${string}`;
+
+/** Where a figure sits: beside one of the demo's claims, or under one of its plots. */
+export type PaperFigurePlace =
+  { readonly claim: string; readonly plot?: never } | { readonly plot: string; readonly claim?: never };
+
+/** A figure with its place, as a demo declares it. */
+export type PlacedPaperFigure = PaperFigure & PaperFigurePlace;
+
+/**
  * A question a finished run can answer from one of its checkpoints, asked from the panel, e.g.
  * "nearest words to a word the user types" for FlyVec. The answer is computed by the paper's own
  * model code (`loadQueries` of the demo) in a short-lived worker, never on the extension host.
@@ -177,6 +206,8 @@ export interface DemoDescriptor {
    * demo whose first steps are not its training step, e.g. DrQ's random-action seed steps.
    */
   readonly calibrationWarmup?: (config: DemoConfig) => number;
+  /** The paper's own numbers on what this demo plots or measures, each beside a claim or a plot. */
+  readonly paperFigures?: readonly PlacedPaperFigure[];
   /** Throughput figures the run measures itself (result keys), printed by `paper-lab bench`. */
   readonly performance?: readonly PerformanceResult[];
 }

@@ -22,6 +22,7 @@ import type {
   FieldSpec,
   IntField,
   NumberField,
+  PlacedPaperFigure,
   RunResults,
 } from './catalog';
 
@@ -254,6 +255,11 @@ export interface DemoDefinition<F extends Fields, R extends ResultSpecs, Ctx> {
   readonly calibrationWarmup?: (config: ConfigOf<F>) => number;
   readonly claims: readonly TypedClaim<ConfigOf<F>, ResultsOf<R>>[];
   /**
+   * The paper's own numbers on what the demo plots or measures, each beside one of its claims or
+   * plots (by id), with its table or figure and setting. Empty where the paper's notes quote none.
+   */
+  readonly paperFigures: readonly PlacedPaperFigure[];
+  /**
    * Loads the trainer. Written `() => import('./train').then((m) => m.train)`: the extension
    * host's bundle replaces training modules with a stub (esbuild.mjs), so TensorFlow.js stays out.
    */
@@ -284,8 +290,40 @@ export interface Demo<Ctx = unknown> extends DemoDescriptor {
 /** The parts of a descriptor that are not derived from the specs. */
 export type DemoExtras = Omit<
   DemoDescriptor,
-  'id' | 'title' | 'description' | 'fields' | 'presets' | 'validate' | 'totalSteps' | 'calibrationWarmup' | 'claims'
+  | 'id'
+  | 'title'
+  | 'description'
+  | 'fields'
+  | 'presets'
+  | 'validate'
+  | 'totalSteps'
+  | 'calibrationWarmup'
+  | 'claims'
+  | 'paperFigures'
 >;
+
+/**
+ * What is wrong with a demo's paper figures: an id used twice, a claim or plot it names that the
+ * demo does not have, a figure with no source or setting. Empty when every figure resolves.
+ */
+export function paperFigureErrors(demo: Pick<DemoDescriptor, 'id' | 'claims' | 'plots' | 'paperFigures'>): string[] {
+  const errors: string[] = [];
+  const claims = new Set(demo.claims.map((c) => c.id));
+  const plots = new Set(demo.plots.map((p) => p.id));
+  const seen = new Set<string>();
+  for (const f of demo.paperFigures ?? []) {
+    const where = `${demo.id}: paper figure "${f.id}"`;
+    if (seen.has(f.id)) errors.push(`${where} is declared twice`);
+    seen.add(f.id);
+    if (f.claim !== undefined && !claims.has(f.claim)) errors.push(`${where} names unknown claim "${f.claim}"`);
+    if (f.plot !== undefined && !plots.has(f.plot)) errors.push(`${where} names unknown plot "${f.plot}"`);
+    if (f.claim === undefined && f.plot === undefined) errors.push(`${where} sits beside no claim or plot`);
+    if (!/^(Table|Figure) \S/.test(f.source)) errors.push(`${where} cites no table or figure`);
+    if (f.setting.trim() === '') errors.push(`${where} has no setting`);
+    if (f.value.trim() === '' || f.what.trim() === '') errors.push(`${where} has no value or label`);
+  }
+  return errors;
+}
 
 export function defineDemo<const F extends Fields, const R extends ResultSpecs, Ctx>(
   definition: DemoDefinition<F, R, Ctx>,
@@ -304,7 +342,9 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
       ...(appliesTo ? { appliesTo: (config: DemoConfig) => appliesTo(nest(config)) } : {}),
     };
   });
-  const { validate, calibrationWarmup, loadQueries } = definition;
+  const { validate, calibrationWarmup, loadQueries, paperFigures } = definition;
+  const figureErrors = paperFigureErrors({ id: definition.id, claims, plots: extras.plots, paperFigures });
+  if (figureErrors.length > 0) throw new Error(figureErrors.join('; '));
   return {
     ...extras,
     id: definition.id,
@@ -316,6 +356,7 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
     totalSteps: (config) => definition.totalSteps(nest(config)),
     ...(calibrationWarmup ? { calibrationWarmup: (config: DemoConfig) => calibrationWarmup(nest(config)) } : {}),
     claims,
+    paperFigures,
     ...(loadQueries ? { loadQueries } : {}),
     loadTrainer: async () => {
       const train = await definition.load();

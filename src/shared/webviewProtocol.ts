@@ -9,7 +9,17 @@
  * input and passes its guard (and the host's own checks, e.g. that a location is one it sent)
  * before anything is done with it.
  */
-import type { ClaimSpec, DemoDescriptor, Equation, PaperDescriptor, PaperMeta, QuerySpec } from './catalog';
+import type {
+  ClaimSpec,
+  DemoDescriptor,
+  Equation,
+  PaperDescriptor,
+  PaperFigure,
+  PaperMeta,
+  PlacedPaperFigure,
+  PlotSpec,
+  QuerySpec,
+} from './catalog';
 import { defineMessage, isConfigRecord, isIdentifier, isNonNegativeInt, isString, type MessageOf } from './messages';
 import type { RunOutput } from './outputs';
 import { isRunFolderName, type MetricPoint, type RunRecord, type RunSummary } from './runs';
@@ -28,17 +38,40 @@ export interface CodeLocation {
   readonly shipped: boolean;
 }
 
-/** A claim as the panel sees it: no functions; `presets` names the presets it applies to when not all. */
-export type ClaimView = Omit<ClaimSpec, 'measure' | 'appliesTo'> & { readonly presets?: readonly string[] };
+/**
+ * A claim as the panel sees it: no functions; `presets` names the presets it applies to when not all;
+ * `paperFigures` the paper's own numbers shown beside it.
+ */
+export type ClaimView = Omit<ClaimSpec, 'measure' | 'appliesTo'> & {
+  readonly presets?: readonly string[];
+  readonly paperFigures?: readonly PaperFigure[];
+};
+/** A plot as the panel sees it, with the paper's own numbers shown under it. */
+export type PlotView = PlotSpec & { readonly paperFigures?: readonly PaperFigure[] };
 export type QueryView = QuerySpec;
 
 /** A demo as the panel sees it: its descriptor's data, without functions. */
 export interface DemoView extends Pick<
   DemoDescriptor,
-  'id' | 'title' | 'description' | 'fields' | 'presets' | 'stepLabel' | 'plots' | 'outputs'
+  'id' | 'title' | 'description' | 'fields' | 'presets' | 'stepLabel' | 'outputs'
 > {
+  readonly plots: readonly PlotView[];
   readonly claims: readonly ClaimView[];
   readonly queries: readonly QueryView[];
+  /** Every paper figure of the demo, each also on the claim or plot it sits beside. */
+  readonly paperFigures: readonly PlacedPaperFigure[];
+}
+
+/** The figures placed beside one claim or plot, without their place. */
+function figuresAt(
+  figures: readonly PlacedPaperFigure[],
+  place: 'claim' | 'plot',
+  id: string,
+): { readonly paperFigures?: readonly PaperFigure[] } {
+  const here = figures
+    .filter((f) => f[place] === id)
+    .map(({ claim: _claim, plot: _plot, ...figure }): PaperFigure => figure);
+  return here.length > 0 ? { paperFigures: here } : {};
 }
 
 export interface PaperView {
@@ -50,6 +83,7 @@ export interface PaperView {
 }
 
 export function toDemoView(demo: DemoDescriptor): DemoView {
+  const figures = demo.paperFigures ?? [];
   return {
     id: demo.id,
     title: demo.title,
@@ -57,14 +91,17 @@ export function toDemoView(demo: DemoDescriptor): DemoView {
     fields: demo.fields,
     presets: demo.presets,
     stepLabel: demo.stepLabel,
-    plots: demo.plots,
+    plots: demo.plots.map((p) => ({ ...p, ...figuresAt(figures, 'plot', p.id) })),
     outputs: demo.outputs,
-    claims: demo.claims.map(({ measure: _measure, appliesTo, ...rest }) =>
-      appliesTo === undefined
-        ? rest
-        : { ...rest, presets: Object.keys(demo.presets).filter((p) => appliesTo(demo.presets[p] ?? {})) },
-    ),
+    claims: demo.claims.map(({ measure: _measure, appliesTo, ...rest }) => ({
+      ...rest,
+      ...(appliesTo === undefined
+        ? {}
+        : { presets: Object.keys(demo.presets).filter((p) => appliesTo(demo.presets[p] ?? {})) }),
+      ...figuresAt(figures, 'claim', rest.id),
+    })),
     queries: demo.queries ?? [],
+    paperFigures: figures,
   };
 }
 

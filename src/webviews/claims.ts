@@ -1,9 +1,11 @@
 /** The claims table: each claim, what this run measured, the target and the verdict. */
+import type { PaperFigure } from '../shared/catalog';
 import type { RunSummary } from '../shared/runs';
 import { claimsVerdict, verdictLine } from '../shared/verdict';
 import type { ClaimView } from '../shared/webviewProtocol';
 import { clear, h } from './dom';
 import { formatWithUnit } from './format';
+import { paperFiguresElement } from './paperFigures';
 
 export class ClaimsTable {
   readonly element: HTMLElement;
@@ -42,7 +44,7 @@ export class ClaimsTable {
     clear(this.body);
     this.caption.textContent = note;
     for (const c of claims) {
-      this.body.appendChild(this.row(c.id, c.text, '—', c.target, null, c.caveat));
+      this.body.appendChild(this.row(c.id, c.text, '—', c.target, null, c.caveat, c.paperFigures));
     }
   }
 
@@ -58,9 +60,12 @@ export class ClaimsTable {
         ? `Not evaluated: the run ${summary.status} before it finished; the values are what it had measured by then.`
         : `${verdictLine(verdict, summary.status)}.`;
     for (const r of summary.claims) {
-      const unit = r.unit ?? claims.find((c) => c.id === r.id)?.unit;
+      const claim = claims.find((c) => c.id === r.id);
+      const unit = r.unit ?? claim?.unit;
       const pass = verdict.kind === 'not-evaluated' ? 'not-evaluated' : r.pass;
-      this.body.appendChild(this.row(r.id, r.text, formatWithUnit(r.measured, unit), r.target, pass, r.caveat));
+      this.body.appendChild(
+        this.row(r.id, r.text, formatWithUnit(r.measured, unit), r.target, pass, r.caveat, claim?.paperFigures),
+      );
     }
   }
 
@@ -71,6 +76,7 @@ export class ClaimsTable {
     target: string,
     pass: boolean | null | 'not-evaluated',
     caveat: string | undefined,
+    paperFigures: readonly PaperFigure[] | undefined,
   ): HTMLTableRowElement {
     const verdict =
       pass === null
@@ -90,6 +96,7 @@ export class ClaimsTable {
         { scope: 'row', class: 'claim-text' },
         text,
         caveat ? h('div', { class: 'caveat' }, `Caveat: ${caveat}`) : null,
+        paperFiguresElement(paperFigures),
       ),
       h('td', { class: 'num measured' }, measured),
       h('td', { class: 'target' }, target),

@@ -4,10 +4,11 @@
  * data when the theme changes so its colours follow VS Code.
  */
 import uPlot from 'uplot';
-import type { PlotSpec } from '../shared/catalog';
 import type { MetricPoint } from '../shared/runs';
+import type { PlotView } from '../shared/webviewProtocol';
 import { clear, h } from './dom';
 import { formatNumber, formatWithUnit } from './format';
+import { paperFiguresElement } from './paperFigures';
 import { SeriesBuffer } from './series';
 import { onThemeChange, readPalette, seriesColor, type Palette } from './theme';
 
@@ -21,7 +22,7 @@ class LivePlot {
   private readonly summary: HTMLElement;
 
   constructor(
-    readonly spec: PlotSpec,
+    readonly spec: PlotView,
     palette: Palette,
   ) {
     this.buffer = new SeriesBuffer(
@@ -37,6 +38,7 @@ class LivePlot {
       h('figcaption', { id: titleId, class: 'plot-title' }, spec.title),
       this.canvasHost,
       this.summary,
+      paperFiguresElement(spec.paperFigures, 'plot-paper-figures'),
     );
     this.create(palette);
   }
@@ -143,8 +145,8 @@ export class PlotsView {
     this.resizeObserver.observe(this.element);
   }
 
-  /** Replaces the plots with empty ones for these specs. */
-  reset(specs: readonly PlotSpec[]): void {
+  /** Replaces the plots with empty ones for these specs (with the paper's figures under each). */
+  reset(specs: readonly PlotView[]): void {
     for (const p of this.plots) p.destroy();
     clear(this.element);
     this.dirty.clear();

@@ -488,6 +488,7 @@ export const negativesDemo = defineDemo(
     validate,
     totalSteps: (config) => CORPORA.reduce((n, c) => n + corpusSteps(config, c), 0),
     claims,
+    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
   },
   {

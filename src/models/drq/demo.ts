@@ -3,7 +3,7 @@
  * (the extension host and the CLI read it).
  */
 import { threshold } from '../../shared/claims';
-import type { DemoConfig } from '../../shared/catalog';
+import type { DemoConfig, PlacedPaperFigure } from '../../shared/catalog';
 import type { ConfigOf, ResultsOf, TypedClaim } from '../../shared/demo';
 import { bool, choice, each, int, nestConfig, num } from '../../shared/demo';
 import { defineDemo, eachResult, optionalResult, result } from '../../shared/demo';
@@ -308,6 +308,25 @@ export const claims: readonly TypedClaim<DrqConfig, DrqResults>[] = [
   }),
 ];
 
+/** DrQ's returns on the PlaNet benchmark tasks after 100k and 500k environment steps, as the paper prints them. */
+const PAPER_RETURNS: readonly (readonly [id: string, task: string, returns: string])[] = [
+  ['cartpole-swingup', 'cartpole swingup', '759 / 869'],
+  ['ball-in-cup-catch', 'ball-in-cup catch', '914 / 964'],
+  ['finger-spin', 'finger spin', '901 / 939'],
+  ['reacher-easy', 'reacher easy', '600 / 945'],
+  ['cheetah-run', 'cheetah run', '361 / 680'],
+  ['walker-walk', 'walker walk', '634 / 924'],
+];
+const PAPER_FIGURES: readonly PlacedPaperFigure[] = PAPER_RETURNS.map(([id, task, returns]) => ({
+  id,
+  what: `DrQ on ${task}, 100k / 500k steps`,
+  value: returns,
+  unit: 'return',
+  source: 'Table 1',
+  setting: `PlaNet benchmark from pixels, ${task}; DrQ (SAC with random shifts, K = M = 2); 10 seeds; returns after 100k and 500k environment steps`,
+  plot: 'return',
+}));
+
 export const pixelSacDemo = defineDemo(
   {
     id: 'pixel-sac',
@@ -322,6 +341,7 @@ export const pixelSacDemo = defineDemo(
     // Time training steps, not the random-action seed steps (no updates) that come first.
     calibrationWarmup: (config) => config.seedSteps + 2,
     claims,
+    paperFigures: PAPER_FIGURES,
     load: () => import('./train').then((m) => m.train),
   },
   {

@@ -248,6 +248,7 @@ export const constrainedBeamDemo = defineDemo(
     validate,
     totalSteps: (config) => config.steps,
     claims,
+    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
     loadQueries: () => import('./query').then((m) => m.answers),
   },

@@ -307,6 +307,7 @@ export const generalizeDemo = defineDemo(
     validate,
     totalSteps: (config) => config.steps,
     claims,
+    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
   },
   {

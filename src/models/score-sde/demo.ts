@@ -4,6 +4,7 @@
  * TensorFlow.js (the extension host and the CLI read it).
  */
 import { threshold } from '../../shared/claims';
+import type { PlacedPaperFigure } from '../../shared/catalog';
 import type { ConfigOf, ResultGroup, ResultSpecs, ResultsOf, TypedClaim } from '../../shared/demo';
 import { bool, choice, defineDemo, eachResult, int, num, optionalResult, result, results } from '../../shared/demo';
 import { SDE_LABELS } from './sdes';
@@ -530,6 +531,36 @@ export const claims: readonly ScoreSdeClaim[] = [
   // numbers. That inpainting keeps the known pixels is shown, not claimed: the sampler sets them.
 ];
 
+/** The paper's CIFAR-10 numbers, beside the claims on the same axes: likelihood and sample quality. */
+const CIFAR10_SAMPLES = 'CIFAR-10, unconditional generation; NCSN++ continuous (deep), VE SDE';
+const PAPER_FIGURES: readonly PlacedPaperFigure[] = [
+  {
+    id: 'cifar10-bits-per-dim',
+    what: 'Negative log-likelihood on CIFAR-10',
+    value: '2.99',
+    unit: 'bits/dim',
+    source: 'Table 2',
+    setting: 'CIFAR-10; DDPM++ continuous (deep), sub-VP SDE; likelihood through the probability-flow ODE',
+    claim: 'nll-gap',
+  },
+  {
+    id: 'cifar10-fid',
+    what: 'FID of samples on CIFAR-10 (lower is better)',
+    value: '2.20',
+    source: 'Table 3',
+    setting: CIFAR10_SAMPLES,
+    claim: 'pc-beats-p-equal-evals',
+  },
+  {
+    id: 'cifar10-inception-score',
+    what: 'Inception score of samples on CIFAR-10',
+    value: '9.89',
+    source: 'Table 3',
+    setting: CIFAR10_SAMPLES,
+    claim: 'pc-beats-p-equal-evals',
+  },
+];
+
 export const densityDemo = defineDemo(
   {
     id: '2d-density',
@@ -542,6 +573,7 @@ export const densityDemo = defineDemo(
     validate,
     totalSteps,
     claims,
+    paperFigures: PAPER_FIGURES,
     load: () => import('./train').then((m) => m.train),
   },
   {

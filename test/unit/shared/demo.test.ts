@@ -107,6 +107,7 @@ const demo = defineDemo(
         measure: (r) => ({ measured: r.loss ?? null, pass: false }),
       },
     ],
+    paperFigures: [],
     load: () => Promise.resolve(train),
   },
   { stepLabel: 'step', plots: [], outputs: [] },

@@ -44,6 +44,7 @@ const demo: DemoView = {
   outputs: [],
   claims: [],
   queries: [],
+  paperFigures: [],
 };
 
 describe('webview form model', () => {
