@@ -316,6 +316,43 @@ async function runQuickDemo(page, paper, expectOutput) {
     .scrollIntoViewIfNeeded()
     .catch(() => {});
   await screenshot(page, `${paper.id}-claims`);
+  await measureFit(page, paper);
+}
+
+/** Panels wider than their editor, found after each run: `${paper} at ${width} px: …`. */
+const overflows = [];
+
+/**
+ * Whether the panel, with the run's plots and outputs in it, fits its editor without a horizontal
+ * scrollbar, in the 1440 px window and in a 900 px one (with a screenshot of the narrow panel).
+ */
+async function measureFit(page, paper) {
+  const frame = webview(page);
+  const measure = () =>
+    frame.locator('body').evaluate((body) => {
+      const doc = body.ownerDocument.documentElement;
+      const wide = [...body.querySelectorAll('.paper *')]
+        .filter(
+          (el) => el.getBoundingClientRect().right > doc.clientWidth + 1 && !el.closest('.katex, .math, .table-wrap'),
+        )
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}.${String(el.className?.baseVal ?? el.className).split(' ')[0]}`);
+      return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
+    });
+  const size = page.viewportSize();
+  for (const width of [size?.width ?? 1440, 900]) {
+    if (width !== size?.width) {
+      await page.setViewportSize({ width, height: size?.height ?? 900 });
+      await sleep(1200);
+    }
+    const m = await measure();
+    log(`  ${width} px window: panel ${m.client} px wide, content ${m.scroll} px`);
+    if (m.scroll > m.client + 1)
+      overflows.push(`${paper.id} at ${width} px: ${m.scroll} > ${m.client} (${m.wide.join(', ')})`);
+    if (width === 900) await screenshot(page, `${paper.id}-900px`);
+  }
+  if (size) await page.setViewportSize(size);
+  await sleep(500);
 }
 
 /**
@@ -374,6 +411,42 @@ async function runControls(page, paper) {
     throw new Error(`a stopped run's claims should read "not evaluated": ${texts.join(', ')}`);
   log(`  stopped: ${(await verdict.textContent())?.trim()}; claims: ${texts.join(', ')}`);
   await screenshot(page, 'stopped-not-evaluated');
+}
+
+/**
+ * A FedOpt run in the panel, in the light and the dark theme, in a 1500 px and a 900 px window
+ * (the README's screenshots come from here).
+ */
+async function panelThemes(page, paper) {
+  await closeAllEditors(page);
+  await startQuickPreset(page, paper);
+  const frame = webview(page);
+  await poll(
+    async () =>
+      /claims? holds?/.test(
+        (await frame
+          .locator('#run-verdict')
+          .textContent()
+          .catch(() => '')) ?? '',
+      ),
+    {
+      timeoutMs: DEMO_TIMEOUT_MS,
+      intervalMs: 1000,
+      what: 'the claims verdict in the run bar',
+    },
+  );
+  const size = page.viewportSize();
+  for (const theme of ['Light Modern', 'Dark Modern']) {
+    await runCommand(page, 'Preferences: Color Theme');
+    await pick(page, theme, { placeholder: /color theme/i });
+    await sleep(1500);
+    for (const width of [1500, 900]) {
+      await page.setViewportSize({ width, height: 900 });
+      await sleep(1200);
+      await screenshot(page, `panel-${theme.split(' ')[0].toLowerCase()}-${width}`);
+    }
+  }
+  if (size) await page.setViewportSize(size);
 }
 
 /** The 1-based line a shipped source opens at (its first annotation), read from the source itself. */
@@ -524,7 +597,12 @@ async function uiSteps(page, catalog, ws) {
     await screenshot(page, 'codelens-equation');
   });
 
+  await step(page, 'panels-fit', async () => {
+    if (overflows.length > 0) throw new Error(`panels wider than their editor:\n${overflows.join('\n')}`);
+  });
+
   await step(page, 'open-implementation', () => openImplementation(page, fedopt, 'src/models/fedopt/server.ts'));
+  await step(page, 'panel-themes', () => panelThemes(page, fedopt));
   void ws;
 }
 
