@@ -195,6 +195,7 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   demo: { kind: 'string' },
   preset: { kind: 'string' },
   seed: { kind: 'int', max: MAX_SEED },
+  seeds: { kind: 'string' },
   backend: { kind: 'string' },
   set: { kind: 'string', repeat: true },
   out: { kind: 'string' },

@@ -63,6 +63,10 @@ export interface RunRecord {
   readonly endedAt?: string;
   readonly backend?: BackendReport;
   readonly versions: Readonly<Record<string, string>>;
+  /** Paper Lab's version (package.json) that wrote the run; absent in runs written before it was recorded. */
+  readonly paperLabVersion?: string;
+  /** TensorFlow.js's version (`@tensorflow/tfjs-core`'s own version export); absent in older runs. */
+  readonly tfjsVersion?: string;
   /** Wall-clock seconds of training, excluding backend start-up. */
   readonly trainSeconds?: number;
   readonly error?: string;
@@ -99,6 +103,46 @@ export interface RunSummary {
   readonly claims: readonly ClaimResult[];
   readonly trainSeconds: number;
   readonly steps: number;
+}
+
+/** One seed's measurement of a claim in a multi-seed run (`paper-lab run --seeds`). */
+export interface SeedClaimResult {
+  readonly seed: number;
+  readonly measured: number | null;
+  readonly pass: boolean;
+}
+
+/** A claim across the seeds of a multi-seed run: it holds at `holds` of the `of` seeds that ran. */
+export interface SeedsClaim {
+  readonly id: string;
+  readonly text: string;
+  readonly target: string;
+  readonly unit?: string;
+  readonly perSeed: readonly SeedClaimResult[];
+  readonly holds: number;
+  readonly of: number;
+}
+
+/** One seed's run folder in a multi-seed run, relative to the folder holding `summary.json`. */
+export interface SeedsRun {
+  readonly seed: number;
+  readonly folder: string;
+  readonly status: RunStatus;
+}
+
+/**
+ * `summary.json` of a multi-seed run (`paper-lab run --seeds 0,1,2`): one config, one run folder
+ * per seed beside it, and each claim measured at every seed that ran.
+ */
+export interface SeedsSummary {
+  readonly paper: PaperId;
+  readonly demo: string;
+  readonly preset: string;
+  readonly config: DemoConfig;
+  /** The seeds that ran, in order (fewer than asked for when the runs were stopped). */
+  readonly seeds: readonly number[];
+  readonly runs: readonly SeedsRun[];
+  readonly claims: readonly SeedsClaim[];
 }
 
 /** `fedopt-quick-20261128-081500-s0` style ids: sortable, readable, safe as folder names. */

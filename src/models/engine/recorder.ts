@@ -21,6 +21,7 @@ import type { Json } from '../../shared/messages';
 import type { RunOutput } from '../../shared/outputs';
 import { isRunFolderName, type MetricPoint, type RunRecord, type RunStatus, type RunSummary } from '../../shared/runs';
 import { checkMetricPoint, checkRunOutput, checkRunRecord, checkRunSummary } from './runValidation';
+import { version as PAPER_LAB_VERSION } from '../../../package.json';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -264,6 +265,21 @@ export interface RecorderOptions {
 }
 
 /**
+ * The record with the versions a reader of the run folder looks for: Paper Lab's (package.json)
+ * and TensorFlow.js's. The latter is `versions['tfjs-core']`, which the runner fills from
+ * tfjs-core's `version_core` export (this file imports no TensorFlow.js). Values the record
+ * already has are kept.
+ */
+export function withVersions(record: RunRecord): RunRecord {
+  const tfjs = record.tfjsVersion ?? record.versions['tfjs-core'];
+  return {
+    ...record,
+    paperLabVersion: record.paperLabVersion ?? PAPER_LAB_VERSION,
+    ...(tfjs !== undefined ? { tfjsVersion: tfjs } : {}),
+  };
+}
+
+/**
  * Writes one run's folder. Every method writes through to disk immediately and throws a
  * RunWriteError naming the file when it cannot.
  */
@@ -282,6 +298,7 @@ export class RunRecorder {
     options: RecorderOptions = {},
   ) {
     this.io = options.fs ?? nodeRunFileSystem;
+    record = withVersions(record);
     this.current = record;
     const io = this.io;
     const runFile = path.join(dir, RUN_FILE);

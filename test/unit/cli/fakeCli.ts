@@ -3,26 +3,48 @@
  * `node --import tsx test/unit/cli/fakeCli.ts run fedopt --set steps=50 --set stepMs=20 --out DIR`.
  *
  * Its one demo, `fedopt/toy`, trains `steps` steps; each step blocks for `stepMs` milliseconds
- * (like a training step does), then reports a loss. At step 1 it writes an output of
- * `outputKb` KiB.
+ * (like a training step does), then reports a loss (and half of it; every second step also an
+ * `evalLoss`). At step 1 it writes an output of `outputKb` KiB. Its final loss, which its one
+ * claim reads (below 0.5), is the loss after `steps` steps (0.8^steps) plus seed × `seedNoise` / 1000,
+ * so that a claim can hold at some seeds and fail at others. Its two plots draw the metrics.
  */
 import { main } from '../../../src/cli/commands';
 import type { DemoDescriptor, PaperId } from '../../../src/shared/catalog';
 import type { DemoLookup } from '../../../src/models/engine/runner';
 import type { DemoRun } from '../../../src/models/types';
-import { fakePaperOf, intField, stepsAndFinalLoss } from '../engine/fakeDemo';
+import { fakeDemoOf, fakePaperOf, intField } from '../engine/fakeDemo';
 
 export const toyDemo: DemoDescriptor = {
-  id: 'toy',
-  title: 'Toy',
-  description: 'A fake demo with slow steps.',
-  fields: [
-    intField('steps', 'Steps', 1, 100000),
-    intField('stepMs', 'Step time (ms)', 0, 60000),
-    intField('outputKb', 'Output size (KiB)', 0, 4096),
+  ...fakeDemoOf(
+    'A fake demo with slow steps.',
+    [
+      intField('steps', 'Steps', 1, 100000),
+      intField('stepMs', 'Step time (ms)', 0, 60000),
+      intField('outputKb', 'Output size (KiB)', 0, 4096),
+      intField('seedNoise', 'Final loss added per seed (1/1000)', 0, 1000),
+    ],
+    { quick: { steps: 5, stepMs: 0, outputKb: 1, seedNoise: 0 } },
+  ),
+  plots: [
+    {
+      id: 'loss',
+      title: 'Training loss',
+      xLabel: 'step',
+      yLabel: 'loss',
+      logY: true,
+      series: [
+        { metric: 'loss', label: 'loss' },
+        { metric: 'half', label: 'half the loss' },
+      ],
+    },
+    {
+      id: 'eval',
+      title: 'Evaluation',
+      xLabel: 'step',
+      yLabel: 'loss',
+      series: [{ metric: 'evalLoss', label: 'eval' }],
+    },
   ],
-  presets: { quick: { steps: 5, stepMs: 0, outputKb: 1 } },
-  ...stepsAndFinalLoss,
 };
 
 export const toyPaper = fakePaperOf(toyDemo, 'Toy paper');
@@ -39,11 +61,11 @@ const toyTrainer: DemoRun = async (config, ctx) => {
     if (s === 1)
       ctx.output({ kind: 'text', id: 'note', title: 'Note', text: 'x'.repeat(Number(config['outputKb']) * 1024) });
     loss *= 0.8;
-    ctx.metric(s, { loss });
+    ctx.metric(s, s % 2 === 0 ? { loss, half: loss / 2, evalLoss: loss * 1.1 } : { loss, half: loss / 2 });
     ctx.progress(s);
     await ctx.tick();
   }
-  return { final: loss };
+  return { final: loss + (ctx.seed * Number(config['seedNoise'])) / 1000 };
 };
 
 export const toyLookup: DemoLookup = {
