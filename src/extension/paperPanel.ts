@@ -320,6 +320,9 @@ export class PaperPanel extends Disposable {
           ...(event.record.backend ? { backend: event.record.backend.chosen } : {}),
         });
         return;
+      case 'stage':
+        this.post({ type: 'runStage', runId, text: event.text });
+        return;
       case 'backend':
         return;
       case 'ended':

@@ -59,6 +59,7 @@ export type RunEvent =
       readonly stepsPerSecond: number;
     }
   | { readonly kind: 'backend'; readonly record: RunRecord; readonly backend: string; readonly reasons: string }
+  | { readonly kind: 'stage'; readonly record: RunRecord; readonly text: string }
   | { readonly kind: 'ended'; readonly record: RunRecord; readonly summary?: RunSummary };
 
 class LiveRun {
@@ -310,6 +311,9 @@ export class RunManager extends Disposable {
         return;
       case 'output':
         this.events.fire({ kind: 'output', record, output: m.output });
+        return;
+      case 'stage':
+        this.events.fire({ kind: 'stage', record, text: m.text });
         return;
       case 'progress':
         run.progress = { step: m.step, total: m.total };

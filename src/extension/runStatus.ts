@@ -57,6 +57,9 @@ export class RunStatus extends Disposable {
         this.update({ kind: 'started', run: { runId: record.runId, paper: record.paper, name, unit } });
         return;
       }
+      case 'stage':
+        this.update({ kind: 'stage', runId: record.runId, text: event.text });
+        return;
       case 'progress':
         this.update({
           kind: 'progress',

@@ -17,6 +17,8 @@ export interface StatusRunInfo {
 
 interface StatusRun extends StatusRunInfo {
   readonly progress?: { readonly step: number; readonly total: number; readonly stepsPerSecond: number };
+  /** What it does before its first step. */
+  readonly stage?: string;
 }
 
 export type RunStatusEvent =
@@ -28,6 +30,7 @@ export type RunStatusEvent =
       readonly total: number;
       readonly stepsPerSecond: number;
     }
+  | { readonly kind: 'stage'; readonly runId: string; readonly text: string }
   | { readonly kind: 'ended'; readonly runId: string };
 
 export interface RunStatusState {
@@ -48,6 +51,8 @@ export function reduceRunStatus(state: RunStatusState, event: RunStatusEvent): R
         runs: state.runs.map((r) => (r.runId === runId ? { ...r, progress: { step, total, stepsPerSecond } } : r)),
       };
     }
+    case 'stage':
+      return { runs: state.runs.map((r) => (r.runId === event.runId ? { ...r, stage: event.text } : r)) };
     case 'ended':
       return { runs: state.runs.filter((r) => r.runId !== event.runId) };
   }
@@ -74,7 +79,7 @@ export function runStatusView(state: RunStatusState): RunStatusView | undefined 
   if (!run) return undefined;
   const others = state.runs.length - 1;
   const more = others > 0 ? ` (+${others} more)` : '';
-  let detail = 'starting';
+  let detail = run.stage?.startsWith('Measuring backends') ? 'measuring backends' : 'starting';
   if (run.progress) {
     const { step, total, stepsPerSecond } = run.progress;
     const remaining = stepsPerSecond > 0 ? (total - step) / stepsPerSecond : NaN;
@@ -87,6 +92,7 @@ export function runStatusView(state: RunStatusState): RunStatusView | undefined 
     .join('; ');
   const tooltip = [
     `Paper Lab: ${run.runId}`,
+    ...(run.progress === undefined && run.stage !== undefined ? [run.stage] : []),
     'Click to show the run. To stop it, use "Paper Lab: Stop Run" (or Stop in the panel).',
     ...(others > 0 ? [`Also running: ${also}`] : []),
   ].join('\n');

@@ -257,6 +257,13 @@ export interface HostRunOutput {
   readonly output: RunOutput;
 }
 
+/** What a live run is doing before its first step (starting backends, measuring them, loading data). */
+export interface HostRunStage {
+  readonly type: 'runStage';
+  readonly runId: string;
+  readonly text: string;
+}
+
 export interface HostRunProgress {
   readonly type: 'runProgress';
   readonly runId: string;
@@ -323,6 +330,7 @@ export type HostToPanel =
   | HostRunMetrics
   | HostRunOutput
   | HostRunProgress
+  | HostRunStage
   | HostRunEnded
   | HostRunLoaded
   | HostConfigErrors

@@ -2,7 +2,7 @@
  * Messages between the extension host (or CLI) and a training worker.
  *
  *   host → worker: start | stop, or query (a worker started for one question about a finished run)
- *   worker → host: ready | backend | metrics (batched) | output | log | summary | error | queryAnswer
+ *   worker → host: ready | backend | stage | metrics (batched) | output | log | summary | error | queryAnswer
  *
  * The worker posts `ready` when it can accept `start`; metrics are batched and throttled
  * (at most about ten messages a second) and carry only new points.
@@ -107,6 +107,9 @@ export const WorkerLog = defineMessage<'log', { level: 'info' | 'warn'; text: st
   (m) => (m['level'] === 'info' || m['level'] === 'warn') && isString(m['text']),
 );
 
+/** What a run is doing before its first step. */
+export const WorkerStage = defineMessage<'stage', { text: string }>('stage', (m) => isString(m['text']));
+
 export const WorkerProgress = defineMessage<'progress', { step: number; total: number; stepsPerSecond: number }>(
   'progress',
   (m) => isFiniteNumber(m['step']) && isFiniteNumber(m['total']) && isFiniteNumber(m['stepsPerSecond']),
@@ -137,6 +140,7 @@ export type WorkerToHost =
   | MessageOf<typeof WorkerOutput>
   | MessageOf<typeof WorkerLog>
   | MessageOf<typeof WorkerProgress>
+  | MessageOf<typeof WorkerStage>
   | MessageOf<typeof WorkerSummary>
   | MessageOf<typeof WorkerError>
   | MessageOf<typeof WorkerQueryAnswer>;
@@ -148,6 +152,7 @@ const WORKER_MESSAGES = [
   WorkerOutput,
   WorkerLog,
   WorkerProgress,
+  WorkerStage,
   WorkerSummary,
   WorkerError,
   WorkerQueryAnswer,

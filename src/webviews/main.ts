@@ -44,6 +44,7 @@ const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostToPanel['type']>([
   'runMetrics',
   'runOutput',
   'runProgress',
+  'runStage',
   'runEnded',
   'runLoaded',
   'configErrors',
@@ -81,6 +82,8 @@ class PaperPanel {
   private pendingFocus: string | undefined;
   /** Run was pressed and the host has not answered with the run or with errors yet. */
   private startRequested = false;
+  /** The live run has reported a step (stages no longer replace the progress line). */
+  private stepped = false;
 
   private readonly plots = new PlotsView();
   private readonly outputs = new OutputsView();
@@ -156,6 +159,7 @@ class PaperPanel {
       case 'runStarted':
         this.startRequested = false;
         this.liveRunId = message.record.runId;
+        this.stepped = false;
         this.showRun(message.record, true);
         this.setRunning(true);
         this.progressText.textContent = `Starting ${message.record.runId}…`;
@@ -170,7 +174,13 @@ class PaperPanel {
       case 'runOutput':
         if (message.runId === this.shownRun?.runId) this.outputs.show(message.output);
         break;
+      case 'runStage':
+        // Until the first step the progress line says what the run is doing, not only "Starting…".
+        if (message.runId === this.liveRunId && message.runId === this.shownRun?.runId && !this.stepped)
+          this.progressText.textContent = message.text;
+        break;
       case 'runProgress':
+        this.stepped = message.runId === this.liveRunId || this.stepped;
         if (message.runId === this.liveRunId && message.runId === this.shownRun?.runId) {
           if (message.backend) this.backend = message.backend;
           this.progressText.textContent = formatProgress({

@@ -285,6 +285,8 @@ export interface MeasuredSelectionOptions extends SelectBackendOptions {
   /** Measure again even when the cache has this model. */
   readonly recalibrate?: boolean;
   readonly log?: (text: string) => void;
+  /** Called with the backends about to be measured, before the first measurement. */
+  readonly onMeasuring?: (names: readonly BackendName[]) => void;
   /** Makes a started backend current (tests replace it along with `inits`). */
   readonly activate?: (name: BackendName) => Promise<void>;
   readonly measure?: Omit<MeasureOptions, 'seed' | 'signal'>;
@@ -314,6 +316,7 @@ export async function selectFastestBackend(options: MeasuredSelectionOptions): P
     options.log?.(`auto backend: using the throughput measured on ${measuredAt} for this model`);
   } else {
     options.log?.(`auto backend: measuring a few training steps on ${started.join(', ')}…`);
+    options.onMeasuring?.(started);
     const measured: BackendMeasurement[] = [];
     for (const name of started) {
       throwIfAborted(options.signal);

@@ -17,6 +17,8 @@ export interface RunSink {
   metrics?(points: readonly MetricPoint[]): void;
   output?(output: RunOutput): void;
   log?(level: 'info' | 'warn', text: string): void;
+  /** What the run is doing before its first step ("Measuring backends: wasm, cpu…"). */
+  stage?(text: string): void;
   progress?(step: number, total: number, stepsPerSecond: number): void;
   summary?(summary: RunSummary): void;
   error?(message: string, stack?: string): void;

@@ -168,6 +168,7 @@ async function chooseBackend(
   sink: RunSink,
 ): Promise<BackendReport> {
   const modulePaths = options.modulePaths ?? [];
+  sink.stage?.(options.backend === 'auto' ? 'Starting the backends…' : `Starting the ${options.backend} backend…`);
   if (options.selectBackend) return options.selectBackend(options.backend, modulePaths);
   const signal = options.signal !== undefined ? { signal: options.signal } : {};
   if (options.backend !== 'auto') return selectBackend(options.backend, { modulePaths, ...signal });
@@ -184,6 +185,8 @@ async function chooseBackend(
       cache: options.calibrationFile ? new CalibrationCache(options.calibrationFile) : null,
       recalibrate: options.recalibrate ?? false,
       log: (text) => sink.log?.('info', text),
+      onMeasuring: (names) =>
+        sink.stage?.(`Measuring backends: a few training steps on each of ${names.join(', ')} to pick the fastest…`),
       ...signal,
     });
   } finally {
@@ -244,6 +247,7 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
     restoreRandom = seedMathRandom(options.seed);
     update({ backend: report });
     sink.backend?.(report);
+    sink.stage?.(`Preparing the data and the model on ${report.chosen}…`);
     const ctx = createContext({
       seed: options.seed,
       backend: report.chosen,

@@ -86,4 +86,16 @@ describe('run status bar item', () => {
     );
     assert.equal(runStatusView(state), undefined);
   });
+
+  it('says what a run does before its first step, and drops it once steps come', () => {
+    let state = apply(
+      { kind: 'started', run: A },
+      { kind: 'stage', runId: A.runId, text: 'Measuring backends: a few training steps on each of wasm, cpu…' },
+    );
+    assert.match(shown(state)?.text ?? '', /FedOpt quick · measuring backends/);
+    assert.match(shown(state)?.tooltip ?? '', /Measuring backends: a few training steps on each of wasm, cpu/);
+    state = reduceRunStatus(state, { kind: 'progress', runId: A.runId, step: 1, total: 100, stepsPerSecond: 5 });
+    assert.match(shown(state)?.text ?? '', /round 1\/100/);
+    assert.doesNotMatch(shown(state)?.tooltip ?? '', /Measuring backends/);
+  });
 });
