@@ -443,6 +443,9 @@ async function panelThemes(page, paper) {
     for (const width of [1500, 900]) {
       await page.setViewportSize({ width, height: 900 });
       await sleep(1200);
+      // The run bar's link brings the results back under it after the panel reflowed.
+      await frame.locator('#run-bar a[data-jump="results"]').click();
+      await sleep(600);
       await screenshot(page, `panel-${theme.split(' ')[0].toLowerCase()}-${width}`);
     }
   }

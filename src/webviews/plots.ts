@@ -159,6 +159,12 @@ export class PlotsView {
       plot.resize();
       this.plots.push(plot);
     }
+    // The panel may reset the plots while their container is out of the page (it is cleared and
+    // filled again in one go): then they measured nothing, and the container's size, the same before
+    // and after, gives the resize observer nothing to report. Measure again once it is laid out.
+    requestAnimationFrame(() => {
+      for (const p of this.plots) p.resize();
+    });
   }
 
   /** Appends points; drawing waits for the next animation frame. */
