@@ -1,7 +1,9 @@
 /**
  * Text output of the CLI: tables, a progress line (a bar on a terminal, plain lines otherwise).
  */
-import { plural } from '../shared/text';
+import { formatNumber, plural } from '../shared/text';
+
+export { formatNumber };
 import type { ClaimResult } from '../shared/runs';
 
 /** Left-aligned text table with a header rule. */
@@ -13,18 +15,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-export function formatNumber(value: number | null, unit?: string): string {
-  if (value === null) return '—';
-  const abs = Math.abs(value);
-  const text =
-    Number.isInteger(value) && abs < 1e6
-      ? String(value)
-      : abs !== 0 && (abs < 1e-3 || abs >= 1e6)
-        ? value.toExponential(3)
-        : value.toPrecision(4);
-  return unit ? `${text} ${unit}` : text;
 }
 
 export function formatSeconds(s: number): string {

@@ -6,7 +6,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isPaperId, type PaperId } from '../shared/catalog';
 import { isRecord } from '../shared/messages';
-import { PAPERS, getPaper } from '../models/catalog';
+import { findDemo, PAPERS, getPaper } from '../models/catalog';
+import { checkNewRunFolder, readRun } from '../models/engine/recorder';
+import { exportFiles, writeFolderAtomic } from '../models/engine/runExport';
+import { runCommandLine } from '../shared/runCommand';
 import { installGpuBackend, type BackendStatus } from './backendStatus';
 import type { PaperPanels } from './paperPanel';
 import type { PapersTree } from './papersTree';
@@ -62,13 +65,14 @@ async function pickPaper(title: string, filter: (id: PaperId) => boolean = () =>
 
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const register = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    vscode.commands.registerCommand(id, async (...args: unknown[]): Promise<unknown> => {
       try {
-        await handler(...args);
+        return await handler(...args);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         s.log.error(`${id}: ${message}`);
         void vscode.window.showErrorMessage(`Paper Lab: ${message}`);
+        return undefined;
       }
     });
 
@@ -159,6 +163,65 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         'Delete',
       );
       if (answer === 'Delete') s.runs.delete(folder);
+    }),
+
+    register('paperLab.runAgain', async (arg) => {
+      const folder = runOf(arg);
+      const record = folder ? s.runs.store.readRecord(folder) : undefined;
+      if (!record) return;
+      const name = `${getPaper(record.paper).meta.shortName} · ${record.preset} · seed ${record.seed}`;
+      s.panels.open(record.paper);
+      if ((await admitRun(s.runs, name)) === 'cancelled') return;
+      // The recorded config is complete: the same config, seed and preset give the same figures on the same backend.
+      await s.runs.start({
+        paper: record.paper,
+        demo: record.demo,
+        preset: record.preset,
+        config: record.config,
+        seed: record.seed,
+      });
+    }),
+
+    register('paperLab.copyRunCommand', async (arg): Promise<string | undefined> => {
+      const folder = runOf(arg);
+      const record = folder ? s.runs.store.readRecord(folder) : undefined;
+      if (!record) return undefined;
+      const line = runCommandLine(record, findDemo(record.paper, record.demo)?.presets[record.preset]);
+      try {
+        await vscode.env.clipboard.writeText(line);
+        void vscode.window.showInformationMessage(`Paper Lab: copied "${line}"`);
+      } catch {
+        // Where the clipboard is refused (a browser without the permission), show the line to copy by hand.
+        void vscode.window.showInformationMessage(`Paper Lab: ${line}`);
+      }
+      return line;
+    }),
+
+    register('paperLab.exportRun', async (arg) => {
+      const folder = runOf(arg);
+      if (!folder) return;
+      const run = readRun(s.runs.store.dirOf(folder));
+      const paper = getPaper(run.record.paper);
+      const demo = findDemo(run.record.paper, run.record.demo);
+      const parent = await vscode.window.showOpenDialog({
+        title: `Paper Lab: Export ${folder}`,
+        canSelectFiles: false,
+        canSelectFolders: true,
+        openLabel: 'Export Here',
+        ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+      });
+      const chosen = parent?.[0];
+      if (!chosen) return;
+      const target = path.join(chosen.fsPath, `${folder}-export`);
+      const problem = checkNewRunFolder(target);
+      if (problem !== null) throw new Error(`cannot export into ${target}: ${problem}`);
+      writeFolderAtomic(target, exportFiles(run, paper, demo));
+      const reveal = 'Reveal in Explorer';
+      const answer = await vscode.window.showInformationMessage(
+        `Paper Lab: exported ${folder} to ${target} (metrics.csv, claims.md and one SVG per plot).`,
+        reveal,
+      );
+      if (answer === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
     }),
 
     register('paperLab.revealRunFolder', async (arg) => {

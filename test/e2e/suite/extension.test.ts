@@ -226,6 +226,12 @@ export function defineExtensionTests(): void {
         assert.ok(stored.points.length < 500, 'the run did not stop early');
         assert.equal(stored.summary?.status, 'stopped');
         assert.equal(api.runs.isLive(record.runId), false);
+        // The run's command line reproduces it: same preset, seed and backend, only the changed field set.
+        const line = await vscode.commands.executeCommand<string | undefined>('paperLab.copyRunCommand', record.runId);
+        assert.match(
+          line ?? '(nothing returned)',
+          /^npx paper-lab run fedopt --demo compare --preset quick --seed 3 --backend \S+ --set rounds=500$/,
+        );
       } finally {
         sub.dispose();
       }

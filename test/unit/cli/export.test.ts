@@ -9,9 +9,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { version_core } from '@tensorflow/tfjs-core';
 import { version as PAPER_LAB_VERSION } from '../../../package.json';
-import { claimsMarkdown, writeFolderAtomic, nodeFolderWriter, type FolderWriter } from '../../../src/cli/export';
+import {
+  claimsMarkdown,
+  writeFolderAtomic,
+  nodeFolderWriter,
+  type FolderWriter,
+} from '../../../src/models/engine/runExport';
 import { formatNumber } from '../../../src/cli/format';
-import { lineChartSvg } from '../../../src/cli/svgChart';
+import { lineChartSvg } from '../../../src/models/engine/svgChart';
 import { RunWriteError, type RunData } from '../../../src/models/engine/recorder';
 import type { MetricPoint, RunSummary } from '../../../src/shared/runs';
 import { runRecord, runSummary, tmpDir } from '../../helpers/runRecords';

@@ -2,7 +2,7 @@
  * A self-contained SVG line chart (no DOM, no libraries) for `paper-lab export`: a title, a
  * legend, axes with ticks and labels, and one polyline per series, clipped to the plot area.
  */
-import type { PlotSpec } from '../shared/catalog';
+import type { PlotSpec } from '../../shared/catalog';
 
 export interface ChartSeries {
   readonly label: string;
