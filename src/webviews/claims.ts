@@ -4,7 +4,7 @@ import type { RunSummary } from '../shared/runs';
 import { claimsVerdict, verdictLine } from '../shared/verdict';
 import type { ClaimView } from '../shared/webviewProtocol';
 import { clear, h } from './dom';
-import { formatWithUnit } from './format';
+import { formatMeasured } from './format';
 import { paperFiguresElement } from './paperFigures';
 
 export class ClaimsTable {
@@ -43,8 +43,10 @@ export class ClaimsTable {
   showPending(claims: readonly ClaimView[], note: string): void {
     clear(this.body);
     this.caption.textContent = note;
+    let previous: string | undefined;
     for (const c of claims) {
-      this.body.appendChild(this.row(c.id, c.text, '—', c.target, null, c.caveat, c.paperFigures));
+      this.body.appendChild(this.row(c.id, c.text, '—', c.target, null, c.caveat, c.paperFigures, previous));
+      previous = c.caveat;
     }
   }
 
@@ -59,13 +61,14 @@ export class ClaimsTable {
       verdict.kind === 'not-evaluated'
         ? `Not evaluated: the run ${summary.status} before it finished; the values are what it had measured by then.`
         : `${verdictLine(verdict, summary.status)}.`;
+    let previous: string | undefined;
     for (const r of summary.claims) {
       const claim = claims.find((c) => c.id === r.id);
       const unit = r.unit ?? claim?.unit;
       const pass = verdict.kind === 'not-evaluated' ? 'not-evaluated' : r.pass;
-      this.body.appendChild(
-        this.row(r.id, r.text, formatWithUnit(r.measured, unit), r.target, pass, r.caveat, claim?.paperFigures),
-      );
+      const measured = formatMeasured(r.measured, unit, r.target);
+      this.body.appendChild(this.row(r.id, r.text, measured, r.target, pass, r.caveat, claim?.paperFigures, previous));
+      previous = r.caveat;
     }
   }
 
@@ -77,6 +80,7 @@ export class ClaimsTable {
     pass: boolean | null | 'not-evaluated',
     caveat: string | undefined,
     paperFigures: readonly PaperFigure[] | undefined,
+    previousCaveat: string | undefined,
   ): HTMLTableRowElement {
     const verdict =
       pass === null
@@ -95,7 +99,7 @@ export class ClaimsTable {
         'th',
         { scope: 'row', class: 'claim-text' },
         text,
-        caveat ? h('div', { class: 'caveat' }, `Caveat: ${caveat}`) : null,
+        caveatElement(caveat, previousCaveat),
         paperFiguresElement(paperFigures),
       ),
       h('td', { class: 'num measured' }, measured),
@@ -103,4 +107,21 @@ export class ClaimsTable {
       h('td', { class: 'verdict' }, verdict),
     );
   }
+}
+
+/**
+ * A caveat folded under its claim (the summary says what it is about; the text opens on demand),
+ * and written once: a row with the same caveat as the row above points to it instead.
+ */
+function caveatElement(caveat: string | undefined, previous: string | undefined): HTMLElement | null {
+  if (!caveat) return null;
+  if (caveat === previous) return h('div', { class: 'caveat' }, 'Caveat: as for the claim above.');
+  const first = /^[^.:;]*/.exec(caveat)?.[0] ?? '';
+  const summary = first.length > 0 && first.length <= 80 && first.length < caveat.length ? first : 'Caveat';
+  return h(
+    'details',
+    { class: 'caveat' },
+    h('summary', {}, summary === 'Caveat' ? 'Caveat' : `Caveat: ${summary}`),
+    h('p', { class: 'caveat-text' }, caveat),
+  );
 }

@@ -60,6 +60,21 @@ export function formatWithUnit(value: number | null | undefined, unit?: string):
   }
 }
 
+/** Units that are fractions of one: shown as percentages in plots, but never as a word after a number. */
+const FRACTION_UNITS: ReadonlySet<string> = new Set(['accuracy', 'fraction', 'share']);
+
+/**
+ * A claim's measured value written the way its target is: as a percentage when the target is one
+ * ("= 100%"), as a plain number when the target is a plain fraction ("≥ 0.9": 0.995, not 99.5 %),
+ * and otherwise with its unit. So the two columns of a row can be compared at a glance.
+ */
+export function formatMeasured(value: number | null | undefined, unit: string | undefined, target: string): string {
+  if (value === null || value === undefined) return EM_DASH;
+  if (unit !== undefined && FRACTION_UNITS.has(unit))
+    return target.includes('%') ? formatPercent(value * 100) : formatNumber(value);
+  return formatWithUnit(value, unit);
+}
+
 function formatPercent(percent: number): string {
   if (!Number.isFinite(percent)) return `${formatNumber(percent)} %`;
   const abs = Math.abs(percent);

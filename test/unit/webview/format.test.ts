@@ -5,6 +5,7 @@ import {
   formatProgress,
   formatRate,
   formatTimestamp,
+  formatMeasured,
   formatWithUnit,
   fromLog10,
   toLog10,
@@ -67,5 +68,14 @@ describe('webview format', () => {
     assert.equal(fromLog10(-2.5), 0.003162);
     assert.equal(fromLog10(0), 1);
     assert.ok(Math.abs(toLog10(fromLog10(-1.5)) + 1.5) < 1e-4);
+  });
+
+  it('writes a claim’s measured value the way its target is written', () => {
+    assert.equal(formatMeasured(0.995, 'accuracy', '≥ 0.9'), '0.995', 'a fraction target: a fraction');
+    assert.equal(formatMeasured(1, 'share', '= 100%'), '100 %', 'a percent target: a percentage');
+    assert.equal(formatMeasured(0.0587, 'share', '> 0'), '0.0587');
+    assert.doesNotMatch(formatMeasured(1, 'share', '= 1'), /share/, 'no unit word after a fraction');
+    assert.equal(formatMeasured(14, 'rounds', '≤ 30'), '14 rounds');
+    assert.equal(formatMeasured(null, 'accuracy', '≥ 0.9'), '—');
   });
 });
