@@ -2,6 +2,7 @@
  * Command handlers. Commands accept arguments from the tree (a PaperNode), from CodeLenses and
  * other commands (paper id, equation ref, run id), or none (then they ask with a quick pick).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isPaperId, type PaperId } from '../shared/catalog';
@@ -10,6 +11,8 @@ import { findDemo, PAPERS, getPaper } from '../models/catalog';
 import { checkNewRunFolder, readRun } from '../models/engine/recorder';
 import { exportFiles, writeFolderAtomic } from '../models/engine/runExport';
 import { runCommandLine } from '../shared/runCommand';
+import { plural } from '../shared/text';
+import { presetTime, presetTimeLine, readPresetTimes, type PresetTime } from './presetTimes';
 import { installGpuBackend, type BackendStatus } from './backendStatus';
 import type { PaperPanels } from './paperPanel';
 import type { PapersTree } from './papersTree';
@@ -27,6 +30,15 @@ export interface CommandServices {
   readonly backend: BackendStatus;
   readonly log: vscode.LogOutputChannel;
   readonly sources: SourceViewer;
+}
+
+/** The measured preset times shipped with the extension (none when the file is missing or malformed). */
+function presetTimes(extensionPath: string): PresetTime[] {
+  try {
+    return readPresetTimes(JSON.parse(fs.readFileSync(path.join(extensionPath, 'media', 'preset-times.json'), 'utf8')));
+  } catch {
+    return [];
+  }
 }
 
 /** The paper an argument refers to: a paper id, or a tree node carrying one. */
@@ -100,15 +112,20 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
               )
             )?.demo;
       if (!demo) return;
+      const times = presetTimes(s.extensionPath);
       const preset = await vscode.window.showQuickPick(
-        Object.keys(demo.presets).map((name) => ({
-          label: name,
-          description: name === 'quick' ? 'claim visible in about a minute' : undefined,
-          detail: Object.entries(demo.presets[name] ?? {})
-            .slice(0, 8)
-            .map(([k, v]) => `${k}=${String(v)}`)
-            .join('  '),
-        })),
+        Object.keys(demo.presets).map((name) => {
+          const config = demo.presets[name] ?? {};
+          const steps = demo.totalSteps(config);
+          return {
+            label: name,
+            description: presetTimeLine(presetTime(times, paper, demo.id, name, config)),
+            detail: `${steps} ${steps === 1 ? demo.stepLabel : plural(demo.stepLabel)} · ${Object.entries(config)
+              .slice(0, 6)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join('  ')}`,
+          };
+        }),
         {
           title: `Paper Lab: Run ${demo.title}`,
           placeHolder: 'Choose a preset (edit the config in the panel for more)',
