@@ -9,15 +9,16 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { format } from 'node:util';
 import {
   CHROMIUM,
   ensureToolchain,
+  evalSource,
   installVsix,
   log,
   makeRunDir,
   poll,
+  readCatalog,
   removeRunDir,
   repoRoot,
   run,
@@ -63,15 +64,9 @@ const started = Date.now();
 
 /** Paper ids, titles and short names, read from the catalog source (pure data, no build needed). */
 function loadCatalog() {
-  const code =
-    "import('./src/models/catalog.ts').then((m) => console.log(JSON.stringify((m.PAPERS ?? m.default.PAPERS).map((p) => " +
-    '({ id: p.meta.id, title: p.meta.title, shortName: p.meta.shortName, refs: p.equations.map((e) => e.ref) })))))';
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`could not read the catalog (src/models/catalog.ts):\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return readCatalog(
+    '(p) => ({ id: p.meta.id, title: p.meta.title, shortName: p.meta.shortName, refs: p.equations.map((e) => e.ref) })',
+  );
 }
 
 async function screenshot(page, name) {
@@ -482,15 +477,12 @@ async function panelThemes(page, paper) {
 
 /** The 1-based line a shipped source opens at (its first annotation), read from the source itself. */
 function firstAnnotatedLine(file) {
-  const code =
+  const line = evalSource(
     "Promise.all([import('./src/extension/sourcePaths.ts'), import('node:fs')]).then(([m, fs]) => " +
-    `console.log((m.firstAnnotatedLine ?? m.default.firstAnnotatedLine)(fs.readFileSync(${JSON.stringify(file)}, 'utf8'))))`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`could not read the first annotation of ${file}:\n${r.stderr}`);
-  return Number(r.stdout.trim().split('\n').pop()) + 1;
+      `console.log((m.firstAnnotatedLine ?? m.default.firstAnnotatedLine)(fs.readFileSync(${JSON.stringify(file)}, 'utf8'))))`,
+    `the first annotation of ${file}`,
+  );
+  return line + 1;
 }
 
 /**

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCatalog } from './toolchain.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const file = join(root, 'media', 'preset-times.json');
@@ -23,17 +24,8 @@ const presets = presetsFlag >= 0 ? args[presetsFlag + 1].split(',') : ['quick'];
 const papers = args.filter((a, i) => !a.startsWith('--') && i !== presetsFlag + 1);
 
 /** Papers, demos and their preset configs, read from the catalog source. */
-function catalog() {
-  const code =
-    "import('./src/models/catalog.ts').then((m) => console.log(JSON.stringify((m.PAPERS ?? m.default.PAPERS).map((p) => " +
-    '({ id: p.meta.id, demos: p.demos.map((d) => ({ id: d.id, presets: d.presets })) })))))';
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
+const catalog = () =>
+  readCatalog('(p) => ({ id: p.meta.id, demos: p.demos.map((d) => ({ id: d.id, presets: d.presets })) })');
 
 const times = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { entries: [] };
 for (const paper of catalog()) {

@@ -424,3 +424,25 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(1);
   }
 }
+
+/**
+ * Runs `code` (an ES module that prints with console.log) with tsx in the repository, so that it
+ * can import the TypeScript sources without a build, and returns the last line it printed as JSON.
+ */
+export function evalSource(code, what) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`could not read ${what}:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** `select(paper)` of each paper of the catalog, where `select` is the source of an arrow function. */
+export function readCatalog(select) {
+  return evalSource(
+    "import('./src/models/catalog.ts').then((m) => console.log(JSON.stringify((m.PAPERS ?? m.default.PAPERS).map(" +
+      `${select}))))`,
+    'the catalog (src/models/catalog.ts)',
+  );
+}

@@ -173,11 +173,8 @@ const paper: GenreConfig = { ...quick, steps: 1200, evalEvery: 200 };
 /** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
 export const GENRE_PRESETS = { quick, paper } as const;
 
-function validate(config: GenreConfig): string[] {
-  const errors: string[] = [];
-  if (config.evalEvery > config.steps) errors.push('evalEvery: must be at most steps');
-  return errors;
-}
+const validate = (config: GenreConfig): string[] =>
+  config.evalEvery > config.steps ? ['evalEvery: must be at most steps'] : [];
 
 type GenreClaim = TypedClaim<GenreConfig, GenreResults>;
 

@@ -197,11 +197,8 @@ const paper: RimsConfig = { ...quick, trainDormant: 50, steps: 2500, evalEvery: 
 /** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
 export const RIMS_PRESETS = { quick, paper } as const;
 
-function validate(config: RimsConfig): string[] {
-  const errors: string[] = [];
-  if (config.active > config.modules) errors.push('active: must be at most modules');
-  return errors;
-}
+const validate = (config: RimsConfig): string[] =>
+  config.active > config.modules ? ['active: must be at most modules'] : [];
 
 type RimsClaim = TypedClaim<RimsConfig, RimsResults>;
 
