@@ -84,7 +84,8 @@ export function runStatusView(state: RunStatusState): RunStatusView | undefined 
     const { step, total, stepsPerSecond } = run.progress;
     const remaining = stepsPerSecond > 0 ? (total - step) / stepsPerSecond : NaN;
     const eta = Number.isFinite(remaining) ? ` · ETA ${formatSeconds(remaining)}` : '';
-    detail = `${run.unit} ${step}/${total} · ${stepsPerSecond.toFixed(1)} ${plural(run.unit)}/s${eta}`;
+    const speed = stepsPerSecond > 0 ? ` · ${stepsPerSecond.toFixed(1)} ${plural(run.unit)}/s` : '';
+    detail = `${run.unit} ${step}/${total}${speed}${eta}`;
   }
   const also = state.runs
     .slice(0, -1)

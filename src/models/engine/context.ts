@@ -66,7 +66,12 @@ export class MetricBatcher {
   }
 }
 
-/** Throttles progress reports and measures steps per second over recent steps. */
+/**
+ * Throttles progress reports and measures steps per second over recent steps. Before `steadyFrom`
+ * (steps that cost something else than a training step, such as DrQ's random-action seed steps)
+ * it reports a rate of 0, which reads as "not known yet": no speed and no time left is shown that
+ * the run would not keep. The rate is measured afresh from that step on.
+ */
 export class ProgressMeter {
   private lastSent = Number.NEGATIVE_INFINITY;
   private windowStart: { t: number; step: number } | null = null;
@@ -78,11 +83,16 @@ export class ProgressMeter {
     private readonly deliver: (step: number, total: number, stepsPerSecond: number) => void,
     private readonly intervalMs = 250,
     private readonly clock: Clock = defaultClock,
+    private readonly steadyFrom = 0,
   ) {}
 
   report(step: number): void {
     const now = this.clock();
     this.step = step;
+    if (step < this.steadyFrom) {
+      this.windowStart = null;
+      this.rate = 0;
+    }
     if (this.windowStart === null) this.windowStart = { t: now, step };
     const dt = (now - this.windowStart.t) / 1000;
     if (dt >= 0.5) {
@@ -119,6 +129,8 @@ export interface ContextOptions {
   readonly backend: BackendName;
   readonly modulePaths?: readonly string[];
   readonly totalSteps: number;
+  /** The first step whose cost is the training step's (see ProgressMeter); default 0. */
+  readonly steadyFrom?: number;
   readonly sink: RunSink;
   readonly recorder: RunRecorder | null;
   readonly signal: AbortSignal;
@@ -144,7 +156,13 @@ export function createContext(options: ContextOptions): EngineContext {
     options.metricsIntervalMs ?? 100,
     clock,
   );
-  const meter = new ProgressMeter(options.totalSteps, (s, t, r) => sink.progress?.(s, t, r), 250, clock);
+  const meter = new ProgressMeter(
+    options.totalSteps,
+    (s, t, r) => sink.progress?.(s, t, r),
+    250,
+    clock,
+    options.steadyFrom ?? 0,
+  );
   const tick = makeTicker(4, clock);
   let lastStep = 0;
   return {

@@ -253,6 +253,8 @@ export async function runDemo(options: RunDemoOptions): Promise<RunOutcome> {
       backend: report.chosen,
       modulePaths: options.modulePaths ?? [],
       totalSteps: demo.totalSteps(config),
+      // Steps before the training step's own cost (calibration skips the same ones).
+      steadyFrom: demo.calibrationWarmup?.(config) ?? 0,
       sink,
       recorder,
       signal,
