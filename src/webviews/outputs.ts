@@ -55,13 +55,29 @@ function renderTable(out: TableOutput): HTMLElement {
   );
 }
 
-function renderBars(out: BarsOutput): HTMLElement {
+/** The theme's six chart colours come from CSS classes; a seventh series on gets its colour as an attribute. */
+const CLASS_COLOURS = 6;
+
+/**
+ * Colours an SVG shape as series `index`: by class for the first six (they follow the theme through
+ * CSS), by a fill attribute past them, kept in step with the theme by `redraws`.
+ */
+function colourSeries(el: SVGElement, index: number, redraws: ((p: Palette) => void)[]): SVGElement {
+  if (index < CLASS_COLOURS) {
+    el.setAttribute('class', `series-${index}`);
+    return el;
+  }
+  const paint = (p: Palette): void => el.setAttribute('fill', seriesColor(p, index));
+  paint(readPalette());
+  redraws.push(paint);
+  return el;
+}
+
+function renderBars(out: BarsOutput, redraws: ((p: Palette) => void)[]): HTMLElement {
   const W = 640;
   const H = 240;
-  const left = 48;
   const bottom = 40;
   const top = 10;
-  const plotW = W - left - 10;
   const plotH = H - top - bottom;
   const n = out.categories.length;
   const totals = out.categories.map((_, i) =>
@@ -70,6 +86,10 @@ function renderBars(out: BarsOutput): HTMLElement {
       : Math.max(0, ...out.series.map((ser) => ser.values[i] ?? 0)),
   );
   const max = Math.max(1e-12, ...totals);
+  const ticks = [0, 0.5, 1].map((t) => ({ value: t * max, text: formatNumber(t * max, 2) }));
+  // Room for the longest tick label (about 7 px a character) and the rotated axis title beside it.
+  const left = Math.max(48, 26 + 7 * Math.max(...ticks.map((t) => t.text.length)));
+  const plotW = W - left - 10;
   const groupW = plotW / Math.max(1, n);
   const barW = out.stacked ? groupW * 0.75 : (groupW * 0.8) / Math.max(1, out.series.length);
   const y = (v: number): number => top + plotH - (v / max) * plotH;
@@ -82,10 +102,8 @@ function renderBars(out: BarsOutput): HTMLElement {
   // Axes and ticks
   chart.appendChild(svg('line', { x1: left, y1: top + plotH, x2: W - 10, y2: top + plotH, class: 'axis' }));
   chart.appendChild(svg('line', { x1: left, y1: top, x2: left, y2: top + plotH, class: 'axis' }));
-  for (const t of [0, 0.5, 1]) {
-    chart.appendChild(
-      svg('text', { x: left - 6, y: y(t * max) + 4, class: 'tick', 'text-anchor': 'end' }, formatNumber(t * max, 2)),
-    );
+  for (const t of ticks) {
+    chart.appendChild(svg('text', { x: left - 6, y: y(t.value) + 4, class: 'tick', 'text-anchor': 'end' }, t.text));
   }
   // Label every k-th bar so that labels (about 7 px a character at the tick size) never overlap.
   const longest = Math.max(1, ...out.categories.map((c) => c.length));
@@ -98,13 +116,11 @@ function renderBars(out: BarsOutput): HTMLElement {
       const x = out.stacked ? x0 : x0 + s * barW;
       const y1 = y(out.stacked ? acc + v : v);
       const y0 = y(out.stacked ? acc : 0);
-      const rect = svg('rect', {
-        x,
-        y: y1,
-        width: Math.max(0.5, barW - 0.5),
-        height: Math.max(0, y0 - y1),
-        class: `series-${s % 6}`,
-      });
+      const rect = colourSeries(
+        svg('rect', { x, y: y1, width: Math.max(0.5, barW - 0.5), height: Math.max(0, y0 - y1) }),
+        s,
+        redraws,
+      );
       rect.appendChild(svg('title', {}, `${cat} · ${ser.label}: ${formatNumber(ser.values[i] ?? 0)}`));
       chart.appendChild(rect);
       acc += v;
@@ -131,15 +147,32 @@ function renderBars(out: BarsOutput): HTMLElement {
       out.yLabel,
     ),
   );
-  return h('div', { class: 'bars' }, chart, legend(out.series.map((s) => s.label)));
+  return h(
+    'div',
+    { class: 'bars' },
+    chart,
+    legend(
+      out.series.map((s) => s.label),
+      redraws,
+    ),
+  );
 }
 
-function legend(labels: readonly string[]): HTMLElement {
+function legend(labels: readonly string[], redraws: ((p: Palette) => void)[]): HTMLElement {
   return h(
     'ul',
     { class: 'legend' },
     ...labels.map((label, i) =>
-      h('li', {}, h('span', { class: `swatch series-${i % 6}`, 'aria-hidden': 'true' }), label),
+      h(
+        'li',
+        {},
+        svg(
+          'svg',
+          { class: 'swatch', viewBox: '0 0 10 10', 'aria-hidden': 'true' },
+          colourSeries(svg('rect', { width: 10, height: 10, rx: 2 }), i, redraws),
+        ),
+        label,
+      ),
     ),
   );
 }
@@ -245,7 +278,15 @@ function renderScatter(out: ScatterOutput, redraws: ((p: Palette) => void)[]): H
   };
   draw(readPalette());
   redraws.push(draw);
-  return h('div', { class: 'scatter' }, canvas, legend(out.groups.map((g) => g.label)));
+  return h(
+    'div',
+    { class: 'scatter' },
+    canvas,
+    legend(
+      out.groups.map((g) => g.label),
+      redraws,
+    ),
+  );
 }
 
 function renderImages(out: ImagesOutput): HTMLElement {
@@ -335,7 +376,7 @@ export class OutputsView {
         body = renderTable(out);
         break;
       case 'bars':
-        body = renderBars(out);
+        body = renderBars(out, redraws);
         break;
       case 'heatmap':
         body = renderHeatmap(out);
