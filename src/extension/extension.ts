@@ -3,6 +3,7 @@
  * loaded here (training runs in worker threads) and nothing heavy happens until it is used.
  */
 import * as vscode from 'vscode';
+import { AnnotationHelp } from './annotationHelp';
 import { AnnotationIndex } from './annotationIndex';
 import { BackendStatus } from './backendStatus';
 import { AnnotationDiagnostics, PaperCodeLensProvider } from './codeLens';
@@ -46,6 +47,14 @@ export function activate(context: vscode.ExtensionContext): PaperLabApi {
   const lenses = own(new PaperCodeLensProvider());
   own(vscode.languages.registerCodeLensProvider({ pattern: '**' }, lenses));
   own(new AnnotationDiagnostics());
+  const help = new AnnotationHelp();
+  own(vscode.languages.registerCompletionItemProvider({ pattern: '**' }, help, ' '));
+  own(vscode.languages.registerHoverProvider({ pattern: '**' }, help));
+  own(
+    vscode.languages.registerCodeActionsProvider({ pattern: '**' }, help, {
+      providedCodeActionKinds: AnnotationHelp.actionKinds,
+    }),
+  );
 
   for (const d of registerCommands({ extensionPath, storagePath, panels, runs, tree, backend, log, sources })) own(d);
   void vscode.commands.executeCommand('setContext', 'paperLab.running', false);

@@ -160,6 +160,55 @@ export function defineExtensionTests(): void {
       assert.match(diag.message, /nonexistent/, `diagnostic message should name the ref: "${diag.message}"`);
     });
 
+    it('completes paper ids and equation refs, shows the equation on hover, and fixes a misspelt ref', async function () {
+      const uri = await openSource(
+        'assist.py',
+        '# @paper \n# @paper fedopt \n# @paper fedopt pseudo-gradient\n# @paper fedopt pseudo-gradiant\nx = 1\n',
+      );
+      const labels = async (line: number, character: number): Promise<string[]> => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          uri,
+          new vscode.Position(line, character),
+        );
+        return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      };
+      const papers = await labels(0, 9);
+      for (const p of PAPERS) assert.ok(papers.includes(p.meta.id), `no completion for paper ${p.meta.id}`);
+      const refs = await labels(1, 16);
+      const fedopt = PAPERS.find((p) => p.meta.id === 'fedopt');
+      for (const e of fedopt?.equations ?? []) assert.ok(refs.includes(e.ref), `no completion for ref ${e.ref}`);
+
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        uri,
+        new vscode.Position(2, 12),
+      );
+      const hoverText = hovers
+        .flatMap((h) => h.contents)
+        .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+        .join('\n');
+      const equation = fedopt?.equations.find((e) => e.ref === 'pseudo-gradient');
+      assert.ok(equation && hoverText.includes(equation.tex), `the hover shows the TeX: ${hoverText.slice(0, 200)}`);
+
+      const diag = await waitFor(
+        'a diagnostic on the misspelt ref',
+        () => vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === 3),
+        15_000,
+      );
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diag.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const fix = actions.find((a) => a.title === 'Change to "pseudo-gradient"');
+      assert.ok(fix?.edit, `no quick fix to "pseudo-gradient": ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      assert.equal(doc.lineAt(3).text, '# @paper fedopt pseudo-gradient');
+    });
+
     it('shows a CodeLens on a valid annotation that opens the paper', async function () {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const uri = await openSource('valid_ref.ts', '// @paper fedopt pseudo-gradient\nexport const delta = 0;\n');
