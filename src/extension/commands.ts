@@ -120,10 +120,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
           return {
             label: name,
             description: presetTimeLine(presetTime(times, paper, demo.id, name, config)),
-            detail: `${steps} ${steps === 1 ? demo.stepLabel : plural(demo.stepLabel)} · ${Object.entries(config)
-              .slice(0, 6)
-              .map(([k, v]) => `${k}=${String(v)}`)
-              .join('  ')}`,
+            detail:
+              `${demo.presetNotes?.[name] ?? ''} ${steps} ${steps === 1 ? demo.stepLabel : plural(demo.stepLabel)}.`.trim(),
           };
         }),
         {

@@ -208,6 +208,8 @@ export interface DemoDescriptor {
   readonly calibrationWarmup?: (config: DemoConfig) => number;
   /** The paper's own numbers on what this demo plots or measures, each beside a claim or a plot. */
   readonly paperFigures?: readonly PlacedPaperFigure[];
+  /** One line per preset: what a run of it shows (the Run Demo picker and the panel show it). */
+  readonly presetNotes?: Readonly<Record<string, string>>;
   /** Throughput figures the run measures itself (result keys), printed by `paper-lab bench`. */
   readonly performance?: readonly PerformanceResult[];
 }

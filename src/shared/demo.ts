@@ -345,6 +345,11 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
   const { validate, calibrationWarmup, loadQueries, paperFigures } = definition;
   const figureErrors = paperFigureErrors({ id: definition.id, claims, plots: extras.plots, paperFigures });
   if (figureErrors.length > 0) throw new Error(figureErrors.join('; '));
+  const notes = Object.keys(extras.presetNotes ?? {}).sort();
+  if (extras.presetNotes && notes.join() !== Object.keys(presets).sort().join())
+    throw new Error(
+      `${definition.id}: preset notes for ${notes.join(', ')}, presets ${Object.keys(presets).join(', ')}`,
+    );
   return {
     ...extras,
     id: definition.id,

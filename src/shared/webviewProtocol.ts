@@ -53,7 +53,7 @@ export type QueryView = QuerySpec;
 /** A demo as the panel sees it: its descriptor's data, without functions. */
 export interface DemoView extends Pick<
   DemoDescriptor,
-  'id' | 'title' | 'description' | 'fields' | 'presets' | 'stepLabel' | 'outputs'
+  'id' | 'title' | 'description' | 'fields' | 'presets' | 'stepLabel' | 'outputs' | 'presetNotes'
 > {
   readonly plots: readonly PlotView[];
   readonly claims: readonly ClaimView[];
@@ -90,6 +90,7 @@ export function toDemoView(demo: DemoDescriptor): DemoView {
     description: demo.description,
     fields: demo.fields,
     presets: demo.presets,
+    ...(demo.presetNotes ? { presetNotes: demo.presetNotes } : {}),
     stepLabel: demo.stepLabel,
     plots: demo.plots.map((p) => ({ ...p, ...figuresAt(figures, 'plot', p.id) })),
     outputs: demo.outputs,

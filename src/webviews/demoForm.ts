@@ -57,6 +57,8 @@ export class DemoForm {
   private readonly controls: FieldControl[] = [];
   private readonly presetSelect: VscodeSingleSelect;
   private readonly presetState: HTMLElement;
+  /** What a run of the chosen preset shows. */
+  private readonly presetNote = h('p', { id: 'preset-note', class: 'field-help muted' });
   private readonly seedField: VscodeTextfield;
   private readonly seedError: HTMLElement;
   private readonly generalErrors: HTMLElement;
@@ -127,6 +129,7 @@ export class DemoForm {
         { class: 'field-row preset-row' },
         h('label', { for: 'preset-select', class: 'field-label' }, 'Preset'),
         h('div', { class: 'field-control' }, this.presetSelect, this.presetState),
+        this.presetNote,
       ),
       ...groups,
       h(
@@ -337,6 +340,7 @@ export class DemoForm {
   private updatePresetState(): void {
     const edited = !matchesPreset(this.values(), this.demo.presets[this.preset]);
     this.presetState.textContent = edited ? 'edited' : '';
+    this.presetNote.textContent = this.demo.presetNotes?.[this.preset] ?? '';
   }
 
   /** Starts a run with the form's values, or shows why it cannot (as the form's Run button does). */

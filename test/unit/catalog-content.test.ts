@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import katex from 'katex';
 import { explanationPath, type Equation, type PaperId, type PaperMeta } from '../../src/shared/catalog';
+import { PAPERS } from '../../src/models/catalog';
 import * as ance from '../../src/models/ance/paper';
 import * as drq from '../../src/models/drq/paper';
 import * as fedopt from '../../src/models/fedopt/paper';
@@ -113,6 +114,18 @@ describe('catalog content', () => {
       });
     });
   }
+
+  it('says in one line what each preset of each demo shows', () => {
+    for (const paper of PAPERS) {
+      for (const demo of paper.demos) {
+        for (const preset of Object.keys(demo.presets)) {
+          const note = demo.presetNotes?.[preset] ?? '';
+          assert.ok(note.length >= 30 && note.length <= 200, `${paper.meta.id}/${demo.id}/${preset}: "${note}"`);
+          assert.doesNotMatch(note, /\n/, 'one line');
+        }
+      }
+    }
+  });
 
   it('keeps fedopt refs fixed for the implementation annotations', () => {
     assert.deepEqual(

@@ -493,6 +493,12 @@ export const negativesDemo = defineDemo(
   },
   {
     stepLabel: 'step',
+    presetNotes: {
+      quick:
+        'A BM25-negative warm start, then ANCE, BM25 and random negatives for 100 steps each on the countries (three folds) and WordNet.',
+      paper:
+        'Width 64 and 1,000 steps per sampler, the index refreshed in a second thread: the scale of the WordNet gradient claims.',
+    },
     plots: [...CORPORA.flatMap(corpusPlots), refreshPlot],
     outputs: [
       {

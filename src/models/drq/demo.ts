@@ -346,6 +346,12 @@ export const pixelSacDemo = defineDemo(
   },
   {
     stepLabel: 'agent step',
+    presetNotes: {
+      quick:
+        'No augmentation, RAD and DrQ for 300 agent steps at one seed: the pipeline and its curves; learning has barely started.',
+      claim: 'No augmentation against DrQ, three seeds of 4,000 agent steps: the claim check.',
+      paper: 'All three agents, three seeds of 8,000 agent steps: closer to the calibration run.',
+    },
     plots: [
       {
         id: 'return',

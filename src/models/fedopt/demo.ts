@@ -451,6 +451,12 @@ export const compareDemo = defineDemo(
   },
   {
     stepLabel: 'round',
+    presetNotes: {
+      quick:
+        'Synthetic non-IID clients: five server optimizers, rounds to 90 % test accuracy, and FedAvg against FedYogi over eight client learning rates.',
+      paper: '14×14 MNIST digits split non-IID over the clients, with learning rates closer to the paper’s.',
+      tune: 'The learning-rate grid of every optimizer on the validation split: how the defaults were chosen.',
+    },
     plots: [
       {
         id: 'accuracy',

@@ -299,6 +299,11 @@ export const embeddingsDemo = defineDemo(
   },
   {
     stepLabel: 'batch',
+    presetNotes: {
+      quick:
+        'Eight epochs over the corpus: word hashes, nearest neighbours, context codes that separate senses, against a PPMI-SVD baseline.',
+      paper: 'Fifteen epochs, closer to the paper (on a corpus thousands of times smaller than OpenWebText).',
+    },
     plots: [
       {
         id: 'energy',

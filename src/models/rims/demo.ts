@@ -309,6 +309,11 @@ export const generalizeDemo = defineDemo(
   },
   {
     stepLabel: 'step',
+    presetNotes: {
+      quick:
+        'RIM and LSTM trained at T = 20 for 80 steps, tested at T = 80: does each keep its accuracy at four times the length?',
+      paper: 'The copying setting of the paper: trained at T = 50 for 2,500 steps, tested at T = 200.',
+    },
     plots: [
       {
         id: 'accuracy',
