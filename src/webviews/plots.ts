@@ -20,6 +20,9 @@ class LivePlot {
   private chart: uPlot | undefined;
   private readonly canvasHost: HTMLElement;
   private readonly summary: HTMLElement;
+  /** "Show data": the plot's points as a table (what a screen reader reads instead of the canvas). */
+  private readonly dataToggle: HTMLButtonElement;
+  private readonly dataHost: HTMLElement;
 
   constructor(
     readonly spec: PlotView,
@@ -32,12 +35,26 @@ class LivePlot {
     this.canvasHost = h('div', { class: 'plot-canvas' });
     this.summary = h('p', { class: 'plot-summary muted', 'aria-live': 'off' }, 'No points yet.');
     const titleId = `plot-title-${spec.id}`;
+    this.dataToggle = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button data-toggle',
+        'aria-expanded': 'false',
+        'aria-controls': `plot-data-${spec.id}`,
+      },
+      'Show data',
+    );
+    this.dataHost = h('div', { id: `plot-data-${spec.id}`, class: 'table-wrap plot-data', hidden: true });
+    this.dataToggle.addEventListener('click', () => this.toggleData());
     this.element = h(
       'figure',
       { class: 'plot', 'data-plot': spec.id, 'data-points': 0, 'aria-labelledby': titleId },
       h('figcaption', { id: titleId, class: 'plot-title' }, spec.title),
       this.canvasHost,
       this.summary,
+      this.dataToggle,
+      this.dataHost,
       paperFiguresElement(spec.paperFigures, 'plot-paper-figures'),
     );
     this.create(palette);
@@ -99,6 +116,7 @@ class LivePlot {
   redraw(): void {
     this.chart?.setData(this.buffer.data() as uPlot.AlignedData);
     this.element.dataset['points'] = String(this.buffer.length);
+    this.renderData();
     const latest = this.buffer.latest();
     const x = this.buffer.x[this.buffer.length - 1];
     this.summary.textContent =
@@ -106,6 +124,51 @@ class LivePlot {
         ? 'No points yet.'
         : `At ${this.spec.xLabel} ${x}: ` +
           this.spec.series.map((s, i) => `${s.label} ${formatWithUnit(latest[i] ?? null, this.spec.yUnit)}`).join(', ');
+  }
+
+  private toggleData(): void {
+    const open = this.dataHost.hidden;
+    this.dataHost.hidden = !open;
+    this.dataToggle.setAttribute('aria-expanded', String(open));
+    this.dataToggle.textContent = open ? 'Hide data' : 'Show data';
+    if (open) this.renderData();
+  }
+
+  /** The table of points, drawn while it is shown (and again as points arrive). */
+  private renderData(): void {
+    if (this.dataHost.hidden) return;
+    clear(this.dataHost);
+    const rows = this.buffer.rows();
+    const shown = rows.length < this.buffer.length ? ` (${rows.length} of ${this.buffer.length} points)` : '';
+    this.dataHost.appendChild(
+      h(
+        'table',
+        { class: 'data-table' },
+        h('caption', { class: 'muted' }, `${this.spec.title}${shown}`),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col', class: 'num' }, this.spec.xLabel),
+            ...this.spec.series.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...rows.map(([x, ...ys]) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row', class: 'num' }, formatNumber(x ?? Number.NaN)),
+              ...ys.map((v) => h('td', { class: 'num' }, formatWithUnit(v, this.spec.yUnit))),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   resize(): void {

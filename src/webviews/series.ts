@@ -48,6 +48,21 @@ export class SeriesBuffer {
     return [this.x, ...this.ys];
   }
 
+  /**
+   * The points as table rows, `[x, y1, y2, …]`, thinned to at most `limit` rows (every k-th point,
+   * the last always kept) so that a long run's table stays readable.
+   */
+  rows(limit = 200): (number | null)[][] {
+    const n = this.x.length;
+    const every = Math.max(1, Math.ceil(n / limit));
+    const out: (number | null)[][] = [];
+    for (let i = 0; i < n; i++) {
+      if (i % every !== 0 && i !== n - 1) continue;
+      out.push([this.x[i] ?? null, ...this.ys.map((y) => y[i] ?? null)]);
+    }
+    return out;
+  }
+
   /** The last value of each series, or null if it has none. */
   latest(): (number | null)[] {
     return this.ys.map((y) => {

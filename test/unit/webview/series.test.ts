@@ -58,4 +58,18 @@ describe('webview series buffer', () => {
     b.clear();
     assert.equal(x.length, 0);
   });
+
+  it('gives its points as table rows, thinned to a limit with the last point kept', () => {
+    const b = new SeriesBuffer(['a', 'b']);
+    b.add(Array.from({ length: 10 }, (_, i) => ({ step: i + 1, values: i % 2 === 0 ? { a: i, b: -i } : { a: i } })));
+    const all = b.rows();
+    assert.equal(all.length, 10);
+    assert.deepEqual(all[0], [1, 0, -0]);
+    assert.deepEqual(all[1], [2, 1, null], 'a missing value is null');
+    const thin = b.rows(4);
+    assert.deepEqual(
+      thin.map((r) => r[0]),
+      [1, 4, 7, 10],
+    );
+  });
 });
