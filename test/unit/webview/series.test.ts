@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { MetricPoint } from '../../../src/shared/runs';
 import { SeriesBuffer } from '../../../src/webviews/series';
 
 describe('webview series buffer', () => {
@@ -61,7 +62,12 @@ describe('webview series buffer', () => {
 
   it('gives its points as table rows, thinned to a limit with the last point kept', () => {
     const b = new SeriesBuffer(['a', 'b']);
-    b.add(Array.from({ length: 10 }, (_, i) => ({ step: i + 1, values: i % 2 === 0 ? { a: i, b: -i } : { a: i } })));
+    const points: MetricPoint[] = Array.from({ length: 10 }, (_, i) => {
+      const values: Record<string, number> = { a: i };
+      if (i % 2 === 0) values['b'] = -i;
+      return { step: i + 1, values };
+    });
+    b.add(points);
     const all = b.rows();
     assert.equal(all.length, 10);
     assert.deepEqual(all[0], [1, 0, -0]);
