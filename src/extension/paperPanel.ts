@@ -173,7 +173,7 @@ export class PaperPanel extends Disposable {
         return;
       case 'openLocation':
         if (await this.services.annotations.isKnownLocation(m.uri, m.line))
-          await openLocation(this.services.sources, m.uri, m.line);
+          await this.services.sources.openLocation(vscode.Uri.parse(m.uri), m.line, vscode.ViewColumn.Beside);
         else this.services.log.warn(`Refused to open a location the panel was not given: ${m.uri}`);
         return;
       case 'openLink': {
@@ -360,16 +360,6 @@ export class PaperPanel extends Disposable {
 </body>
 </html>`;
   }
-}
-
-/** Opens a code location beside the panel with its line highlighted: shipped sources read-only. */
-async function openLocation(sources: SourceViewer, uri: string, line: number): Promise<void> {
-  const file = vscode.Uri.parse(uri);
-  const readOnly = file.scheme === 'file' ? sources.uriOf(file) : undefined;
-  let document = await vscode.workspace.openTextDocument(readOnly ?? file);
-  if (readOnly && document.languageId !== 'typescript')
-    document = await vscode.languages.setTextDocumentLanguage(document, 'typescript');
-  await sources.show(document, line, vscode.ViewColumn.Beside);
 }
 
 function makeNonce(): string {

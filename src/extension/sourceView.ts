@@ -52,10 +52,23 @@ export class SourceViewer extends Disposable implements vscode.TextDocumentConte
   async open(relative: string, line?: number, column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<void> {
     const uri = this.uriOf(relative);
     if (!uri) throw new Error(`Paper Lab: ${relative} is not a shipped source file`);
-    let document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== 'typescript')
-      document = await vscode.languages.setTextDocumentLanguage(document, 'typescript');
+    const document = await this.readOnly(uri);
     await this.show(document, line ?? firstAnnotatedLine(document.getText()), column);
+  }
+
+  /** Opens a code location with its line highlighted: a shipped source read-only, any other file as it is. */
+  async openLocation(file: vscode.Uri, line: number, column: vscode.ViewColumn): Promise<void> {
+    const shipped = file.scheme === 'file' ? this.uriOf(file) : undefined;
+    const document = shipped ? await this.readOnly(shipped) : await vscode.workspace.openTextDocument(file);
+    await this.show(document, line, column);
+  }
+
+  /** The read-only document of a shipped source, read as TypeScript. */
+  private async readOnly(uri: vscode.Uri): Promise<vscode.TextDocument> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    return document.languageId === 'typescript'
+      ? document
+      : vscode.languages.setTextDocumentLanguage(document, 'typescript');
   }
 
   /** Shows a document with `line` selected, centred and highlighted. */
