@@ -256,9 +256,9 @@ export interface DemoDefinition<F extends Fields, R extends ResultSpecs, Ctx> {
   readonly claims: readonly TypedClaim<ConfigOf<F>, ResultsOf<R>>[];
   /**
    * The paper's own numbers on what the demo plots or measures, each beside one of its claims or
-   * plots (by id), with its table or figure and setting. Empty where the paper's notes quote none.
+   * plots (by id), with its table or figure and setting. Left out where the paper's notes quote none.
    */
-  readonly paperFigures: readonly PlacedPaperFigure[];
+  readonly paperFigures?: readonly PlacedPaperFigure[];
   /**
    * Loads the trainer. Written `() => import('./train').then((m) => m.train)`: the extension
    * host's bundle replaces training modules with a stub (esbuild.mjs), so TensorFlow.js stays out.
@@ -300,7 +300,11 @@ export type DemoExtras = Omit<
   | 'calibrationWarmup'
   | 'claims'
   | 'paperFigures'
->;
+  | 'stepLabel'
+> & {
+  /** Label of the step axis (default "step"). */
+  readonly stepLabel?: string;
+};
 
 /**
  * What is wrong with a demo's paper figures: an id used twice, a claim or plot it names that the
@@ -342,7 +346,7 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
       ...(appliesTo ? { appliesTo: (config: DemoConfig) => appliesTo(nest(config)) } : {}),
     };
   });
-  const { validate, calibrationWarmup, loadQueries, paperFigures } = definition;
+  const { validate, calibrationWarmup, loadQueries, paperFigures = [] } = definition;
   const figureErrors = paperFigureErrors({ id: definition.id, claims, plots: extras.plots, paperFigures });
   if (figureErrors.length > 0) throw new Error(figureErrors.join('; '));
   const notes = Object.keys(extras.presetNotes ?? {}).sort();
@@ -352,6 +356,7 @@ export function defineDemo<const F extends Fields, const R extends ResultSpecs, 
     );
   return {
     ...extras,
+    stepLabel: extras.stepLabel ?? 'step',
     id: definition.id,
     title: definition.title,
     description: definition.description,

@@ -488,11 +488,9 @@ export const negativesDemo = defineDemo(
     validate,
     totalSteps: (config) => CORPORA.reduce((n, c) => n + corpusSteps(config, c), 0),
     claims,
-    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
   },
   {
-    stepLabel: 'step',
     presetNotes: {
       quick:
         'A BM25-negative warm start, then ANCE, BM25 and random negatives for 100 steps each on the countries (three folds) and WordNet.',

@@ -446,7 +446,6 @@ export const compareDemo = defineDemo(
       accuracyAt20('fedavg', 'max', 0.75),
       lrRobustness,
     ],
-    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
   },
   {

@@ -293,7 +293,6 @@ export const embeddingsDemo = defineDemo(
     validate,
     totalSteps: (config) => config.epochs * batchesPerEpoch(config),
     claims,
-    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
     loadQueries: () => import('./query').then((m) => m.answers),
   },

@@ -245,12 +245,10 @@ export const constrainedBeamDemo = defineDemo(
     validate,
     totalSteps: (config) => config.steps,
     claims,
-    paperFigures: [],
     load: () => import('./train').then((m) => m.train),
     loadQueries: () => import('./query').then((m) => m.answers),
   },
   {
-    stepLabel: 'step',
     presetNotes: {
       quick:
         'The 599-name knowledge base: constrained against free beam search on held-out wordings (the setting the claims were calibrated on).',

@@ -107,10 +107,9 @@ const demo = defineDemo(
         measure: (r) => ({ measured: r.loss ?? null, pass: false }),
       },
     ],
-    paperFigures: [],
     load: () => Promise.resolve(train),
   },
-  { stepLabel: 'step', plots: [], outputs: [] },
+  { plots: [], outputs: [] },
 );
 
 describe('typed demo definitions', () => {
@@ -167,6 +166,26 @@ describe('typed demo definitions', () => {
     const flatQuick = demo.presets['quick'] ?? {};
     assert.equal(beatsBaseline?.measure({ 'accuracy.slow': 0.5, baseline: 0.2 }, flatQuick).pass, true);
     assert.equal(beatsBaseline?.measure({ 'accuracy.slow': 0.5 }, flatQuick).measured, null);
+  });
+
+  it('counts in steps and shows no paper figures unless the definition says otherwise', () => {
+    assert.equal(demo.stepLabel, 'step');
+    assert.deepEqual(demo.paperFigures, []);
+    const rounds = defineDemo(
+      {
+        id: 'rounds',
+        title: 'Rounds',
+        description: 'Counts rounds.',
+        fields,
+        presets: { quick, paper: quick },
+        results: specs,
+        totalSteps: (c) => c.steps,
+        claims: [],
+        load: () => Promise.resolve(train),
+      },
+      { stepLabel: 'round', plots: [], outputs: [] },
+    );
+    assert.equal(rounds.stepLabel, 'round');
   });
 
   it('validates and counts steps on the typed config', () => {
