@@ -268,6 +268,30 @@ function replay() {
   send({ type: 'runEnded', record: ended, summary: { runId, status: 'completed', results: {}, trainSeconds: 1.82, steps: 60,
     claims: demo.claims.map((c, i) => ({ id: c.id, text: c.text, target: c.target, unit: c.unit, caveat: c.caveat,
       measured: [0.15, 0.17, 0.963, 0.62][i] ?? 0.5, pass: i !== 1 })) } }, 2200);
+  // ?seeds: three seeds of the run's config shown together; ?compare: two runs that differ in a field.
+  const params = new URLSearchParams(location.search);
+  if (params.has('seeds') || params.has('compare')) {
+    const seeds = params.has('seeds');
+    const entries = [0, 1, 2].slice(0, seeds ? 3 : 2).map((seed) => {
+      const config = seeds || seed === 0 ? demo.presets.quick : { ...demo.presets.quick, clientsPerRound: 20 };
+      const folder = runId.replace(/-s0$/, '-s' + seed);
+      const points = [];
+      for (let r = 1; r <= total; r++) {
+        const values = {};
+        for (const [opt, k] of Object.entries(${JSON.stringify(CURVE_RATE)})) {
+          const kk = k * (1 + (seeds ? 0.25 * (seed - 1) : -0.3 * seed));
+          values['acc/' + opt] = acc(r, kk);
+          values['loss/' + opt] = 2.3 * Math.exp(-r / kk) + 0.05;
+        }
+        points.push({ step: r, values });
+      }
+      const claims = demo.claims.map((c, i) => ({ id: c.id, text: c.text, target: c.target, unit: c.unit,
+        measured: ([0.15, 0.17, 0.963, 0.62][i] ?? 0.5) * (1 + 0.1 * seed), pass: i !== 1 || seed === 2 }));
+      return { folder, points, record: { ...ended, runId: folder, seed: seeds ? seed : 0, config },
+        summary: { runId: folder, status: 'completed', results: {}, trainSeconds: 1.8, steps: total, claims } };
+    });
+    send({ type: 'runSet', demo: demo.id, entries }, 2600);
+  }
   const focus = new URLSearchParams(location.search).get('focus');
   if (focus) send({ type: 'focusEquation', ref: focus }, 2300);
   if (new URLSearchParams(location.search).has('invalid')) {
@@ -286,6 +310,9 @@ function replay() {
       run: q('#run-button'), stop: q('#stop-button'), preset: q('#preset-select'),
       plots: [...document.querySelectorAll('.plot')].map((p) => p.dataset.plot + ':' + p.dataset.points + ':' + p.querySelectorAll('canvas').length),
       progress: document.querySelector('#progress')?.textContent,
+      comparison: document.querySelector('#comparison')?.dataset.mode,
+      claimsAcross: [...document.querySelectorAll('#claims-across tr[data-claim] .holds')].map((e) => e.textContent),
+      settings: [...document.querySelectorAll('#settings-diff tr[data-setting]')].map((e) => e.dataset.setting),
       claims: [...document.querySelectorAll('#claims-table tr[data-claim]')].map((r) => r.dataset.claim + ':' + r.querySelector('.verdict')?.textContent),
       runs: q('#runs-list li'), outputs: [...document.querySelectorAll('.output[data-output]')].map((o) => o.dataset.output),
       errors: [...document.querySelectorAll('.config-error:not([hidden])')].map((e) => e.textContent),

@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import type { RunData } from '../models/engine/recorder';
-import type { ConfigValue } from '../shared/catalog';
 import { clip } from '../shared/config';
+import { claimsAcross, settingRows } from '../shared/runSet';
 import { parseArgs, UsageError } from './args';
 import { formatNumber, table } from './format';
 import { openRunFolder } from './runFolder';
@@ -27,49 +27,22 @@ function labels(given: readonly string[]): string[] {
   return given.map((g, i) => `#${i + 1} ${g}`);
 }
 
-function valueText(value: ConfigValue | undefined): string {
-  return value === undefined ? '—' : String(value);
-}
-
 /** The rows of the config table: seed, preset, backend, status, then each field that differs. */
 export function configRows(runs: readonly RunData[]): string[][] {
-  const rows: string[][] = [
-    ['seed', ...runs.map((r) => String(r.record.seed))],
-    ['preset', ...runs.map((r) => r.record.preset)],
-    ['backend', ...runs.map((r) => r.record.backend?.chosen ?? '—')],
-    ['status', ...runs.map((r) => r.record.status)],
-  ];
-  const keys: string[] = [];
-  for (const r of runs) for (const k of Object.keys(r.record.config)) if (!keys.includes(k)) keys.push(k);
-  for (const key of keys) {
-    const values = runs.map((r) => (Object.hasOwn(r.record.config, key) ? r.record.config[key] : undefined));
-    if (new Set(values.map((v) => (v === undefined ? '(missing)' : JSON.stringify(v)))).size > 1)
-      rows.push([key, ...values.map(valueText)]);
-  }
-  const versions: [string, (r: RunData) => string | undefined][] = [
-    ['Paper Lab version', (r) => r.record.paperLabVersion],
-    ['TensorFlow.js version', (r) => r.record.tfjsVersion ?? r.record.versions['tfjs-core']],
-  ];
-  for (const [name, of] of versions) {
-    const values = runs.map((r) => of(r) ?? '—');
-    if (new Set(values).size > 1) rows.push([name, ...values]);
-  }
-  return rows;
+  return settingRows(runs.map((r) => r.record));
 }
 
 /** The rows of the claims table: each claim any run measured, its target, and its result in every run. */
 export function claimRows(runs: readonly RunData[]): string[][] {
-  const claims: { id: string; text: string; target: string }[] = [];
-  for (const r of runs)
-    for (const c of r.summary?.claims ?? [])
-      if (!claims.some((x) => x.id === c.id)) claims.push({ id: c.id, text: c.text, target: c.target });
-  return claims.map((claim) => [
+  return claimsAcross(runs.map((r) => r.summary)).map((claim) => [
     claim.text,
     claim.target,
-    ...runs.map((r) => {
+    ...runs.map((r, i) => {
       if (r.summary === null) return 'no summary';
-      const c = r.summary.claims.find((x) => x.id === claim.id);
-      return c ? `${formatNumber(c.measured, c.unit)} ${c.pass ? 'PASS' : 'FAIL'}` : '—';
+      const c = claim.perRun[i];
+      return c && r.summary.claims.some((x) => x.id === claim.id)
+        ? `${formatNumber(c.measured, claim.unit)} ${c.pass ? 'PASS' : 'FAIL'}`
+        : '—';
     }),
   ]);
 }

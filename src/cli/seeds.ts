@@ -7,27 +7,15 @@
  *   DIR/summary.json  SeedsSummary: each claim at every seed, and at how many it holds
  */
 import type { DemoConfig, PaperId } from '../shared/catalog';
-import { clip } from '../shared/config';
 import type { RunSummary, SeedsClaim, SeedsRun, SeedsSummary } from '../shared/runs';
-import { MAX_SEED } from '../shared/runs';
+import { parseSeedList } from '../shared/runs';
 import { UsageError } from './args';
 import { formatNumber, table } from './format';
 
 /** Parses `--seeds 0,1,2`: integers from 0 to 4294967295, at least one, none twice. */
 export function parseSeeds(value: string): number[] {
-  if (value.trim() === '') throw new UsageError('--seeds: expected a comma-separated list of seeds, e.g. 0,1,2');
-  const seeds: number[] = [];
-  for (const part of value.split(',').map((p) => p.trim())) {
-    const n = Number(part);
-    if (!/^[0-9]+$/.test(part) || !Number.isSafeInteger(n) || n > MAX_SEED)
-      throw new UsageError(
-        part === ''
-          ? `--seeds: empty entry in "${clip(value)}" (expected e.g. 0,1,2)`
-          : `--seeds: expected integers from 0 to ${MAX_SEED} (got "${clip(part)}")`,
-      );
-    if (seeds.includes(n)) throw new UsageError(`--seeds: seed ${n} is given more than once`);
-    seeds.push(n);
-  }
+  const seeds = parseSeedList(value);
+  if (typeof seeds === 'string') throw new UsageError(`--seeds: ${seeds}`);
   return seeds;
 }
 

@@ -5,18 +5,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isPaperId, type PaperId } from '../shared/catalog';
+import { isPaperId, type DemoDescriptor, type PaperId } from '../shared/catalog';
 import { isRecord } from '../shared/messages';
 import { findDemo, PAPERS, getPaper } from '../models/catalog';
 import { checkNewRunFolder, readRun } from '../models/engine/recorder';
 import { exportFiles, writeFolderAtomic } from '../models/engine/runExport';
 import { runCommandLine } from '../shared/runCommand';
+import { parseSeedList } from '../shared/runs';
 import { plural } from '../shared/text';
 import { presetTime, presetTimeLine, readPresetTimes, type PresetTime } from './presetTimes';
 import { installGpuBackend, type BackendStatus } from './backendStatus';
 import type { PaperPanels } from './paperPanel';
 import type { PapersTree } from './papersTree';
-import { ConfigError, type RunManager } from './runManager';
+import { ConfigError, type RunManager, type StartRequest } from './runManager';
 import { defaultSeed } from './settings';
 import { admitRun } from './secondRun';
 import type { SourceViewer } from './sourceView';
@@ -75,6 +76,115 @@ async function pickPaper(title: string, filter: (id: PaperId) => boolean = () =>
   return picked?.id;
 }
 
+/** A Run Seeds request from the panel: `{ paper, demo, preset, config }` naming a demo and preset that exist. */
+function seedsRequestOf(
+  arg: unknown,
+): { paper: PaperId; demo: DemoDescriptor; preset: string; config: Readonly<Record<string, unknown>> } | undefined {
+  if (!isRecord(arg) || !isPaperId(arg['paper']) || typeof arg['demo'] !== 'string') return undefined;
+  const demo = findDemo(arg['paper'], arg['demo']);
+  const preset = arg['preset'];
+  const config = arg['config'];
+  if (!demo || typeof preset !== 'string' || !Object.hasOwn(demo.presets, preset) || !isRecord(config))
+    return undefined;
+  return { paper: arg['paper'], demo, preset, config };
+}
+
+/** Asks for a paper (unless `arg` names one), one of its demos and a preset, as Run Demo does. */
+async function pickDemoPreset(
+  s: CommandServices,
+  arg: unknown,
+  title: string,
+): Promise<{ paper: PaperId; demo: DemoDescriptor; preset: string } | undefined> {
+  const paper = paperOf(arg) ?? (await pickPaper(title, (id) => getPaper(id).demos.length > 0));
+  if (!paper) return undefined;
+  const demos = getPaper(paper).demos;
+  const demo =
+    demos.length === 1
+      ? demos[0]
+      : (
+          await vscode.window.showQuickPick(
+            demos.map((d) => ({ label: d.title, detail: d.description, demo: d })),
+            { title, placeHolder: 'Choose a demo' },
+          )
+        )?.demo;
+  if (!demo) return undefined;
+  const times = presetTimes(s.extensionPath);
+  const preset = await vscode.window.showQuickPick(
+    Object.keys(demo.presets).map((name) => {
+      const config = demo.presets[name] ?? {};
+      const steps = demo.totalSteps(config);
+      return {
+        label: name,
+        description: presetTimeLine(presetTime(times, paper, demo.id, name, config)),
+        detail:
+          `${demo.presetNotes?.[name] ?? ''} ${steps} ${steps === 1 ? demo.stepLabel : plural(demo.stepLabel)}.`.trim(),
+      };
+    }),
+    { title: `${title}: ${demo.title}`, placeHolder: 'Choose a preset (edit the config in the panel for more)' },
+  );
+  return preset ? { paper, demo, preset: preset.label } : undefined;
+}
+
+/**
+ * Trains `request` at each seed in turn (each run waits for the previous one), with "seed k of
+ * N" in a notification whose Cancel stops the run in progress and the ones after it. Returns
+ * the folders of the runs that started.
+ */
+async function runSeeds(
+  s: CommandServices,
+  request: Omit<StartRequest, 'seed'>,
+  seeds: readonly number[],
+  name: string,
+): Promise<string[]> {
+  const folders: string[] = [];
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Paper Lab: ${name}`, cancellable: true },
+    async (progress, token) => {
+      for (const [k, seed] of seeds.entries()) {
+        if (token.isCancellationRequested) break;
+        progress.report({
+          message: `seed ${seed} (${k + 1} of ${seeds.length})`,
+          increment: k === 0 ? 0 : 100 / seeds.length,
+        });
+        let record;
+        try {
+          record = await s.runs.start({ ...request, seed });
+        } catch (error) {
+          if (error instanceof ConfigError) throw new Error(error.errors.join('; '), { cause: error });
+          throw error;
+        }
+        folders.push(record.runId);
+        const stop = token.onCancellationRequested(() => s.runs.stop(record.runId));
+        await s.runs.whenEnded(record.runId);
+        stop.dispose();
+      }
+    },
+  );
+  return folders;
+}
+
+/** Asks for two or more runs of one paper (the paper first, unless given), newest first. */
+async function pickRunsToCompare(s: CommandServices, given: PaperId | undefined): Promise<string[] | undefined> {
+  const withRuns = PAPERS.map((p) => p.meta.id).filter((id) => s.runs.list(id).length >= 2);
+  if (withRuns.length === 0) throw new Error('no paper has two runs to compare yet');
+  const paper =
+    given ??
+    (withRuns.length === 1 ? withRuns[0] : await pickPaper('Paper Lab: Compare Runs', (id) => withRuns.includes(id)));
+  if (!paper) return undefined;
+  const items = s.runs.list(paper).map((r) => ({
+    label: `${findDemo(paper, r.demo)?.title ?? r.demo} · ${r.preset} · seed ${r.seed}`,
+    description: r.folder,
+    detail: [r.status, r.backend, r.claimsLine].filter((x) => x !== undefined).join(' · '),
+    folder: r.folder,
+  }));
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: `Paper Lab: Compare ${getPaper(paper).meta.shortName} runs`,
+    placeHolder: 'Choose two or more runs of one demo',
+    canPickMany: true,
+  });
+  return chosen && chosen.length > 0 ? chosen.map((c) => c.folder) : undefined;
+}
+
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const register = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(id, async (...args: unknown[]): Promise<unknown> => {
@@ -99,52 +209,67 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     }),
 
     register('paperLab.runDemo', async (arg) => {
-      const paper = paperOf(arg) ?? (await pickPaper('Paper Lab: Run Demo', (id) => getPaper(id).demos.length > 0));
-      if (!paper) return;
-      const demos = getPaper(paper).demos;
-      const demo =
-        demos.length === 1
-          ? demos[0]
-          : (
-              await vscode.window.showQuickPick(
-                demos.map((d) => ({ label: d.title, detail: d.description, demo: d })),
-                { title: 'Paper Lab: Run Demo', placeHolder: 'Choose a demo' },
-              )
-            )?.demo;
-      if (!demo) return;
-      const times = presetTimes(s.extensionPath);
-      const preset = await vscode.window.showQuickPick(
-        Object.keys(demo.presets).map((name) => {
-          const config = demo.presets[name] ?? {};
-          const steps = demo.totalSteps(config);
-          return {
-            label: name,
-            description: presetTimeLine(presetTime(times, paper, demo.id, name, config)),
-            detail:
-              `${demo.presetNotes?.[name] ?? ''} ${steps} ${steps === 1 ? demo.stepLabel : plural(demo.stepLabel)}.`.trim(),
-          };
-        }),
-        {
-          title: `Paper Lab: Run ${demo.title}`,
-          placeHolder: 'Choose a preset (edit the config in the panel for more)',
-        },
-      );
-      if (!preset) return;
+      const choice = await pickDemoPreset(s, arg, 'Paper Lab: Run Demo');
+      if (!choice) return;
+      const { paper, demo, preset } = choice;
       s.panels.open(paper);
-      const label = `${getPaper(paper).meta.shortName} · ${preset.label}`;
+      const label = `${getPaper(paper).meta.shortName} · ${preset}`;
       if ((await admitRun(s.runs, label)) === 'cancelled') return;
       try {
         await s.runs.start({
           paper,
           demo: demo.id,
-          preset: preset.label,
-          config: demo.presets[preset.label] ?? {},
+          preset: preset,
+          config: demo.presets[preset] ?? {},
           seed: defaultSeed(),
         });
       } catch (error) {
         if (error instanceof ConfigError) throw new Error(error.errors.join('; '), { cause: error });
         throw error;
       }
+    }),
+
+    register('paperLab.runSeeds', async (arg) => {
+      // From the panel: its paper, demo, preset and (checked) config; otherwise ask, as Run Demo does.
+      const fromPanel = seedsRequestOf(arg);
+      const choice = fromPanel ?? (await pickDemoPreset(s, arg, 'Paper Lab: Run Seeds'));
+      if (!choice) return;
+      const { paper, demo, preset } = choice;
+      const config = fromPanel?.config ?? demo.presets[preset] ?? {};
+      const first = defaultSeed();
+      const answer = await vscode.window.showInputBox({
+        title: `Paper Lab: Run ${demo.title} (${preset}) at several seeds`,
+        prompt: 'Seeds, separated by commas: the runs train one after another, then show together with a band.',
+        value: [first, first + 1, first + 2].join(','),
+        validateInput: (value) => {
+          const seeds = parseSeedList(value);
+          return typeof seeds === 'string' ? seeds : seeds.length < 2 ? 'give at least two seeds' : undefined;
+        },
+      });
+      if (answer === undefined) return;
+      const seeds = parseSeedList(answer);
+      if (typeof seeds === 'string') return;
+      s.panels.open(paper);
+      const name = `${getPaper(paper).meta.shortName} · ${preset}`;
+      if ((await admitRun(s.runs, `${name} · seeds ${seeds.join(', ')}`)) === 'cancelled') return;
+      const folders = await runSeeds(s, { paper, demo: demo.id, preset, config }, seeds, name);
+      if (folders.length >= 2) s.panels.open(paper, { runSet: folders });
+      return folders;
+    }),
+
+    register('paperLab.compareRuns', async (arg, selected) => {
+      const picked = Array.isArray(selected) ? selected.map(runOf).filter((f): f is string => f !== undefined) : [];
+      const folders = picked.length >= 2 ? picked : await pickRunsToCompare(s, paperOf(arg));
+      if (!folders) return;
+      const records = folders.map((f) => s.runs.store.readRecord(f));
+      const first = records[0];
+      if (records.length < 2 || !first || records.some((r) => r === undefined))
+        throw new Error('choose at least two runs to compare');
+      const demos = new Set(records.map((r) => `${r?.paper}/${r?.demo}`));
+      if (demos.size > 1)
+        throw new Error(`only runs of one demo can be compared (these are of ${[...demos].join(', ')})`);
+      s.panels.open(first.paper, { runSet: folders });
+      return folders;
     }),
 
     register('paperLab.stopRun', async (arg) => {

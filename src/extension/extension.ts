@@ -37,7 +37,13 @@ export function activate(context: vscode.ExtensionContext): PaperLabApi {
   const sources = own(new SourceViewer(context.extensionUri));
   const panels = own(new PaperPanels({ extensionUri: context.extensionUri, runs, annotations, backend, log, sources }));
   const tree = own(new PapersTree(runs));
-  own(vscode.window.createTreeView('paperLab.papers', { treeDataProvider: tree, showCollapseAll: true }));
+  own(
+    vscode.window.createTreeView('paperLab.papers', {
+      treeDataProvider: tree,
+      showCollapseAll: true,
+      canSelectMany: true,
+    }),
+  );
   own(
     new RunStatus(runs, (paper, runId) => {
       if (isPaperId(paper)) panels.open(paper, { runId });

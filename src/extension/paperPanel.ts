@@ -14,6 +14,7 @@ import {
   toPaperView,
   type HostToPanel,
   type PanelToHost,
+  type RunSetEntry,
 } from '../shared/webviewProtocol';
 import { validateConfig } from '../shared/config';
 import type { RunOutput } from '../shared/outputs';
@@ -48,7 +49,7 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   }
 
   /** Opens (or reveals) the panel of a paper, optionally scrolled to an equation or showing a run. */
-  open(paper: PaperId, options: { focus?: string; runId?: string } = {}): PaperPanel {
+  open(paper: PaperId, options: { focus?: string; runId?: string; runSet?: readonly string[] } = {}): PaperPanel {
     let panel = this.panels.get(paper);
     if (panel) {
       panel.reveal();
@@ -63,6 +64,7 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
     }
     if (options.focus) panel.focusEquation(options.focus);
     if (options.runId) panel.showRun(options.runId);
+    if (options.runSet) panel.showRunSet(options.runSet);
     return panel;
   }
 
@@ -105,6 +107,7 @@ export class PaperPanel extends Disposable {
   private ready = false;
   private pendingFocus: string | undefined;
   private pendingRun: string | undefined;
+  private pendingRunSet: readonly string[] | undefined;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
 
@@ -145,6 +148,12 @@ export class PaperPanel extends Disposable {
     else this.pendingRun = runId;
   }
 
+  /** Shows the runs in these folders together (all of one demo of this paper). */
+  showRunSet(folders: readonly string[]): void {
+    if (this.ready) this.sendRunSet(folders);
+    else this.pendingRunSet = folders;
+  }
+
   private post(message: HostToPanel): void {
     if (this.isDisposed) return;
     // Before `ready`, nothing is posted: `init` then carries the whole state.
@@ -165,6 +174,20 @@ export class PaperPanel extends Disposable {
       case 'startRun':
         await this.startRun(m.demo, m.preset, m.config, m.seed);
         return;
+      case 'runSeeds': {
+        const refused = startRunErrors(getPaper(this.paper).demos, m);
+        const demo = findDemo(this.paper, m.demo);
+        const errors = refused.length > 0 || !demo ? refused : validateConfig(demo, m.config).errors;
+        if (errors.length > 0) this.post({ type: 'configErrors', demo: m.demo, errors });
+        else
+          await vscode.commands.executeCommand('paperLab.runSeeds', {
+            paper: this.paper,
+            demo: m.demo,
+            preset: m.preset,
+            config: m.config,
+          });
+        return;
+      }
       case 'stopRun':
         if (this.services.runs.list(this.paper).some((r) => r.folder === m.folder)) this.services.runs.stop(m.folder);
         return;
@@ -282,6 +305,25 @@ export class PaperPanel extends Disposable {
     const runId = this.pendingRun ?? live?.runId;
     this.pendingRun = undefined;
     if (runId) this.sendRun(runId);
+    if (this.pendingRunSet) this.sendRunSet(this.pendingRunSet);
+    this.pendingRunSet = undefined;
+  }
+
+  private sendRunSet(folders: readonly string[]): void {
+    const entries: RunSetEntry[] = [];
+    for (const folder of folders) {
+      const run = this.services.runs.store.read(folder, this.services.runs.isLive(folder));
+      if (!run || run.record.paper !== this.paper) continue;
+      entries.push({
+        folder,
+        record: run.record,
+        points: run.points,
+        ...(run.summary ? { summary: run.summary } : {}),
+      });
+    }
+    const demo = entries[0]?.record.demo;
+    if (demo === undefined || entries.some((e) => e.record.demo !== demo)) return;
+    this.post({ type: 'runSet', demo, entries });
   }
 
   /** Shows the run in `folder` (a run this host started lives in the folder named by its runId). */

@@ -191,6 +191,19 @@ export class RunManager extends Disposable {
     });
   }
 
+  /** Resolves with the run's record when the run in `folder` has ended (at once if it is not live). */
+  whenEnded(folder: string): Promise<RunRecord | undefined> {
+    if (!this.live.has(folder)) return Promise.resolve(this.store.readRecord(folder));
+    return new Promise((resolve) => {
+      const subscription = this.onDidRunEvent((e) => {
+        if (e.kind === 'ended' && e.record.runId === folder) {
+          subscription.dispose();
+          resolve(e.record);
+        }
+      });
+    });
+  }
+
   /** Runs of a paper (or all), newest first, live ones included; each keyed by its folder. */
   list(paper?: PaperId): RunListItem[] {
     return this.store

@@ -165,6 +165,24 @@ export function isValidSeed(value: unknown): value is number {
 }
 
 /**
+ * A list of seeds as people type it ("0,1,2"): integers from 0 to MAX_SEED, at least one, none
+ * twice. Returns the seeds, or what is wrong with the list.
+ */
+export function parseSeedList(value: string): number[] | string {
+  if (value.trim() === '') return 'expected a comma-separated list of seeds, e.g. 0,1,2';
+  const seeds: number[] = [];
+  for (const part of value.split(',').map((p) => p.trim())) {
+    const n = Number(part);
+    if (part === '') return `empty entry in "${value.slice(0, 60)}" (expected e.g. 0,1,2)`;
+    if (!/^[0-9]+$/.test(part) || !Number.isSafeInteger(n) || n > MAX_SEED)
+      return `expected integers from 0 to ${MAX_SEED} (got "${part.slice(0, 60)}")`;
+    if (seeds.includes(n)) return `seed ${n} is given more than once`;
+    seeds.push(n);
+  }
+  return seeds;
+}
+
+/**
  * Whether `name` can be a run folder's name: one path segment, not hidden. A run is identified
  * by its folder (a copied folder keeps the runId written inside it).
  */

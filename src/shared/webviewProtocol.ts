@@ -157,6 +157,12 @@ export function startRunErrors(
   return [];
 }
 
+/** Run Seeds… in the form: the host asks which seeds, then trains the config at each in turn. */
+export const PanelRunSeeds = defineMessage<
+  'runSeeds',
+  { demo: string; preset: string; config: Readonly<Record<string, number | string | boolean>> }
+>('runSeeds', (m) => isIdentifier(m['demo']) && isIdentifier(m['preset']) && isConfigRecord(m['config']));
+
 /** Runs are named by their folder (a copied folder keeps the runId written inside it). */
 export const PanelStopRun = defineMessage<'stopRun', { folder: string }>('stopRun', (m) =>
   isRunFolderName(m['folder']),
@@ -189,6 +195,7 @@ export const PanelQuery = defineMessage<'query', { folder: string; query: string
 export type PanelToHost =
   | MessageOf<typeof PanelReady>
   | MessageOf<typeof PanelStartRun>
+  | MessageOf<typeof PanelRunSeeds>
   | MessageOf<typeof PanelStopRun>
   | MessageOf<typeof PanelOpenLocation>
   | MessageOf<typeof PanelOpenRun>
@@ -199,6 +206,7 @@ export type PanelToHost =
 const PANEL_MESSAGES = [
   PanelReady,
   PanelStartRun,
+  PanelRunSeeds,
   PanelStopRun,
   PanelOpenLocation,
   PanelOpenRun,
@@ -292,6 +300,21 @@ export interface HostRunLoaded {
   readonly live: boolean;
 }
 
+/** One run of a comparison or seed set, whole. */
+export interface RunSetEntry {
+  readonly folder: string;
+  readonly record: RunRecord;
+  readonly points: readonly MetricPoint[];
+  readonly summary?: RunSummary;
+}
+
+/** Several runs of one demo, shown together: the seeds of one config with a band, or runs laid over each other. */
+export interface HostRunSet {
+  readonly type: 'runSet';
+  readonly demo: string;
+  readonly entries: readonly RunSetEntry[];
+}
+
 export interface HostConfigErrors {
   readonly type: 'configErrors';
   readonly demo: string;
@@ -334,6 +357,7 @@ export type HostToPanel =
   | HostRunStage
   | HostRunEnded
   | HostRunLoaded
+  | HostRunSet
   | HostConfigErrors
   | HostRunNotStarted
   | HostBackend

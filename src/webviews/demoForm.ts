@@ -32,6 +32,8 @@ export interface DemoFormEvents {
   change(state: DemoFormState): void;
   /** Run was pressed with a config that passed the local checks. */
   run(request: { preset: string; config: Record<string, ConfigValue>; seed: number }): void;
+  /** Run Seeds… was pressed with a config that passed the local checks (the host asks for the seeds). */
+  runSeeds(request: { preset: string; config: Record<string, ConfigValue> }): void;
   stop(): void;
   /** Ask the host for its checks (including cross-field ones) on a locally valid config. */
   validate(config: Record<string, ConfigValue>): void;
@@ -64,6 +66,7 @@ export class DemoForm {
   private readonly generalErrors: HTMLElement;
   private readonly runButton: VscodeButton;
   private readonly stopButton: VscodeButton;
+  private readonly seedsButton: VscodeButton;
   private preset: string;
   private validateTimer: number | undefined;
   private running = false;
@@ -116,6 +119,16 @@ export class DemoForm {
       { id: 'stop-button', secondary: true, disabled: true, title: 'Stop the running demo' },
       'Stop',
     );
+    this.seedsButton = h(
+      'vscode-button',
+      {
+        id: 'seeds-button',
+        secondary: true,
+        title: 'Train this configuration at several seeds in turn, then show them together with a band',
+      },
+      'Run Seeds…',
+    );
+    this.seedsButton.addEventListener('click', () => this.onRun(true));
     this.runButton.addEventListener('click', () => this.onRun());
     this.stopButton.addEventListener('click', () => {
       if (this.running) this.events.stop();
@@ -149,7 +162,7 @@ export class DemoForm {
         ),
       ),
       this.generalErrors,
-      h('div', { class: 'buttons' }, this.runButton, this.stopButton),
+      h('div', { class: 'buttons' }, this.runButton, this.seedsButton, this.stopButton),
     );
     this.element.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -353,9 +366,9 @@ export class DemoForm {
     return matchesPreset(this.values(), this.demo.presets[this.preset]) ? this.preset : `${this.preset}, edited`;
   }
 
-  private onRun(): void {
+  private onRun(seeds = false): void {
     if (this.running) return;
-    const seed = this.checkSeed();
+    const seed = seeds ? 0 : this.checkSeed();
     const values = this.values();
     const errors = validateForm(this.demo, values);
     this.showErrors(errors);
@@ -363,7 +376,8 @@ export class DemoForm {
       this.element.querySelector<HTMLElement>('.config-error:not([hidden])')?.scrollIntoView({ block: 'center' });
       return;
     }
-    this.events.run({ preset: this.preset, config: values, seed });
+    if (seeds) this.events.runSeeds({ preset: this.preset, config: values });
+    else this.events.run({ preset: this.preset, config: values, seed });
   }
 
   /** Shows errors (from the local checks or the host) next to their fields and above the buttons. */
@@ -385,6 +399,7 @@ export class DemoForm {
   setRunning(running: boolean): void {
     this.running = running;
     this.runButton.disabled = running;
+    this.seedsButton.disabled = running;
     this.stopButton.disabled = !running;
   }
 

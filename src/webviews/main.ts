@@ -13,6 +13,7 @@ import {
   PanelOpenRun,
   PanelQuery,
   PanelReady,
+  PanelRunSeeds,
   PanelStartRun,
   PanelStopRun,
   PanelValidateConfig,
@@ -20,8 +21,10 @@ import {
   type HostInit,
   type HostToPanel,
   type PaperView,
+  type RunSetEntry,
 } from '../shared/webviewProtocol';
 import { ClaimsTable } from './claims';
+import { ComparisonView } from './comparison';
 import { DemoForm } from './demoForm';
 import { clear, h } from './dom';
 import { EquationList } from './equations';
@@ -47,6 +50,7 @@ const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostToPanel['type']>([
   'runStage',
   'runEnded',
   'runLoaded',
+  'runSet',
   'configErrors',
   'runNotStarted',
   'backend',
@@ -91,6 +95,7 @@ class PaperPanel {
     this.host.post(PanelQuery.create({ folder: runId, query, input })),
   );
   private readonly claims = new ClaimsTable();
+  private readonly comparison = new ComparisonView();
   private readonly runs: RunsList;
   private readonly progressText = h('p', { id: 'progress', class: 'progress', 'aria-live': 'polite' }, 'Not running.');
   private readonly progressBar: VscodeProgressBar = h('vscode-progress-bar', {
@@ -210,6 +215,9 @@ class PaperPanel {
         break;
       case 'queryResult':
         this.queries.answer(message);
+        break;
+      case 'runSet':
+        this.showRunSet(message.demo, message.entries);
         break;
       case 'runLoaded':
         if (message.live) this.liveRunId = message.folder;
@@ -366,6 +374,8 @@ class PaperPanel {
         this.startRequested = true;
         this.progressText.textContent = 'Starting…';
       },
+      runSeeds: (request) =>
+        this.host.post(PanelRunSeeds.create({ demo: demo.id, preset: request.preset, config: request.config })),
       stop: () => {
         if (this.liveRunId) this.host.post(PanelStopRun.create({ folder: this.liveRunId }));
       },
@@ -397,6 +407,23 @@ class PaperPanel {
     );
     this.queries.show(undefined, []);
     this.progressText.textContent = this.idleText();
+  }
+
+  /** Several runs of one demo in the results area, instead of one run's live plots and outputs. */
+  private showRunSet(demoId: string, entries: readonly RunSetEntry[]): void {
+    const demo = this.paper?.demos.find((d) => d.id === demoId);
+    if (!demo || entries.length === 0) return;
+    if (demo.id !== this.demoId) this.selectDemo(demo);
+    this.shownRun = undefined;
+    this.shownFolder = undefined;
+    this.runs.mark(undefined, this.liveRunId);
+    this.saveState({ shownRun: undefined });
+    clear(this.results);
+    this.plots.reset([]);
+    this.resultsTitle.textContent = this.comparison.show(demo, entries);
+    this.results.append(this.resultsTitle, this.comparison.element);
+    this.runBar.setVerdict(undefined, undefined);
+    this.scrollToSection('results');
   }
 
   private idleText(): string {

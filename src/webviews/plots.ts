@@ -5,14 +5,26 @@
  */
 import uPlot from 'uplot';
 import type { MetricPoint } from '../shared/runs';
+import type { SeriesStyle } from '../shared/runSet';
 import type { PlotView } from '../shared/webviewProtocol';
 import { clear, h } from './dom';
 import { formatNumber, formatWithUnit } from './format';
 import { paperFiguresElement } from './paperFigures';
 import { SeriesBuffer } from './series';
+import { withAlpha } from './seriesColor';
 import { onThemeChange, readPalette, seriesColor, type Palette } from './theme';
 
 const HEIGHT = 240;
+
+/**
+ * A plot as the panel draws it: a demo's plot, or one derived from several runs, whose series
+ * then carry a style each (colour of the demo's series, dash of the run, band edge) and bands
+ * to fill between pairs of them.
+ */
+export type ChartView = PlotView & {
+  readonly styles?: readonly SeriesStyle[];
+  readonly bands?: readonly (readonly [number, number])[];
+};
 
 class LivePlot {
   readonly element: HTMLElement;
@@ -25,7 +37,7 @@ class LivePlot {
   private readonly dataHost: HTMLElement;
 
   constructor(
-    readonly spec: PlotView,
+    readonly spec: ChartView,
     palette: Palette,
   ) {
     this.buffer = new SeriesBuffer(
@@ -98,19 +110,38 @@ class LivePlot {
       ],
       series: [
         { label: spec.xLabel },
-        ...spec.series.map((s, i) => ({
-          label: s.label,
-          stroke: seriesColor(palette, i),
-          width: 2,
-          spanGaps: true,
-          points: { show: false },
-          value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatWithUnit(v, spec.yUnit)),
-        })),
+        ...spec.series.map((s, i) => {
+          const style = spec.styles?.[i];
+          return {
+            label: s.label,
+            stroke: seriesColor(palette, style?.colour ?? i),
+            width: style?.edge ? 1 : 2,
+            ...(style && style.dash.length > 0 ? { dash: [...style.dash] } : {}),
+            ...(style?.edge ? { alpha: 0.5 } : {}),
+            spanGaps: true,
+            points: { show: false },
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatWithUnit(v, spec.yUnit)),
+          };
+        }),
       ],
+      ...(spec.bands && spec.bands.length > 0
+        ? {
+            bands: spec.bands.map(([upper, lower]) => ({
+              series: [upper, lower] as [number, number],
+              fill: withAlpha(seriesColor(palette, spec.styles?.[upper - 1]?.colour ?? upper - 1), 0.18),
+            })),
+          }
+        : {}),
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
     };
     this.chart = new uPlot(opts, this.buffer.data() as uPlot.AlignedData, this.canvasHost);
+    // A band's edges are drawn but not listed: the legend names the mean (its table has them all).
+    const rows = this.chart.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    spec.styles?.forEach((style, i) => {
+      const row = rows[i + 1];
+      if (style.edge && row) row.classList.add('band-edge');
+    });
   }
 
   redraw(): void {
@@ -123,7 +154,12 @@ class LivePlot {
       x === undefined
         ? 'No points yet.'
         : `At ${this.spec.xLabel} ${x}: ` +
-          this.spec.series.map((s, i) => `${s.label} ${formatWithUnit(latest[i] ?? null, this.spec.yUnit)}`).join(', ');
+          this.spec.series
+            .map((s, i) =>
+              this.spec.styles?.[i]?.edge ? '' : `${s.label} ${formatWithUnit(latest[i] ?? null, this.spec.yUnit)}`,
+            )
+            .filter((t) => t !== '')
+            .join(', ');
   }
 
   private toggleData(): void {
@@ -209,7 +245,7 @@ export class PlotsView {
   }
 
   /** Replaces the plots with empty ones for these specs (with the paper's figures under each). */
-  reset(specs: readonly PlotView[]): void {
+  reset(specs: readonly ChartView[]): void {
     for (const p of this.plots) p.destroy();
     clear(this.element);
     this.dirty.clear();

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { seriesColor } from '../../../src/webviews/seriesColor';
+import { seriesColor, withAlpha } from '../../../src/webviews/seriesColor';
 
 describe('webview series colours', () => {
   const base = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#d18616', '#b180d7'];
@@ -26,5 +26,16 @@ describe('webview series colours', () => {
       const onLight = lightness(seriesColor({ series: base, dark: false, foreground: '' }, i));
       assert.ok(onDark >= 50 && onLight <= 50, `class ${i}: ${onDark}% on dark, ${onLight}% on light`);
     }
+  });
+});
+
+describe('translucent band colours', () => {
+  it('adds the alpha to hex, rgb and hsl colours and leaves names alone', () => {
+    assert.equal(withAlpha('#3794ff', 0.2), 'rgba(55, 148, 255, 0.2)');
+    assert.equal(withAlpha('#fff', 0.5), 'rgba(255, 255, 255, 0.5)');
+    assert.equal(withAlpha('rgb(1, 2, 3)', 0.1), 'rgba(1, 2, 3, 0.1)');
+    assert.equal(withAlpha('hsl(120, 70%, 50%)', 0.3), 'hsla(120, 70%, 50%, 0.3)');
+    assert.equal(withAlpha('rgba(1, 2, 3, 0.9)', 0.3), 'rgba(1, 2, 3, 0.3)');
+    assert.equal(withAlpha('red', 0.3), 'red');
   });
 });
