@@ -5,7 +5,8 @@
 //
 // Usage: node scripts/e2e.mjs [--skip-ui] [--skip-host] [--skip-package] [--no-build] [--headed]
 //   --skip-package reuses paper-lab.vsix; --no-build reuses out/e2e-suite.js and dist/.
-// Env: PAPER_LAB_TOOLCHAIN (tool cache), PAPER_LAB_E2E_DEMO_TIMEOUT (seconds, default 300).
+// Env: PAPER_LAB_TOOLCHAIN (tool cache), PAPER_LAB_E2E_DEMO_TIMEOUT (seconds, default 300),
+//   PAPER_LAB_E2E_STEPS (a comma-separated list of steps to run, the others skipped).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,8 +81,12 @@ async function screenshot(page, name) {
   }
 }
 
+/** PAPER_LAB_E2E_STEPS=a,b runs only the named UI steps (and what they need): for working on one step. */
+const ONLY_STEPS = process.env.PAPER_LAB_E2E_STEPS?.split(',').filter((x) => x !== '');
+
 /** Runs one named step; on failure records it and saves a screenshot, and later steps go on. */
 async function step(page, name, fn) {
+  if (ONLY_STEPS && name !== 'workbench' && !ONLY_STEPS.includes(name)) return true;
   const t = Date.now();
   log(`▶ ${name}`);
   try {
@@ -475,6 +480,96 @@ async function panelThemes(page, paper) {
   if (size) await page.setViewportSize(size);
 }
 
+/**
+ * Run Seeds from the palette: the FedOpt quick preset at seeds 0, 1 and 2, then the panel shows
+ * their mean with a band and, per claim, "holds at k of 3". Then Compare Runs with the two runs at
+ * seed 0 (this one and the earlier Run Demo): both in one chart, and the settings table.
+ */
+async function seedsAndCompare(page, paper) {
+  await closeAllEditors(page);
+  await runCommand(page, 'Paper Lab: Run Seeds');
+  await pick(page, paper.title, { placeholder: /choose a paper/i });
+  await pick(page, 'quick', { placeholder: /preset/i });
+  const input = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+  await poll(async () => /^\d+(,\d+)+$/.test(await input.inputValue().catch(() => '')), {
+    timeoutMs: 15000,
+    intervalMs: 200,
+    what: 'the seeds input box',
+  });
+  await input.fill('0,1,2');
+  await input.press('Enter');
+  const frame = webview(page);
+  await poll(
+    async () => (await runFailure(page)) || (await frame.locator('#comparison[data-mode="seeds"]').count()) > 0,
+    {
+      timeoutMs: 3 * DEMO_TIMEOUT_MS,
+      intervalMs: 1000,
+      what: 'the seeds view (#comparison[data-mode="seeds"]) after three runs',
+    },
+  );
+  const holds = (await frame.locator('#claims-across .holds').allTextContents()).map((t) => t.trim());
+  if (holds.length === 0 || !holds.every((t) => /^holds at [0-3] of 3$/.test(t)))
+    throw new Error(`expected "holds at k of 3" per claim, got ${JSON.stringify(holds)}`);
+  const legend = await frame.locator('.plot .u-legend .u-series:not(.band-edge) .u-label').allTextContents();
+  if (!legend.some((l) => /mean of 3 seeds/.test(l)))
+    throw new Error(`no seed mean in the legend: ${legend.join(', ')}`);
+  log(`  seeds: ${holds.join(', ')}`);
+  await frame.locator('#run-bar a[data-jump="results"]').click();
+  await sleep(600);
+  await screenshot(page, 'seeds');
+
+  await runCommand(page, 'Paper Lab: Compare Runs');
+  const box = page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+  await poll(async () => /runs? of one demo|choose a paper/i.test((await box.getAttribute('placeholder')) ?? ''), {
+    timeoutMs: 15000,
+    intervalMs: 200,
+    what: 'the Compare Runs quick pick',
+  });
+  if (/choose a paper/i.test((await box.getAttribute('placeholder')) ?? ''))
+    await pick(page, paper.title, { placeholder: /choose a paper/i });
+  await poll(async () => /runs? of one demo/i.test((await box.getAttribute('placeholder')) ?? ''), {
+    timeoutMs: 15000,
+    intervalMs: 200,
+    what: 'the list of runs to compare',
+  });
+  await box.fill('seed 0');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
+  await poll(async () => (await rows.count()) >= 2, { timeoutMs: 10000, intervalMs: 200, what: 'two runs at seed 0' });
+  // In a multi-select quick pick a click on a row toggles its check box; the widget counts the checked rows.
+  for (const i of [0, 1]) await rows.nth(i).click();
+  await poll(
+    async () =>
+      /\b2\b/.test(
+        (await page
+          .locator('.quick-input-widget .quick-input-count')
+          .filter({ visible: true })
+          .first()
+          .textContent()
+          .catch(() => '')) ?? '',
+      ),
+    {
+      timeoutMs: 10000,
+      intervalMs: 200,
+      what: 'two runs checked ("2 Selected")',
+    },
+  );
+  await box.press('Enter');
+  await poll(async () => (await frame.locator('#comparison[data-mode="runs"]').count()) > 0, {
+    timeoutMs: 30000,
+    intervalMs: 500,
+    what: 'the comparison (#comparison[data-mode="runs"])',
+  });
+  const series = await frame.locator('.plot').first().locator('.u-legend .u-series .u-label').allTextContents();
+  const runsShown = new Set(series.map((l) => l.split(' · ').slice(1).join(' · ')).filter((l) => l !== ''));
+  if (runsShown.size < 2) throw new Error(`expected two runs in one chart, legend: ${series.join(', ')}`);
+  const settings = await frame.locator('#settings-diff tr[data-setting]').count();
+  if (settings < 4) throw new Error(`the settings table has ${settings} rows`);
+  log(`  compared: ${[...runsShown].join(' / ')}; ${settings} settings rows`);
+  await frame.locator('#run-bar a[data-jump="results"]').click();
+  await sleep(600);
+  await screenshot(page, 'compare');
+}
+
 /** The 1-based line a shipped source opens at (its first annotation), read from the source itself. */
 function firstAnnotatedLine(file) {
   const line = evalSource(
@@ -574,6 +669,7 @@ async function uiSteps(page, catalog, ws) {
   });
 
   await step(page, 'run-demo', () => runQuickDemo(page, fedopt, 'label-histogram'));
+  await step(page, 'seeds-and-compare', () => seedsAndCompare(page, fedopt));
   for (const [id, output] of DEMO_OUTPUTS) {
     const paper = catalog.find((p) => p.id === id);
     if (paper) await step(page, `run-demo-${id}`, () => runQuickDemo(page, paper, output));

@@ -89,6 +89,13 @@ function seedsRequestOf(
   return { paper: arg['paper'], demo, preset, config };
 }
 
+/** Seeds given with a Run Seeds request (`{ seeds: [0, 1, 2] }`), when they are valid seeds. */
+function seedsOf(arg: unknown): number[] | undefined {
+  if (!isRecord(arg) || !Array.isArray(arg['seeds'])) return undefined;
+  const seeds = parseSeedList(arg['seeds'].map(String).join(','));
+  return typeof seeds === 'string' ? undefined : seeds;
+}
+
 /** Asks for a paper (unless `arg` names one), one of its demos and a preset, as Run Demo does. */
 async function pickDemoPreset(
   s: CommandServices,
@@ -237,15 +244,18 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const { paper, demo, preset } = choice;
       const config = fromPanel?.config ?? demo.presets[preset] ?? {};
       const first = defaultSeed();
-      const answer = await vscode.window.showInputBox({
-        title: `Paper Lab: Run ${demo.title} (${preset}) at several seeds`,
-        prompt: 'Seeds, separated by commas: the runs train one after another, then show together with a band.',
-        value: [first, first + 1, first + 2].join(','),
-        validateInput: (value) => {
-          const seeds = parseSeedList(value);
-          return typeof seeds === 'string' ? seeds : seeds.length < 2 ? 'give at least two seeds' : undefined;
-        },
-      });
+      const given = seedsOf(arg);
+      const answer =
+        given?.join(',') ??
+        (await vscode.window.showInputBox({
+          title: `Paper Lab: Run ${demo.title} (${preset}) at several seeds`,
+          prompt: 'Seeds, separated by commas: the runs train one after another, then show together with a band.',
+          value: [first, first + 1, first + 2].join(','),
+          validateInput: (value) => {
+            const seeds = parseSeedList(value);
+            return typeof seeds === 'string' ? seeds : seeds.length < 2 ? 'give at least two seeds' : undefined;
+          },
+        }));
       if (answer === undefined) return;
       const seeds = parseSeedList(answer);
       if (typeof seeds === 'string') return;

@@ -55,7 +55,7 @@ export function settingRows(records: readonly RunRecord[]): string[][] {
 /**
  * A short name per run that says what sets it apart from the others: its seed, preset, backend
  * and up to two differing fields, in that order, leaving out what all runs share. Runs that
- * differ in nothing shown are numbered.
+ * differ in nothing shown are named by their start time (UTC), or numbered.
  */
 export function memberLabels(records: readonly RunRecord[]): string[] {
   const differs = (of: (r: RunRecord) => string): boolean => new Set(records.map(of)).size > 1;
@@ -65,8 +65,14 @@ export function memberLabels(records: readonly RunRecord[]): string[] {
   if (differs((r) => r.backend?.chosen ?? '—')) parts.push((r) => r.backend?.chosen ?? 'no backend');
   for (const key of differingFields(records).slice(0, 2))
     parts.push((r) => `${key} ${valueText(Object.hasOwn(r.config, key) ? r.config[key] : undefined)}`);
+  const distinct = (xs: readonly string[]): boolean => xs.every((l) => l !== '') && new Set(xs).size === xs.length;
   const labels = records.map((r) => parts.map((p) => p(r)).join(' · '));
-  if (labels.every((l) => l !== '') && new Set(labels).size === labels.length) return labels;
+  if (distinct(labels)) return labels;
+  // Otherwise by when each started (UTC, to the second), or by number.
+  const started = labels.map((l, i) =>
+    [l, `started ${records[i]?.startedAt.slice(11, 19) ?? '?'}`].filter((x) => x !== '').join(' · '),
+  );
+  if (distinct(started)) return started;
   return labels.map((l, i) => (l === '' ? `run ${i + 1}` : `${l} (run ${i + 1})`));
 }
 

@@ -55,7 +55,7 @@ export class ComparisonView {
       : `${demo.title} · ${entries.length} runs compared`;
     this.element.dataset['mode'] = seeds ? 'seeds' : 'runs';
     this.intro.textContent = seeds
-      ? `The same config at ${entries.length} seeds: each line is the mean over the seeds, the shaded band runs from the lowest to the highest seed at each step.`
+      ? `The same config at ${entries.length} seeds: each line is the mean over the seeds, the shaded band runs from the lowest to the highest seed at each step (where only some seeds logged a step, over those that did).`
       : `Each run has its own line style (solid, dashed, dotted, …), each series its colour: ${labels
           .map((l, i) => `${RUN_DASH_NAMES[i % RUN_DASH_NAMES.length] ?? 'solid'} = ${l}`)
           .join('; ')}.`;

@@ -242,6 +242,43 @@ export function defineExtensionTests(): void {
       assert.equal(api.runs.list('fedopt').length, before, 'an invalid config must not create a run');
     });
 
+    it('runs one config at two seeds in turn, and compares runs of one demo only', async function () {
+      this.timeout(240_000);
+      const api = paperLab(await extension().activate());
+      const config = { rounds: 6, roundCap: 6, lrSweep: false };
+      const folders = await vscode.commands.executeCommand<string[] | undefined>('paperLab.runSeeds', {
+        paper: 'fedopt',
+        demo: 'compare',
+        preset: 'quick',
+        config,
+        seeds: [4, 5],
+      });
+      assert.ok(folders, 'Run Seeds returned no runs');
+      assert.equal(folders.length, 2);
+      const records = folders.map((f) => api.runs.store.read(f, false)?.record);
+      assert.deepEqual(
+        records.map((r) => [r?.seed, r?.status, r?.config['rounds']]),
+        [
+          [4, 'completed', 6],
+          [5, 'completed', 6],
+        ],
+      );
+      // The second seed starts only after the first has ended.
+      const [a, b] = records;
+      assert.ok(a?.endedAt && b && b.startedAt >= a.endedAt, `${a?.endedAt} then ${b?.startedAt}`);
+      const compared = await vscode.commands.executeCommand<string[] | undefined>(
+        'paperLab.compareRuns',
+        undefined,
+        folders,
+      );
+      assert.deepEqual(compared, folders);
+      const missing = await vscode.commands.executeCommand<string[] | undefined>('paperLab.compareRuns', undefined, [
+        folders[0],
+        'no-such-run',
+      ]);
+      assert.equal(missing, undefined, 'a run that does not exist must not be compared');
+    });
+
     it('stops a run in its worker and keeps what it wrote', async function () {
       this.timeout(120_000);
       const api = paperLab(await extension().activate());

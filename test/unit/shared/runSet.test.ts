@@ -45,6 +45,8 @@ describe('runs side by side', () => {
     assert.deepEqual(memberLabels([a, b]), ['seed 0', 'seed 1']);
     assert.deepEqual(memberLabels([b, c]), ['quick · rounds 3', 'paper · rounds 5']);
     assert.deepEqual(memberLabels([a, a]), ['run 1', 'run 2']);
+    const later = { ...a, startedAt: '2025-01-01T00:05:07.000Z' };
+    assert.deepEqual(memberLabels([a, later]), ['started 00:00:00', 'started 00:05:07']);
   });
 
   it('calls runs a seed set only when one config runs at different seeds', () => {
