@@ -5,6 +5,7 @@
  *   metrics.csv   one row per step, a `step` column and one column per metric (from metrics.jsonl)
  *   claims.md     the run (paper, demo, preset, seed, backend, versions, config) and its claims table
  *   <plot>.svg    one line chart per plot the demo declares, drawn from the metrics
+ *   <plot>.png    the same chart as an image (1440 × 840)
  *
  * All or nothing: the files are written into a temporary folder beside the target, which is
  * renamed to the target at the end; on any failure the temporary folder is removed.
@@ -25,6 +26,7 @@ Writes a run folder's data as files to share, into OUT (a new or empty folder; d
   claims.md     paper, demo, preset, seed, backend, Paper Lab and TensorFlow.js versions, the
                 config, and the claims table (measured value, target, PASS/FAIL)
   <plot>.svg    one line chart per plot the demo declares
+  <plot>.png    the same chart as a PNG image
 
 Nothing is left half-written: the files go into a temporary folder beside OUT, renamed to OUT
 at the end. Exit status 2 when DIR is not a run folder or OUT cannot be used, 1 when a file

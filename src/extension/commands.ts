@@ -368,7 +368,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       writeFolderAtomic(target, exportFiles(run, paper, demo));
       const reveal = 'Reveal in Explorer';
       const answer = await vscode.window.showInformationMessage(
-        `Paper Lab: exported ${folder} to ${target} (metrics.csv, claims.md and one SVG per plot).`,
+        `Paper Lab: exported ${folder} to ${target} (metrics.csv, claims.md and an SVG and a PNG per plot).`,
         reveal,
       );
       if (answer === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));

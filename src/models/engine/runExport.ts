@@ -1,6 +1,6 @@
 /**
  * A run taken away from the editor: its metrics as CSV, its claims as Markdown (with the config,
- * seed, backend and versions), and each plot of its demo as an SVG chart, written as one folder all
+ * seed, backend and versions), and each plot of its demo as an SVG and a PNG chart, written as one folder all
  * or nothing. Used by `paper-lab export` and the extension's Export Run. No TensorFlow.js here.
  */
 import * as fs from 'node:fs';
@@ -9,7 +9,8 @@ import type { DemoDescriptor, PaperDescriptor, PlotSpec } from '../../shared/cat
 import type { MetricPoint } from '../../shared/runs';
 import { formatNumber } from '../../shared/text';
 import { RunWriteError, type RunData } from './recorder';
-import { lineChartSvg } from './svgChart';
+import { lineChartPng } from './pngChart';
+import { lineChartSvg, type ChartSpec } from './svgChart';
 
 export const METRICS_CSV = 'metrics.csv';
 export const CLAIMS_MD = 'claims.md';
@@ -122,9 +123,9 @@ export function claimsMarkdown(run: RunData, paper?: PaperDescriptor, demo?: Dem
 }
 
 /** One plot's chart from the run's metrics. */
-export function plotSvg(plot: PlotSpec, points: readonly MetricPoint[]): string {
+export function plotChart(plot: PlotSpec, points: readonly MetricPoint[]): ChartSpec {
   const { rows } = metricsByStep(points);
-  return lineChartSvg({
+  return {
     title: plot.title,
     xLabel: plot.xLabel,
     yLabel: plot.yLabel,
@@ -138,21 +139,34 @@ export function plotSvg(plot: PlotSpec, points: readonly MetricPoint[]): string 
         return typeof v === 'number' ? [[row.step, v] as const] : [];
       }),
     })),
-  });
+  };
 }
 
-/** A plot's file name: its id, made safe as a file name. */
-export function plotFileName(plot: PlotSpec): string {
-  return `${plot.id.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^\.+/, '') || 'plot'}.svg`;
+/** One plot's chart as SVG. */
+export function plotSvg(plot: PlotSpec, points: readonly MetricPoint[]): string {
+  return lineChartSvg(plotChart(plot, points));
+}
+
+/** A plot's file name: its id, made safe as a file name, with the extension. */
+export function plotFileName(plot: PlotSpec, extension: 'svg' | 'png' = 'svg'): string {
+  return `${plot.id.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^\.+/, '') || 'plot'}.${extension}`;
 }
 
 /** The files an export writes, by name. */
-export function exportFiles(run: RunData, paper?: PaperDescriptor, demo?: DemoDescriptor): Map<string, string> {
-  const files = new Map<string, string>([
+export function exportFiles(
+  run: RunData,
+  paper?: PaperDescriptor,
+  demo?: DemoDescriptor,
+): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>([
     [METRICS_CSV, metricsCsv(run.points)],
     [CLAIMS_MD, claimsMarkdown(run, paper, demo)],
   ]);
-  for (const plot of demo?.plots ?? []) files.set(plotFileName(plot), plotSvg(plot, run.points));
+  for (const plot of demo?.plots ?? []) {
+    const chart = plotChart(plot, run.points);
+    files.set(plotFileName(plot, 'svg'), lineChartSvg(chart));
+    files.set(plotFileName(plot, 'png'), lineChartPng(chart));
+  }
   return files;
 }
 
@@ -161,7 +175,7 @@ export interface FolderWriter {
   mkdir(dir: string): string | undefined;
   /** Creates a new, empty folder (failing when it exists). */
   mkdirNew(dir: string): void;
-  writeFile(file: string, data: string): void;
+  writeFile(file: string, data: string | Uint8Array): void;
   rename(from: string, to: string): void;
   rmdir(dir: string): void;
   removeTree(dir: string): void;
@@ -189,7 +203,7 @@ function errnoOf(e: unknown): string | undefined {
  */
 export function writeFolderAtomic(
   target: string,
-  files: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, string | Uint8Array>,
   io: FolderWriter = nodeFolderWriter,
 ): void {
   const parent = path.dirname(target);

@@ -110,8 +110,39 @@ function logAxis(values: readonly number[], range?: readonly [number, number]): 
 
 const num = (v: number): string => (Math.round(v * 100) / 100).toString();
 
-/** The chart as an SVG document. */
-export function lineChartSvg(spec: ChartSpec): string {
+/** Where everything of a chart goes, in the chart's pixels: shared by the SVG and the PNG drawing. */
+export interface ChartFrame {
+  readonly width: number;
+  readonly height: number;
+  readonly title: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  /** The plot area. */
+  readonly left: number;
+  readonly top: number;
+  readonly plotWidth: number;
+  readonly plotHeight: number;
+  readonly empty: boolean;
+  /** Legend items: a line of the series' colour from x to x + 20 at y − 4, its label from x + 26 on baseline y. */
+  readonly legend: readonly {
+    readonly label: string;
+    readonly colour: string;
+    readonly x: number;
+    readonly y: number;
+  }[];
+  /** Tick positions (pixels along their axis) and labels. */
+  readonly xTicks: readonly { readonly at: number; readonly text: string }[];
+  readonly yTicks: readonly { readonly at: number; readonly text: string }[];
+  /** Each series' points in pixels, in x order. */
+  readonly series: readonly {
+    readonly label: string;
+    readonly colour: string;
+    readonly points: readonly (readonly [number, number])[];
+  }[];
+}
+
+/** Lays a chart out: legend rows under the title, axes with ticks around the data, series in pixels. */
+export function chartFrame(spec: ChartSpec): ChartFrame {
   const drawable = (y: number): boolean => Number.isFinite(y) && (!spec.logY || y > 0);
   const series = spec.series.map((s) => ({
     label: s.label,
@@ -120,25 +151,25 @@ export function lineChartSvg(spec: ChartSpec): string {
   const xs = series.flatMap((s) => s.points.map(([x]) => x));
   const ys = series.flatMap((s) => s.points.map(([, y]) => y));
   const empty = xs.length === 0;
+  const colour = (i: number): string => SERIES_COLOURS[i % SERIES_COLOURS.length] ?? '#000';
 
   // The legend: items in rows under the title.
-  const legendRows: { label: string; colour: string; x: number }[][] = [[]];
+  const legend: { label: string; colour: string; x: number; y: number }[] = [];
+  let row = 0;
   let cursor = 0;
   const left = 72;
   const right = 24;
   const plotWidth = WIDTH - left - right;
   series.forEach((s, i) => {
     const w = 28 + s.label.length * CHAR_W + 16;
-    let row = legendRows[legendRows.length - 1] ?? [];
     if (cursor > 0 && cursor + w > plotWidth) {
-      row = [];
-      legendRows.push(row);
+      row += 1;
       cursor = 0;
     }
-    row.push({ label: s.label, colour: SERIES_COLOURS[i % SERIES_COLOURS.length] ?? '#000', x: left + cursor });
+    legend.push({ label: s.label, colour: colour(i), x: left + cursor, y: 40 + row * 18 });
     cursor += w;
   });
-  const top = 40 + legendRows.length * 18;
+  const top = 40 + (row + 1) * 18;
   const bottom = 52;
   const plotHeight = HEIGHT - top - bottom;
 
@@ -146,58 +177,77 @@ export function lineChartSvg(spec: ChartSpec): string {
   const yAxis = spec.logY ? logAxis(ys, spec.yRange) : linearAxis(empty ? [0, 1] : ys, spec.yRange);
   const px = (x: number): number => left + xAxis.frac(x) * plotWidth;
   const py = (y: number): number => top + (1 - yAxis.frac(y)) * plotHeight;
-  const yTitle = spec.yUnit ? `${spec.yLabel} (${spec.yUnit})` : spec.yLabel;
+  return {
+    width: WIDTH,
+    height: HEIGHT,
+    title: spec.title,
+    xTitle: spec.xLabel,
+    yTitle: spec.yUnit ? `${spec.yLabel} (${spec.yUnit})` : spec.yLabel,
+    left,
+    top,
+    plotWidth,
+    plotHeight,
+    empty,
+    legend,
+    xTicks: xAxis.ticks.map((t) => ({ at: px(t), text: tickText(t) })),
+    yTicks: yAxis.ticks.map((t) => ({ at: py(t), text: tickText(t) })),
+    series: series.map((s, i) => ({
+      label: s.label,
+      colour: colour(i),
+      points: s.points.map(([x, y]) => [px(x), py(y)] as const),
+    })),
+  };
+}
 
+/** The chart as an SVG document. */
+export function lineChartSvg(spec: ChartSpec): string {
+  const f = chartFrame(spec);
+  const { left, top, plotWidth, plotHeight } = f;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" ` +
       `font-family="sans-serif" font-size="${FONT}">`,
-    `<title>${escapeXml(spec.title)}</title>`,
+    `<title>${escapeXml(f.title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<defs><clipPath id="plot-area"><rect x="${left}" y="${top}" width="${plotWidth}" height="${plotHeight}"/></clipPath></defs>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(spec.title)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(f.title)}</text>`,
   );
-  legendRows.forEach((row, r) => {
-    const y = 40 + r * 18;
-    for (const item of row) {
-      parts.push(
-        `<line x1="${item.x}" y1="${y - 4}" x2="${item.x + 20}" y2="${y - 4}" stroke="${item.colour}" stroke-width="2"/>`,
-        `<text x="${item.x + 26}" y="${y}">${escapeXml(item.label)}</text>`,
-      );
-    }
-  });
+  for (const item of f.legend) {
+    const y = item.y;
+    parts.push(
+      `<line x1="${item.x}" y1="${y - 4}" x2="${item.x + 20}" y2="${y - 4}" stroke="${item.colour}" stroke-width="2"/>`,
+      `<text x="${item.x + 26}" y="${y}">${escapeXml(item.label)}</text>`,
+    );
+  }
   // Grid and ticks.
   parts.push('<g stroke="#e0e0e0" stroke-width="1">');
-  for (const t of yAxis.ticks)
-    parts.push(`<line x1="${left}" y1="${num(py(t))}" x2="${left + plotWidth}" y2="${num(py(t))}"/>`);
-  for (const t of xAxis.ticks)
-    parts.push(`<line x1="${num(px(t))}" y1="${top}" x2="${num(px(t))}" y2="${top + plotHeight}"/>`);
+  for (const t of f.yTicks)
+    parts.push(`<line x1="${left}" y1="${num(t.at)}" x2="${left + plotWidth}" y2="${num(t.at)}"/>`);
+  for (const t of f.xTicks)
+    parts.push(`<line x1="${num(t.at)}" y1="${top}" x2="${num(t.at)}" y2="${top + plotHeight}"/>`);
   parts.push('</g>');
   parts.push('<g fill="#333333">');
-  for (const t of yAxis.ticks)
-    parts.push(`<text x="${left - 6}" y="${num(py(t) + 4)}" text-anchor="end">${escapeXml(tickText(t))}</text>`);
-  for (const t of xAxis.ticks)
-    parts.push(
-      `<text x="${num(px(t))}" y="${top + plotHeight + 16}" text-anchor="middle">${escapeXml(tickText(t))}</text>`,
-    );
+  for (const t of f.yTicks)
+    parts.push(`<text x="${left - 6}" y="${num(t.at + 4)}" text-anchor="end">${escapeXml(t.text)}</text>`);
+  for (const t of f.xTicks)
+    parts.push(`<text x="${num(t.at)}" y="${top + plotHeight + 16}" text-anchor="middle">${escapeXml(t.text)}</text>`);
   parts.push('</g>');
   // Axes and their titles.
   parts.push(
     `<path d="M${left} ${top} V${top + plotHeight} H${left + plotWidth}" fill="none" stroke="#333333" stroke-width="1"/>`,
-    `<text x="${left + plotWidth / 2}" y="${HEIGHT - 12}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
-    `<text transform="translate(16 ${top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yTitle)}</text>`,
+    `<text x="${left + plotWidth / 2}" y="${HEIGHT - 12}" text-anchor="middle">${escapeXml(f.xTitle)}</text>`,
+    `<text transform="translate(16 ${top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeXml(f.yTitle)}</text>`,
   );
-  if (empty)
+  if (f.empty)
     parts.push(
       `<text x="${left + plotWidth / 2}" y="${top + plotHeight / 2}" text-anchor="middle" fill="#777777">no data</text>`,
     );
   // The series.
   parts.push('<g clip-path="url(#plot-area)" fill="none" stroke-width="1.5" stroke-linejoin="round">');
-  series.forEach((s, i) => {
-    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length] ?? '#000';
-    const points = s.points.map(([x, y]) => `${num(px(x))},${num(py(y))}`).join(' ');
-    parts.push(`<polyline stroke="${colour}" points="${points}"><title>${escapeXml(s.label)}</title></polyline>`);
-  });
+  for (const s of f.series) {
+    const points = s.points.map(([x, y]) => `${num(x)},${num(y)}`).join(' ');
+    parts.push(`<polyline stroke="${s.colour}" points="${points}"><title>${escapeXml(s.label)}</title></polyline>`);
+  }
   parts.push('</g>', '</svg>');
   return parts.join('\n') + '\n';
 }

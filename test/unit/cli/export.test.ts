@@ -76,14 +76,16 @@ function jsonlByStep(dir: string): Map<number, Record<string, number>> {
 describe('cli: export', function () {
   this.timeout(120000);
 
-  it('writes metrics.csv, claims.md and one SVG per plot into DIR/export', async () => {
+  it('writes metrics.csv, claims.md and one SVG and one PNG per plot into DIR/export', async () => {
     const run = path.join(tmp(), 'run');
     const r0 = await runCli(['run', ...toy(7), '--set', 'seedNoise=40', '--seed', '5', '--out', run]);
     assert.equal(r0.code, 0, r0.stderr);
     const r = await runCli(['export', run]);
     assert.equal(r.code, 0, r.stderr);
     const out = path.join(run, 'export');
-    assert.deepEqual(filesUnder(out), ['claims.md', 'eval.svg', 'loss.svg', 'metrics.csv']);
+    assert.deepEqual(filesUnder(out), ['claims.md', 'eval.png', 'eval.svg', 'loss.png', 'loss.svg', 'metrics.csv']);
+    for (const png of ['eval.png', 'loss.png'])
+      assert.deepEqual([...fs.readFileSync(path.join(out, png)).subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
 
     // metrics.csv: the numbers of metrics.jsonl, exactly, one row per step.
     const rows = parseCsv(fs.readFileSync(path.join(out, 'metrics.csv'), 'utf8'));
