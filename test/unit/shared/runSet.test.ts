@@ -15,16 +15,13 @@ import { runRecord, runSummary } from '../../helpers/runRecords';
 const pts = (rows: readonly [number, number][], metric = 'acc'): MetricPoint[] =>
   rows.map(([step, v]) => ({ step, values: { [metric]: v } }));
 
-const plot: PlotSpec = {
-  id: 'acc',
-  title: 'Accuracy',
-  xLabel: 'round',
-  yLabel: 'accuracy',
-  series: [
-    { metric: 'acc', label: 'FedAvg' },
-    { metric: 'loss', label: 'loss' },
-  ],
-};
+/** A plot over rounds with these [metric, label] series. */
+function plotOf(...series: [string, string][]): PlotSpec {
+  const spec = { id: 'acc', title: 'Accuracy', xLabel: 'round', yLabel: 'accuracy' };
+  return { ...spec, series: series.map(([metric, label]) => ({ metric, label })) };
+}
+
+const plot = plotOf(['acc', 'FedAvg'], ['loss', 'loss']);
 
 describe('runs side by side', () => {
   const a = runRecord({ seed: 0, config: { rounds: 3, lr: 0.1 } });
