@@ -44,7 +44,7 @@ export class Raster {
     const i = (y * this.width + x) * 3;
     for (let c = 0; c < 3; c++) {
       const old = this.pixels[i + c] ?? 255;
-      this.pixels[i + c] = Math.round(old + (colour[c] - old) * a);
+      this.pixels[i + c] = Math.round(old + ((colour[c] ?? 0) - old) * a);
     }
   }
 
