@@ -12,6 +12,7 @@ import type { RunContext } from '../types';
 import type { ScoreSdeConfig } from './demo';
 import { disposeBatch, dsmBatch, dsmLoss } from './loss';
 import { initMlp, type MlpParams, type MlpShape } from './model';
+import type { ScoreNetwork } from './network';
 import { type AdamSettings, adamStep, disposeAdam, initAdam } from './optim';
 import type { Sde } from './sdes';
 
@@ -20,7 +21,10 @@ export const LOSS_EVERY = 20;
 
 export interface FitOptions {
   readonly sde: Sde;
+  /** The MLP's shape (its inputs are the data's dimensions, also for another network). */
   readonly shape: MlpShape;
+  /** Train this network instead of the MLP of `shape`. */
+  readonly network?: ScoreNetwork;
   readonly hp: AdamSettings;
   readonly steps: number;
   readonly batchSize: number;
@@ -51,7 +55,8 @@ export function adamSettings(config: Pick<ScoreSdeConfig, 'lr' | 'warmup' | 'ema
 export async function fitScoreNetwork(o: FitOptions, rng: Rng): Promise<{ params: MlpParams; steps: number }> {
   const { sde, ctx, steps } = o;
   const dims = o.shape.inputs;
-  const state = initAdam(initMlp(o.shape, rng));
+  const network = o.network;
+  const state = initAdam(network ? network.init(rng) : initMlp(o.shape, rng));
   const batchOptions = { eps: o.eps, dataVariance: o.dataVariance, embedding: o.shape.embedding };
   let lossSum: tf.Scalar = tf.scalar(0);
   let done = 0;
@@ -59,7 +64,9 @@ export async function fitScoreNetwork(o: FitOptions, rng: Rng): Promise<{ params
   try {
     for (let step = 1; step <= steps && !ctx.aborted; step++) {
       const batch = dsmBatch(sde, o.draw(o.batchSize, rng), dims, rng, batchOptions);
-      const { value, grads } = tf.tidy(() => tf.valueAndGrads((...p: tf.Tensor[]) => dsmLoss(p, batch))(state.params));
+      const { value, grads } = tf.tidy(() =>
+        tf.valueAndGrads((...p: tf.Tensor[]) => dsmLoss(p, batch, network?.output))(state.params),
+      );
       disposeBatch(batch);
       adamStep(state, grads, o.hp);
       tf.dispose(grads);

@@ -55,11 +55,17 @@ export function perturb(x0: tf.Tensor2D, z: tf.Tensor2D, mean: tf.Tensor, std: t
   return tf.add(tf.mul(x0, mean), tf.mul(z, std));
 }
 
-/** The weighted DSM loss of one batch: mean over examples of ‖n_θ(x(t), t) + z‖² (summed over dimensions). */
-export function dsmLoss(params: MlpParams, batch: DsmBatch): tf.Scalar {
+/** A network's raw output n_θ (predicted −z) for a batch. */
+export type NetworkOutput = (params: MlpParams, x: tf.Tensor2D, f: TimeFeatures) => tf.Tensor2D;
+
+/**
+ * The weighted DSM loss of one batch: mean over examples of ‖n_θ(x(t), t) + z‖² (summed over
+ * dimensions), for the MLP unless another network's output is given.
+ */
+export function dsmLoss(params: MlpParams, batch: DsmBatch, output: NetworkOutput = mlpOutput): tf.Scalar {
   // @paper score-sde dsm-objective
   const xt = perturb(batch.x0, batch.z, batch.mean, batch.std);
   // @paper score-sde dsm-weighted
-  const residual = tf.add(mlpOutput(params, xt, batch.features), batch.z);
+  const residual = tf.add(output(params, xt, batch.features), batch.z);
   return tf.mean(tf.sum(tf.square(residual), 1));
 }

@@ -13,11 +13,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/rng';
 import { priorLogDensity, type Sde } from './sdes';
 
-/** A score s(x, t) for a batch at one time, and its Jacobian applied to tangents [K, B, D]. */
+/**
+ * A score s(x, t) for a batch at one time, and its Jacobian J = ∂s/∂x applied to tangents
+ * [K, B, D]: forward (`jvp`, J·v) or reverse (`vjp`, Jᵀ·v). The divergences below use only
+ * quadratic forms vᵀ(J·v) = vᵀ(Jᵀ·v), so either serves.
+ */
 export interface ScoreModel {
   readonly dims: number;
   score(x: tf.Tensor2D, t: number): tf.Tensor2D;
-  jvp(x: tf.Tensor2D, t: number, tangents: tf.Tensor3D): { score: tf.Tensor2D; jv: tf.Tensor3D };
+  jvp?(x: tf.Tensor2D, t: number, tangents: tf.Tensor3D): { score: tf.Tensor2D; jv: tf.Tensor3D };
+  vjp?(x: tf.Tensor2D, t: number, cotangents: tf.Tensor3D): { score: tf.Tensor2D; jv: tf.Tensor3D };
+}
+
+/** J·v or Jᵀ·v, whichever the model has, for quadratic forms vᵀJv. */
+function jacobianProducts(
+  model: ScoreModel,
+  x: tf.Tensor2D,
+  t: number,
+  vectors: tf.Tensor3D,
+): { score: tf.Tensor2D; jv: tf.Tensor3D } {
+  if (model.jvp) return model.jvp(x, t, vectors);
+  if (model.vjp) return model.vjp(x, t, vectors);
+  throw new Error('score model without Jacobian products: the divergence needs jvp or vjp');
 }
 
 /** dy/dt for a batch of states y at time t. */
@@ -48,7 +65,7 @@ export function exactDivergence(
 ): { score: tf.Tensor2D; div: tf.Tensor1D } {
   const [b, d] = x.shape;
   const eye = tf.eye(d).reshape([d, 1, d]);
-  const { score, jv } = model.jvp(x, t, tf.tile(eye, [1, b, 1]) as tf.Tensor3D);
+  const { score, jv } = jacobianProducts(model, x, t, tf.tile(eye, [1, b, 1]) as tf.Tensor3D);
   return { score, div: tf.sum(tf.mul(jv, eye), [0, 2]) };
 }
 
@@ -70,7 +87,7 @@ export function hutchinsonDivergence(
   // ∇·f̃_θ(x, t) = E_ε[εᵀ ∇ₓf̃_θ(x, t) ε],   E[ε] = 0, Cov[ε] = I   (Skilling–Hutchinson estimator)
   //   applied to s_θ (∇·f̃_θ = a(t) D − ½ g(t)² ∇·s_θ is linear in it), one Rademacher ε per row
   // @paper score-sde hutchinson-trace
-  const { score, jv } = model.jvp(x, t, eps.expandDims(0) as tf.Tensor3D);
+  const { score, jv } = jacobianProducts(model, x, t, eps.expandDims(0) as tf.Tensor3D);
   return { score, div: tf.sum(tf.mul(jv.squeeze([0]), eps), 1) };
 }
 

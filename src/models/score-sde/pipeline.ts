@@ -8,6 +8,7 @@ import { Rng } from '../engine/rng';
 import type { RunContext } from '../types';
 import type { ScoreSdeConfig } from './demo';
 import { type MlpParams, score, scoreJvp, type TimeFeatures, timeFeatures } from './model';
+import type { ScoreNetwork } from './network';
 import { type LikelihoodOptions, probabilityFlowSample, type ScoreModel } from './ode';
 import { type PcOptions, type PcResult, pcSample } from './samplers';
 import type { Sde } from './sdes';
@@ -31,9 +32,10 @@ export function featuresAt(c: TimeConditioning): (t: number) => TimeFeatures {
   return (t) => timeFeatures(c.sde, c.dataVariance, [t], c.embedding);
 }
 
-/** The EMA parameters as a score model on `dims`-dimensional data: one t for the whole batch. */
-export function scoreModel(c: TimeConditioning, params: MlpParams, dims: number): ScoreModel {
+/** The EMA parameters as a score model on `dims`-dimensional data: one t for the whole batch (the MLP unless `network`). */
+export function scoreModel(c: TimeConditioning, params: MlpParams, dims: number, network?: ScoreNetwork): ScoreModel {
   const features = featuresAt(c);
+  if (network) return network.model(params, features, dims);
   return {
     dims,
     score: (x, t) => score(params, x, features(t)),
