@@ -100,8 +100,27 @@ async function fedoptConfig(config: DemoConfig): Promise<Record<string, unknown>
   };
 }
 
+/**
+ * The RIM cell bench/reference/rims.py implements: a learned initial state, a per-module linear
+ * communication output, no dropout, communication over the states after inactive modules kept
+ * theirs. A config with another cell has no reference to be timed against.
+ */
+export const RIMS_REFERENCE_CELL: Readonly<Record<string, boolean | number>> = {
+  commGated: false,
+  dropout: 0,
+  learnedInitialState: true,
+  commReadsUpdates: false,
+};
+
 /** RIMs: the RIM's sizes, and the LSTM's hidden size matched to the RIM's parameter count as the demo does. */
 async function rimsConfig(config: DemoConfig): Promise<Record<string, unknown>> {
+  const other = Object.entries(RIMS_REFERENCE_CELL).filter(([key, value]) => config[key] !== value);
+  if (other.length > 0)
+    throw new Error(
+      `the PyTorch reference implements the RIM cell with ${Object.entries(RIMS_REFERENCE_CELL)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}; this config has ${other.map(([k]) => `${k}=${String(config[k])}`).join(', ')}`,
+    );
   const [{ rimParameterCount }, { matchedLstmUnits }, { ALPHABET, VOCAB }] = await Promise.all([
     import('../models/rims/rim'),
     import('../models/rims/lstm'),
@@ -117,7 +136,8 @@ async function rimsConfig(config: DemoConfig): Promise<Record<string, unknown>> 
     commKey: num(config, 'commKey'),
   };
   const features = size.modules * size.units;
-  const rimParameters = rimParameterCount(size, VOCAB) + features * ALPHABET + ALPHABET;
+  const counted = { ...size, commGated: false, learnedInitialState: true };
+  const rimParameters = rimParameterCount(counted, VOCAB) + features * ALPHABET + ALPHABET;
   return {
     ...size,
     lstmUnits: matchedLstmUnits(rimParameters, VOCAB, ALPHABET),

@@ -3,7 +3,7 @@
  * read out logits over the alphabet at the copy positions only (the only ones the loss scores).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../engine/rng';
+import { Rng } from '../engine/rng';
 import { ALPHABET, type CopyLayout, VOCAB } from './data';
 import {
   disposeRim,
@@ -34,8 +34,11 @@ export interface CopyModel {
   readonly variables: tf.Variable[];
   readonly parameterCount: number;
   dispose(): void;
-  /** Logits [SYMBOLS · B, ALPHABET] at the copy positions (time-major) for inputs [L, B, V]. */
-  forward(inputs: tf.Tensor3D, layout: CopyLayout): tf.Tensor2D;
+  /**
+   * Logits [SYMBOLS · B, ALPHABET] at the copy positions (time-major) for inputs [L, B, V];
+   * `training` turns on the RIM's dropout (the default is evaluation).
+   */
+  forward(inputs: tf.Tensor3D, layout: CopyLayout, training?: boolean): tf.Tensor2D;
   /** The same unroll with the activation record (RIM only). */
   forwardWithRecord?(inputs: tf.Tensor3D, layout: CopyLayout): { logits: tf.Tensor2D; record: ActivationRecord };
 }
@@ -53,9 +56,12 @@ export function rimModel(size: RimSize, rng: Rng): CopyModel {
   const p = initRim(size, VOCAB, rng);
   const features = size.modules * size.units;
   const out = readout(rng, features);
-  const unroll = (inputs: tf.Tensor3D, layout: CopyLayout, record: boolean) => {
+  // Seeds of the dropout masks, drawn in training only (no draw without dropout, so the other
+  // initial weights do not depend on whether it is on).
+  const dropout = size.dropout > 0 ? { rate: size.dropout, rng: new Rng(rng.seed()) } : null;
+  const unroll = (inputs: tf.Tensor3D, layout: CopyLayout, record: boolean, training: boolean) => {
     const batch = inputs.shape[1];
-    const weights = rimWeights(p);
+    const weights = rimWeights(p, training ? dropout : null);
     let state = initialRimState(p, batch);
     const copyStates: tf.Tensor3D[] = [];
     const masks: tf.Tensor2D[] = [];
@@ -84,9 +90,9 @@ export function rimModel(size: RimSize, rng: Rng): CopyModel {
     label: 'RIM',
     variables: [...rimVariables(p), out.w, out.b],
     parameterCount: rimParameterCount(size, VOCAB) + features * ALPHABET + ALPHABET,
-    forward: (inputs, layout) => unroll(inputs, layout, false).logits,
+    forward: (inputs, layout, training = false) => unroll(inputs, layout, false, training).logits,
     forwardWithRecord(inputs, layout) {
-      const { logits, masks, changes } = unroll(inputs, layout, true);
+      const { logits, masks, changes } = unroll(inputs, layout, true, false);
       return { logits, record: { active: tf.stack(masks) as tf.Tensor3D, change: tf.stack(changes) as tf.Tensor3D } };
     },
   };

@@ -31,7 +31,7 @@ export function trainStep(trainer: Trainer, inputs: tf.Tensor3D, targets: tf.Ten
   return tf.tidy(() => {
     const { model } = trainer;
     const { value, grads } = tf.variableGrads(
-      () => copyLoss(model.forward(inputs, batch.layout), targets),
+      () => copyLoss(model.forward(inputs, batch.layout, true), targets),
       model.variables,
     );
     const list = model.variables.map((v) => grads[v.name] as tf.Tensor);

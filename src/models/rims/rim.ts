@@ -14,6 +14,16 @@
  *   4. communication among modules, residual, active only → h_k = h̃_k + m_k · MHA_k(h̃)
  * Inactive modules keep (h, c) bit for bit, and the mask (computed without gradient) cuts every
  * gradient path through their cell at that step.
+ *
+ * Options that follow the official code (event_based/blocks_core.py, attention.py) where it
+ * differs from the paper's equations, each a field of RimSize:
+ *   - `commGated`: the communication output is g ⊙ tanh(fc(o)) with g = σ(gate_fc(o)), fc and
+ *     gate_fc shared by the modules, instead of a per-module linear map W^o_k o;
+ *   - `dropout`: dropout on the attended input A and on fc(o), in training only;
+ *   - `learnedInitialState`: a learned h₀ (off: zeros, as the official code);
+ *   - `commReadsUpdates`: communication attends over every module's new cell state, inactive
+ *     modules' included (then discarded; their gradient through the attention is blocked), as
+ *     the official code does, instead of over the states after inactive modules kept theirs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lstmCell } from '../engine/recurrentCells';
@@ -33,6 +43,20 @@ export interface RimSize {
   /** Communication attention heads and per-head size (d = d_k = d_v). */
   readonly commHeads: number;
   readonly commKey: number;
+  /** Communication output g ⊙ tanh(fc(o)) with shared fc, gate_fc (else a per-module linear W^o_k). */
+  readonly commGated: boolean;
+  /** Dropout rate on the attended input and on the communication output, in training only. */
+  readonly dropout: number;
+  /** A learned initial state h₀ (else zeros). */
+  readonly learnedInitialState: boolean;
+  /** Communication reads every module's new cell state, inactive modules' included (else the kept states). */
+  readonly commReadsUpdates: boolean;
+}
+
+/** A dense layer shared by the modules: o W + b. */
+export interface Dense {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
 }
 
 /** A per-module weight: a full [K·a, K·b] matrix of which only the diagonal blocks are used. */
@@ -53,11 +77,21 @@ export interface RimParams {
   readonly cellInput: BlockWeight;
   readonly cellRecurrent: BlockWeight;
   readonly cellBias: tf.Variable;
-  /** Communication: query/key/value blocks [H, 3·heads·d] and output blocks [heads·d, H]. */
+  /** Communication: query/key/value blocks [H, 3·heads·d]. */
   readonly commQkv: BlockWeight;
-  readonly commOut: BlockWeight;
-  /** Learned initial state h₀ [1, K, H] (c₀ = 0), so that modules differ from the first step. */
-  readonly h0: tf.Variable;
+  /** Communication output, per-module blocks [heads·d, H] (when not `commGated`). */
+  readonly commOut: BlockWeight | null;
+  /** Communication output fc and gate_fc [heads·d, H], shared by the modules (when `commGated`). */
+  readonly commFc: Dense | null;
+  readonly commGate: Dense | null;
+  /** Learned initial state h₀ [1, K, H] (c₀ = 0), when `learnedInitialState`; else h₀ = 0. */
+  readonly h0: tf.Variable | null;
+}
+
+/** Dropout in training: its rate and the generator of the mask seeds. */
+export interface DropoutSource {
+  readonly rate: number;
+  readonly rng: Rng;
 }
 
 /** The block weights, materialised once per unroll: blockdiag(W_k) = W ⊙ blocks. */
@@ -67,9 +101,11 @@ export interface RimWeights {
   readonly cellInput: tf.Tensor2D;
   readonly cellRecurrent: tf.Tensor2D;
   readonly commQkv: tf.Tensor2D;
-  readonly commOut: tf.Tensor2D;
+  readonly commOut: tf.Tensor2D | null;
   /** Constant [heads, heads·d]: row h has ones over head h's columns. */
   readonly headSpread: tf.Tensor2D;
+  /** Dropout of this unroll (training), or null (evaluation). */
+  readonly dropout: DropoutSource | null;
 }
 
 export interface RimState {
@@ -98,8 +134,13 @@ function dense(rng: Rng, rows: number, cols: number): tf.Variable {
   return tf.tidy(() => tf.variable(tf.tensor2d(rng.normals(rows * cols, 1 / Math.sqrt(rows)), [rows, cols]), true));
 }
 
+/** A shared layer with weights of standard deviation 1/√rows and a zero bias. */
+function denseLayer(rng: Rng, rows: number, cols: number): Dense {
+  return { w: dense(rng, rows, cols), b: tf.tidy(() => tf.variable(tf.zeros([cols]), true)) };
+}
+
 export function initRim(size: RimSize, inputSize: number, rng: Rng): RimParams {
-  const { modules: k, units: h, inputKey, inputValue, commHeads, commKey } = size;
+  const { modules: k, units: h, inputKey, inputValue, commHeads, commKey, commGated } = size;
   // Forget-gate bias 1 (gate order i, f, g, o within each module's 4H block).
   const bias = new Float32Array(k * 4 * h);
   for (let m = 0; m < k; m++) bias.fill(1, m * 4 * h + h, m * 4 * h + 2 * h);
@@ -112,8 +153,12 @@ export function initRim(size: RimSize, inputSize: number, rng: Rng): RimParams {
     cellRecurrent: blockWeight(rng, k, h, 4 * h),
     cellBias: tf.tidy(() => tf.variable(tf.tensor1d(bias), true)),
     commQkv: blockWeight(rng, k, h, 3 * commHeads * commKey),
-    commOut: blockWeight(rng, k, commHeads * commKey, h),
-    h0: tf.tidy(() => tf.variable(tf.tensor3d(rng.normals(k * h, 1), [1, k, h]), true)),
+    commOut: commGated ? null : blockWeight(rng, k, commHeads * commKey, h),
+    commFc: commGated ? denseLayer(rng, commHeads * commKey, h) : null,
+    commGate: commGated ? denseLayer(rng, commHeads * commKey, h) : null,
+    h0: size.learnedInitialState
+      ? tf.tidy(() => tf.variable(tf.tensor3d(rng.normals(k * h, 1), [1, k, h]), true))
+      : null,
   };
 }
 
@@ -126,8 +171,9 @@ export function rimVariables(p: RimParams): tf.Variable[] {
     p.cellRecurrent.w,
     p.cellBias,
     p.commQkv.w,
-    p.commOut.w,
-    p.h0,
+    ...(p.commOut ? [p.commOut.w] : []),
+    ...[p.commFc, p.commGate].flatMap((d) => (d ? [d.w, d.b] : [])),
+    ...(p.h0 ? [p.h0] : []),
   ];
 }
 
@@ -138,12 +184,15 @@ export function disposeRim(p: RimParams): void {
     p.cellInput.blocks,
     p.cellRecurrent.blocks,
     p.commQkv.blocks,
-    p.commOut.blocks,
+    ...(p.commOut ? [p.commOut.blocks] : []),
   ]);
 }
 
-/** Applies the block masks; call once per unroll (inside the caller's tidy and gradient scope). */
-export function rimWeights(p: RimParams): RimWeights {
+/**
+ * Applies the block masks; call once per unroll (inside the caller's tidy and gradient scope).
+ * `dropout` (training only) draws a fresh mask for each use from its generator.
+ */
+export function rimWeights(p: RimParams, dropout: DropoutSource | null = null): RimWeights {
   const apply = (b: BlockWeight): tf.Tensor2D => tf.mul(b.w, b.blocks);
   return {
     params: p,
@@ -151,7 +200,8 @@ export function rimWeights(p: RimParams): RimWeights {
     cellInput: apply(p.cellInput),
     cellRecurrent: apply(p.cellRecurrent),
     commQkv: apply(p.commQkv),
-    commOut: apply(p.commOut),
+    commOut: p.commOut ? apply(p.commOut) : null,
+    dropout: dropout && dropout.rate > 0 ? dropout : null,
     headSpread: tf.tensor2d(blockMask(p.size.commHeads, 1, p.size.commKey), [
       p.size.commHeads,
       p.size.commHeads * p.size.commKey,
@@ -161,7 +211,14 @@ export function rimWeights(p: RimParams): RimWeights {
 
 export function initialRimState(p: RimParams, batch: number): RimState {
   const { modules, units } = p.size;
-  return { h: tf.tile(p.h0, [batch, 1, 1]) as tf.Tensor3D, c: tf.zeros([batch, modules, units]) as tf.Tensor3D };
+  const zeros = (): tf.Tensor3D => tf.zeros([batch, modules, units]);
+  return { h: p.h0 ? (tf.tile(p.h0, [batch, 1, 1]) as tf.Tensor3D) : zeros(), c: zeros() };
+}
+
+/** Inverted dropout (kept entries scaled by 1/(1 − rate)) in training; the identity otherwise. */
+export function maybeDropout<T extends tf.Tensor>(w: RimWeights, x: T): T {
+  if (!w.dropout) return x;
+  return tf.dropout(x, w.dropout.rate, undefined, w.dropout.rng.seed()) as T;
 }
 
 /** [B, K, a] × blockdiag(W_k) → [B, K, b]: every module's own projection in one matMul. */
@@ -207,7 +264,7 @@ export function inputAttention(
   const scores = tf.sum(tf.mul(queries, tf.reshape(inputKey, [batch, 1, keySize])), 2); // [B, K]
   const inputWeight = tf.sigmoid(tf.div(scores, Math.sqrt(keySize)));
   const attended = tf.mul(tf.expandDims(inputWeight, 2), tf.expandDims(inputValue, 1)) as tf.Tensor3D;
-  return { attended, nullWeight: tf.sub(1, inputWeight) };
+  return { attended: maybeDropout(w, attended), nullWeight: tf.sub(1, inputWeight) };
 }
 
 /**
@@ -232,13 +289,14 @@ export function selectActiveModules(nullWeight: tf.Tensor2D, active: number): tf
  *   [i f g o]_k = A_k W^x_k + h_k W^h_k + b_k,  c̃_k = σ(f) c_k + σ(i) tanh(g),  h̃_k = σ(o) tanh(c̃_k),
  * then active modules take the new state and inactive ones keep theirs: (h, c) ← m (h̃, c̃) + (1 − m) (h, c),
  * exactly the old state where m = 0, with no gradient reaching that module's cell. The cell and the
- * keep are one fused kernel where the backend has it (`lstmCell`).
+ * keep are one fused kernel where the backend has it (`lstmCell`). With `mask` null every module
+ * takes its new state (the caller keeps the old ones later).
  */
 export function independentDynamics(
   w: RimWeights,
   state: RimState,
   attended: tf.Tensor3D,
-  mask: tf.Tensor3D,
+  mask: tf.Tensor3D | null,
 ): RimState {
   const { modules, units } = w.params.size;
   const [batch] = state.h.shape;
@@ -254,20 +312,27 @@ export function independentDynamics(
   const rows = (t: tf.Tensor3D): tf.Tensor2D => tf.reshape(t, [-1, units]);
   // h_{t,k} = h_{t−1,k},   k ∉ S_t   (inactive modules keep their state)
   // @paper rims inactive-frozen
-  const next = lstmCell(gates, rows(state.c), rows(state.h), tf.reshape(mask, [-1, 1]));
+  const next = lstmCell(gates, rows(state.c), rows(state.h), mask ? tf.reshape(mask, [-1, 1]) : null);
   const back = (t: tf.Tensor2D): tf.Tensor3D => tf.reshape(t, [batch, modules, units]);
   return { h: back(next.h), c: back(next.c) };
 }
 
 /**
  * Communication: every module attends over all modules' states h̃ with `heads` heads of size d,
- * through its own projections Q_k = h̃_k W^q_k, K_j = h̃_j W^k_j, V_j = h̃_j W^v_j:
- *   h_k = h̃_k + m_k · W^o_k [softmax_j(Q_k K_jᵀ / √d) V_j]_heads,
- * a residual that only active modules take (inactive ones stay bit for bit).
+ * through its own projections Q_k = h̃_k W^q_k, K_j = h̃_j W^k_j, V_j = h̃_j W^v_j, read
+ *   o_k = [softmax_j(Q_k K_jᵀ / √d) V_j]_heads,
+ * then the update u_k = W^o_k o_k, or with `commGated` u_k = σ(o_k W_g + b_g) ⊙ tanh(drop(o_k W_f + b_f))
+ * (fc and gate_fc shared by the modules), and the residual h_k = h̃_k + m_k u_k that only active
+ * modules take (inactive ones stay bit for bit). Returns h̃ + m ⊙ u.
  * Written with broadcasts over [B, K, K, heads·d] (K is small), which run faster than tiny
  * batched matMuls per (sequence, head).
  */
 export function communicationAttention(w: RimWeights, hTilde: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  return tf.add(hTilde, tf.mul(mask, communicationUpdate(w, hTilde)));
+}
+
+/** The communication update u [B, K, H] of every module, before the residual and the mask. */
+export function communicationUpdate(w: RimWeights, hTilde: tf.Tensor3D): tf.Tensor3D {
   const { modules, commHeads: heads, commKey: d } = w.params.size;
   const batch = hTilde.shape[0];
   const width = heads * d;
@@ -284,8 +349,30 @@ export function communicationAttention(w: RimWeights, hTilde: tf.Tensor3D, mask:
   const perPair = tf.reshape(tf.transpose(weights, [0, 1, 3, 2]), [batch * modules * modules, heads]);
   const spread = tf.reshape(tf.matMul(perPair, w.headSpread), [batch, modules, modules, width]);
   const read = tf.sum(tf.mul(spread, tf.reshape(v, [batch, 1, modules, width])), 2) as tf.Tensor3D; // [B, K, heads·d]
-  const update = perModule(read, w.commOut, modules);
-  return tf.add(hTilde, tf.mul(mask, update));
+  const { commFc, commGate } = w.params;
+  if (w.commOut) return maybeDropout(w, perModule(read, w.commOut, modules));
+  if (!commFc || !commGate) throw new Error('communication output weights missing');
+  // u_k = σ(o_k W_g + b_g) ⊙ tanh(drop(o_k W_f + b_f))   (gated communication output, official code)
+  const o = tf.reshape(read, [batch * modules, width]);
+  const fc = maybeDropout(w, tf.add(tf.matMul(o, commFc.w), commFc.b));
+  const gate = tf.sigmoid(tf.add(tf.matMul(o, commGate.w), commGate.b));
+  return tf.reshape(tf.mul(gate, tf.tanh(fc)), [batch, modules, -1]);
+}
+
+/** Identity forward; the gradient is multiplied by `mask` (broadcast), so masked entries send none back. */
+function blockGradient(x: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  const blocked = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [value, m, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+    save([m]);
+    return {
+      value: tf.clone(value),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const kept = saved[0] as tf.Tensor;
+        return [tf.mul(dy as tf.Tensor, kept), tf.zerosLike(kept)];
+      },
+    };
+  });
+  return blocked(x, tf.cast(mask, 'float32')) as tf.Tensor3D;
 }
 
 export interface RimStep {
@@ -298,19 +385,41 @@ export interface RimStep {
 export function rimStep(w: RimWeights, state: RimState, inputKey: tf.Tensor2D, inputValue: tf.Tensor2D): RimStep {
   const { attended, nullWeight } = inputAttention(w, state.h, inputKey, inputValue);
   const mask = selectActiveModules(nullWeight, w.params.size.active);
-  const tilde = independentDynamics(w, state, attended, mask);
-  return { state: { h: communicationAttention(w, tilde.h, mask), c: tilde.c }, mask };
+  if (!w.params.size.commReadsUpdates) {
+    const tilde = independentDynamics(w, state, attended, mask);
+    return { state: { h: communicationAttention(w, tilde.h, mask), c: tilde.c }, mask };
+  }
+  // Every module updates; communication reads all new states, the gradient through the attention
+  // reaching active modules only; then inactive modules take back their old (h, c).
+  const next = independentDynamics(w, state, attended, null);
+  const update = communicationUpdate(w, blockGradient(next.h, mask));
+  const keep = (fresh: tf.Tensor3D, old: tf.Tensor3D): tf.Tensor3D =>
+    tf.add(tf.mul(mask, fresh), tf.mul(tf.sub(1, mask), old));
+  return { state: { h: keep(tf.add(next.h, update), state.h), c: keep(next.c, state.c) }, mask };
 }
 
+/** The options that change the parameter count, as the official code has them (gated output, zero h₀). */
+export const OFFICIAL_COUNTED_OPTIONS = { commGated: true, learnedInitialState: false } as const;
+
+/** The sizes a parameter count reads; absent options are the official ones. */
+export type RimCountedSize = Omit<RimSize, 'commGated' | 'learnedInitialState' | 'dropout' | 'commReadsUpdates'> &
+  Partial<Pick<RimSize, 'commGated' | 'learnedInitialState'>>;
+
 /** Parameters of a RIM of this size with `inputSize` inputs (the diagonal blocks only; no readout). */
-export function rimParameterCount(size: RimSize, inputSize: number): number {
+export function rimParameterCount(sizes: RimCountedSize, inputSize: number): number {
+  const size = {
+    ...sizes,
+    commGated: sizes.commGated ?? OFFICIAL_COUNTED_OPTIONS.commGated,
+    learnedInitialState: sizes.learnedInitialState ?? OFFICIAL_COUNTED_OPTIONS.learnedInitialState,
+  };
   const { modules: k, units: h, inputKey, inputValue, commHeads, commKey } = size;
+  const width = commHeads * commKey;
   return (
     inputSize * (inputKey + inputValue) +
     k * h * inputKey +
     k * ((inputValue + h) * 4 * h + 4 * h) +
-    k * h * 3 * commHeads * commKey +
-    k * commHeads * commKey * h +
-    k * h
+    k * h * 3 * width +
+    (size.commGated ? 2 * (width * h + h) : k * width * h) +
+    (size.learnedInitialState ? k * h : 0)
   );
 }

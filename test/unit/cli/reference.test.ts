@@ -16,6 +16,7 @@ import {
   parseReferenceOutput,
   REFERENCE_PAPERS,
   REFERENCE_STEPS,
+  RIMS_REFERENCE_CELL,
   type ReferencePaper,
   type ReferenceSpec,
   referenceSpec,
@@ -86,8 +87,16 @@ describe('bench --reference', () => {
       );
     });
 
+    it('RIMs: refuses a cell the PyTorch reference does not implement, naming the fields', async () => {
+      await assert.rejects(
+        referenceSpec('rims', { ...quick('rims'), ...RIMS_REFERENCE_CELL, commGated: true }, options),
+        /commGated=true/,
+      );
+    });
+
     it('RIMs: the RIM sizes, and the LSTM matched to the RIM parameter count counted by hand', async () => {
-      const spec = await referenceSpec('rims', quick('rims'), options);
+      const cell = { ...RIMS_REFERENCE_CELL, inputKey: 32, inputValue: 16 };
+      const spec = await referenceSpec('rims', { ...quick('rims'), ...cell }, options);
       const c = spec.config;
       assert.deepEqual(
         [c['modules'], c['active'], c['units'], c['inputKey'], c['inputValue'], c['commHeads'], c['commKey']],

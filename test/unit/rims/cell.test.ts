@@ -7,18 +7,41 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../../src/models/engine/tfSetup';
 import { Rng } from '../../../src/models/engine/rng';
 import {
-  initialRimState,
   initRim,
   inputAttention,
   inputRows,
   rimStep,
   rimWeights,
   type RimSize,
+  type RimState,
+  disposeRim,
   selectActiveModules,
 } from '../../../src/models/rims/rim';
 import { expectClose, useBackend } from '../../helpers/backends';
 
-const SIZE: RimSize = { modules: 4, active: 2, units: 3, inputKey: 5, inputValue: 2, commHeads: 2, commKey: 3 };
+const SIZE: RimSize = {
+  modules: 4,
+  active: 2,
+  units: 3,
+  inputKey: 5,
+  inputValue: 2,
+  commHeads: 2,
+  commKey: 3,
+  commGated: false,
+  dropout: 0,
+  learnedInitialState: true,
+  commReadsUpdates: false,
+};
+/** The official cell's options at small sizes. */
+const OFFICIAL: RimSize = {
+  ...SIZE,
+  inputKey: 8,
+  inputValue: 4 * SIZE.units,
+  commGated: true,
+  dropout: 0.1,
+  learnedInitialState: false,
+  commReadsUpdates: true,
+};
 const VOCAB = 6;
 
 describe('rims cell', () => {
@@ -91,59 +114,68 @@ describe('rims cell', () => {
     ]);
   });
 
-  it('keeps inactive modules bit-identical and sends no gradient into their cells', async () => {
-    const p = initRim(SIZE, VOCAB, new Rng(3));
-    const x = tf.tensor3d([[[0, 1, 0, 0, 0, 0]]]); // one step, one sequence
-    const state = initialRimState(p, 1);
-    const w = rimWeights(p);
-    const rows = inputRows(p, x);
-    const step = rimStep(w, state, rows.keys[0] as tf.Tensor2D, rows.values[0] as tf.Tensor2D);
-    const mask = Array.from(await step.mask.data());
-    const inactive = mask.flatMap((m, k) => (m === 0 ? [k] : []));
-    assert.equal(inactive.length, 2);
-    const [before, after, cBefore, cAfter] = await Promise.all([
-      state.h.data(),
-      step.state.h.data(),
-      state.c.data(),
-      step.state.c.data(),
-    ]);
-    for (const k of inactive)
-      for (let j = 0; j < SIZE.units; j++) {
-        const i = k * SIZE.units + j;
-        assert.ok(Object.is(after[i], before[i]), `h of inactive module ${k}`);
-        assert.ok(Object.is(cAfter[i], cBefore[i]), `c of inactive module ${k}`);
+  for (const [variant, size] of [
+    ['communication reads the kept states', SIZE],
+    ['official: communication reads every update, gated output', { ...OFFICIAL, inputKey: 5, inputValue: 2 }],
+  ] as [string, RimSize][])
+    it(`keeps inactive modules bit-identical and sends no gradient into their cells (${variant})`, async () => {
+      const p = initRim(size, VOCAB, new Rng(3));
+      const x = tf.tensor3d([[[0, 1, 0, 0, 0, 0]]]); // one step, one sequence
+      const start = (): RimState => ({
+        h: tf.tensor3d(new Rng(4).normals(4 * 3), [1, 4, 3]),
+        c: tf.tensor3d(new Rng(5).normals(4 * 3), [1, 4, 3]),
+      });
+      const state = start();
+      const w = rimWeights(p);
+      const rows = inputRows(p, x);
+      const step = rimStep(w, state, rows.keys[0] as tf.Tensor2D, rows.values[0] as tf.Tensor2D);
+      const mask = Array.from(await step.mask.data());
+      const inactive = mask.flatMap((m, k) => (m === 0 ? [k] : []));
+      assert.equal(inactive.length, 2);
+      const [before, after, cBefore, cAfter] = await Promise.all([
+        state.h.data(),
+        step.state.h.data(),
+        state.c.data(),
+        step.state.c.data(),
+      ]);
+      for (const k of inactive)
+        for (let j = 0; j < SIZE.units; j++) {
+          const i = k * SIZE.units + j;
+          assert.ok(Object.is(after[i], before[i]), `h of inactive module ${k}`);
+          assert.ok(Object.is(cAfter[i], cBefore[i]), `c of inactive module ${k}`);
+        }
+      // Gradient of every output of the step with respect to the cell weights: zero on inactive blocks.
+      const { grads } = tf.variableGrads(() => {
+        const ww = rimWeights(p);
+        const r = inputRows(p, x);
+        const s = rimStep(ww, start(), r.keys[0] as tf.Tensor2D, r.values[0] as tf.Tensor2D);
+        return tf.add(tf.sum(tf.square(s.state.h)), tf.sum(tf.square(s.state.c))) as tf.Scalar;
+      }, [p.cellInput.w, p.cellRecurrent.w, p.cellBias, p.inputQuery.w]);
+      const blockCols = (name: string, cols: number) => async (k: number) => {
+        const g = (await (grads[name] as tf.Tensor).array()) as number[][] | number[];
+        const rowsOf = Array.isArray(g[0]) ? (g as number[][]) : [g as number[]];
+        return rowsOf.flatMap((row) => row.slice(k * cols, (k + 1) * cols));
+      };
+      for (const k of inactive) {
+        for (const [name, cols] of [
+          [p.cellInput.w.name, 4 * SIZE.units],
+          [p.cellRecurrent.w.name, 4 * SIZE.units],
+          [p.cellBias.name, 4 * SIZE.units],
+          [p.inputQuery.w.name, SIZE.inputKey],
+        ] as [string, number][]) {
+          const g = await blockCols(name, cols)(k);
+          assert.ok(
+            g.every((v) => v === 0),
+            `${name} gradient reaches inactive module ${k}`,
+          );
+        }
       }
-    // Gradient of every output of the step with respect to the cell weights: zero on inactive blocks.
-    const { grads } = tf.variableGrads(() => {
-      const ww = rimWeights(p);
-      const r = inputRows(p, x);
-      const s = rimStep(ww, initialRimState(p, 1), r.keys[0] as tf.Tensor2D, r.values[0] as tf.Tensor2D);
-      return tf.add(tf.sum(tf.square(s.state.h)), tf.sum(tf.square(s.state.c))) as tf.Scalar;
-    }, [p.cellInput.w, p.cellRecurrent.w, p.cellBias, p.inputQuery.w]);
-    const blockCols = (name: string, cols: number) => async (k: number) => {
-      const g = (await (grads[name] as tf.Tensor).array()) as number[][] | number[];
-      const rowsOf = Array.isArray(g[0]) ? (g as number[][]) : [g as number[]];
-      return rowsOf.flatMap((row) => row.slice(k * cols, (k + 1) * cols));
-    };
-    for (const k of inactive) {
-      for (const [name, cols] of [
-        [p.cellInput.w.name, 4 * SIZE.units],
-        [p.cellRecurrent.w.name, 4 * SIZE.units],
-        [p.cellBias.name, 4 * SIZE.units],
-        [p.inputQuery.w.name, SIZE.inputKey],
-      ] as [string, number][]) {
-        const g = await blockCols(name, cols)(k);
-        assert.ok(
-          g.every((v) => v === 0),
-          `${name} gradient reaches inactive module ${k}`,
-        );
-      }
-    }
-    const active = mask.findIndex((m) => m === 1);
-    assert.ok(
-      (await blockCols(p.cellRecurrent.w.name, 4 * SIZE.units)(active)).some((v) => v !== 0),
-      'active module learns',
-    );
-    tf.dispose([x, ...Object.values(grads)]);
-  });
+      const active = mask.findIndex((m) => m === 1);
+      assert.ok(
+        (await blockCols(p.cellRecurrent.w.name, 4 * SIZE.units)(active)).some((v) => v !== 0),
+        'active module learns',
+      );
+      tf.dispose([x, ...Object.values(grads)]);
+      disposeRim(p);
+    });
 });
