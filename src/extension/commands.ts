@@ -347,31 +347,42 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       return line;
     }),
 
-    register('paperLab.exportRun', async (arg) => {
+    // With a folder path as its second argument (from another extension or a test), no dialog is shown.
+    register('paperLab.exportRun', async (arg, into) => {
       const folder = runOf(arg);
-      if (!folder) return;
+      if (!folder) return undefined;
       const run = readRun(s.runs.store.dirOf(folder));
       const paper = getPaper(run.record.paper);
       const demo = findDemo(run.record.paper, run.record.demo);
-      const parent = await vscode.window.showOpenDialog({
-        title: `Paper Lab: Export ${folder}`,
-        canSelectFiles: false,
-        canSelectFolders: true,
-        openLabel: 'Export Here',
-        ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
-      });
-      const chosen = parent?.[0];
-      if (!chosen) return;
+      const chosen =
+        typeof into === 'string'
+          ? vscode.Uri.file(into)
+          : (
+              await vscode.window.showOpenDialog({
+                title: `Paper Lab: Export ${folder}`,
+                canSelectFiles: false,
+                canSelectFolders: true,
+                openLabel: 'Export Here',
+                ...(vscode.workspace.workspaceFolders?.[0]
+                  ? { defaultUri: vscode.workspace.workspaceFolders[0].uri }
+                  : {}),
+              })
+            )?.[0];
+      if (!chosen) return undefined;
       const target = path.join(chosen.fsPath, `${folder}-export`);
       const problem = checkNewRunFolder(target);
       if (problem !== null) throw new Error(`cannot export into ${target}: ${problem}`);
       writeFolderAtomic(target, exportFiles(run, paper, demo));
       const reveal = 'Reveal in Explorer';
-      const answer = await vscode.window.showInformationMessage(
-        `Paper Lab: exported ${folder} to ${target} (metrics.csv, claims.md and an SVG and a PNG per plot).`,
-        reveal,
-      );
-      if (answer === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+      void vscode.window
+        .showInformationMessage(
+          `Paper Lab: exported ${folder} to ${target} (metrics.csv, claims.md and an SVG and a PNG per plot).`,
+          reveal,
+        )
+        .then((answer) =>
+          answer === reveal ? vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target)) : undefined,
+        );
+      return target;
     }),
 
     register('paperLab.revealRunFolder', async (arg) => {

@@ -4,7 +4,7 @@
  * papers, a paper panel opens, and `@paper` annotations get diagnostics and CodeLenses.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -277,6 +277,28 @@ export function defineExtensionTests(): void {
         'no-such-run',
       ]);
       assert.equal(missing, undefined, 'a run that does not exist must not be compared');
+      // Export Run writes the metrics, the claims and each plot as SVG and PNG, from what is on disk.
+      const parent = mkdtempSync(join(tmpdir(), 'paper-lab-export-'));
+      try {
+        const target = await vscode.commands.executeCommand<string | undefined>(
+          'paperLab.exportRun',
+          folders[0],
+          parent,
+        );
+        assert.ok(target, 'Export Run returned no folder');
+        const files = readdirSync(target).sort();
+        const plots = PAPERS.find((p) => p.meta.id === 'fedopt')?.demos[0]?.plots.map((p) => p.id) ?? [];
+        assert.ok(plots.length > 0);
+        assert.deepEqual(
+          files,
+          ['claims.md', 'metrics.csv', ...plots.flatMap((id) => [`${id}.png`, `${id}.svg`])].sort(),
+        );
+        const png = readFileSync(join(target, `${plots[0]}.png`));
+        assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+        assert.match(readFileSync(join(target, 'claims.md'), 'utf8'), /\| Seed +\| 4 +\|/);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
     });
 
     it('stops a run in its worker and keeps what it wrote', async function () {
