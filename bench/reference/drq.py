@@ -13,18 +13,19 @@ The same update as src/models/drq/sac.ts, networks.ts, augment.ts and learner.ts
             target critic (its own conv and head)
   critic    L_Q = mean over the M views and the batch of (Q_1 - y)^2, plus the same for Q_2; trains conv,
             feature head and both Q heads
-  actor     every `actorEvery` updates, after the critic's step: on the first view of s, conv features of the
+  actor     on the updates counted 0, actorEvery, 2 actorEvery, ... (the official `step % frequency == 0`,
+            its first update at an even step), after the critic's step: on the first view of s, conv features of the
             updated critic computed once and detached; L_pi = mean(alpha log pi - min_j Q_j), gradients to the
             actor's parameters only; then L(alpha) = mean(exp(log alpha) (-log pi - H)), H = -|A|, in log alpha
-  targets   every `targetEvery` updates, after the actor: theta_bar <- tau theta + (1 - tau) theta_bar for every
+  targets   on the updates counted 0, targetEvery, ..., after the actor: theta_bar <- tau theta + (1 - tau) theta_bar for every
             critic parameter (conv included)
-  optimiser three Adams (critic, actor, log alpha), TensorFlow.js's defaults: beta 0.9 / 0.999, eps 1e-7
+  optimiser three Adams (critic, actor, log alpha), PyTorch's defaults as the official code: beta 0.9 / 0.999, eps 1e-8
   shift     replicate-pad by `pad` and crop back at an offset drawn from {0 .. 2 pad}^2 per image, i.e.
             out[y][x] = in[clamp(y + dy - pad)][clamp(x + dx - pad)]; M views of s and K views of s',
             independent; no augmentation uses the raw frames once (K = M = 1)
 
-Initial weights as the demo draws them in kind: orthogonal linear weights, delta-orthogonal
-convolutions (the kernel centre orthogonal with gain sqrt 2, the rest zero), zero biases, LayerNorm
+Initial weights as the demo draws them in kind: orthogonal linear weights, orthogonal conv kernels
+(the whole kernel flattened to [out, in 3 3], gain sqrt 2, as the official weight_init), zero biases, LayerNorm
 gain 1, log alpha = log(initTemperature); the target critic starts as a copy of the critic.
 
 One step is what the demo counts as an agent step after its seed phase: one gradient update of every
@@ -86,10 +87,9 @@ def linear(inputs, outputs, generator):
     return [orthogonal(inputs, outputs, 1.0, generator), torch.zeros(outputs)]
 
 
-def delta_orthogonal(channels, filters, generator):
-    w = torch.zeros(filters, channels, 3, 3)
-    w[:, :, 1, 1] = orthogonal(channels, filters, math.sqrt(2.0), generator).t()
-    return w
+def conv_kernel(channels, filters, generator):
+    # The official weight_init: orthogonal_ on the whole [out, in, 3, 3] kernel with the ReLU gain.
+    return orthogonal(filters, channels * 9, math.sqrt(2.0), generator).view(filters, channels, 3, 3)
 
 
 def mlp_params(inputs, hidden, outputs, generator):
@@ -99,7 +99,7 @@ def mlp_params(inputs, hidden, outputs, generator):
 def init_critic(sizes, generator):
     f, feature, hidden = sizes["filters"], sizes["featureDim"], sizes["hidden"]
     return (
-        [delta_orthogonal(CHANNELS, f, generator), torch.zeros(f), delta_orthogonal(f, f, generator), torch.zeros(f)]
+        [conv_kernel(CHANNELS, f, generator), torch.zeros(f), conv_kernel(f, f, generator), torch.zeros(f)]
         + linear(flat_dim(f), feature, generator)
         + [torch.ones(feature), torch.zeros(feature)]
         + mlp_params(feature + ACTION_DIM, hidden, 1, generator)
@@ -174,7 +174,7 @@ class Agent:
         self.target = [p.clone() for p in critic]
         self.actor = [p.clone().requires_grad_(True) for p in actor]
         self.log_alpha = torch.tensor(float(log_alpha), requires_grad=True)
-        lr, betas, eps = float(hp["lr"]), (0.9, 0.999), 1e-7  # eps 1e-7: TensorFlow.js's Adam default
+        lr, betas, eps = float(hp["lr"]), (0.9, 0.999), 1e-8  # PyTorch's Adam defaults, as the official code
         self.critic_opt = torch.optim.Adam(self.critic, lr=lr, betas=betas, eps=eps)
         self.actor_opt = torch.optim.Adam(self.actor, lr=lr, betas=betas, eps=eps)
         self.alpha_opt = torch.optim.Adam([self.log_alpha], lr=lr, betas=betas, eps=eps)
@@ -206,9 +206,10 @@ class Agent:
         critic_loss.backward()
         self.critic_opt.step()
         out["criticLoss"] = critic_loss.detach()
+        count = self.updates
         self.updates += 1
 
-        if self.updates % int(hp["actorEvery"]) == 0:
+        if count % int(hp["actorEvery"]) == 0:
             with torch.no_grad():
                 flat = conv_forward(self.critic, obs[:n])
                 alpha = self.log_alpha.exp()
@@ -227,7 +228,7 @@ class Agent:
             out["actorLoss"] = actor_loss.detach()
             out["alphaLoss"] = alpha_loss.detach()
 
-        if self.updates % int(hp["targetEvery"]) == 0:
+        if count % int(hp["targetEvery"]) == 0:
             tau = float(hp["tau"])
             with torch.no_grad():
                 for t, p in zip(self.target, self.critic):
@@ -274,7 +275,7 @@ class Learner:
         obs = self.views(self.obs[i].float().div_(255), self.m)
         next_obs = self.views(self.next_obs[i].float().div_(255), self.k)
         eps_next = torch.randn(self.k * n, ACTION_DIM, generator=g)
-        actor_turn = (self.agent.updates + 1) % int(self.agent.hp["actorEvery"]) == 0
+        actor_turn = self.agent.updates % int(self.agent.hp["actorEvery"]) == 0
         eps_actor = torch.randn(n, ACTION_DIM, generator=g) if actor_turn else None
         return self.agent.update(
             n, self.m, self.k, obs, next_obs, self.actions[i], self.rewards[i], self.not_dones[i], eps_next, eps_actor

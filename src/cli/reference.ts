@@ -34,11 +34,11 @@ export const REFERENCE_STEPS: Readonly<Record<ReferencePaper, { readonly steps: 
   // ANCE evaluates every 40 steps of the quick preset; its index refresh runs in another thread.
   ance: { steps: 30, warmup: 5 },
   genre: { steps: 40, warmup: 4 },
-  // DrQ's first 100 agent steps (the quick preset's seed steps) act at random and make no update, and
-  // it evaluates every 50 steps: the warm-up ends 2 steps past the seed steps and the evaluation at
-  // step 100, and the timed steps end before the one at 150. Ours times whole agent steps (each
+  // DrQ's first 500 agent steps (the quick preset's seed steps) act at random and make no update, and
+  // it evaluates every 250 steps: the warm-up ends 2 steps past the seed steps and the evaluation at
+  // step 500, and the timed steps end well before the one at 750. Ours times whole agent steps (each
   // learner's environment step, action and update); the reference times the updates only.
-  drq: { steps: 40, warmup: 102 },
+  drq: { steps: 40, warmup: 502 },
 };
 
 /** What `bench/reference/run.py` reads. */

@@ -19,14 +19,13 @@ const FLOORS: Readonly<Record<string, { readonly atLeast: number; readonly why: 
   // Measured 0.470 at seed 0 (0.47–0.62 at seeds 0–4): about half the hashed PPMI-SVD baseline, not
   // the paper's 0.8. Random codes give about 0.02.
   'flyvec/dense-baseline-ratio': { atLeast: 0.35, why: 'FlyVec far above random codes against the dense baseline' },
-  // Measured 1.086 at seed 0: no agent learns much in 300 steps, but none is much worse than another.
-  'drq/auc-ratio': { atLeast: 0.7, why: 'DrQ not far below no augmentation' },
+  // Measured 2.87 at seed 0 (0.87–2.87 at seeds 0–2): one seed's mean return after the seed steps
+  // mostly says when DrQ took off. A DrQ far below no augmentation is broken.
+  'drq/learning-auc-ratio': { atLeast: 0.7, why: 'DrQ not far below no augmentation after the seed steps' },
 };
 
 /** Caveated claims with no meaningful floor at this budget, and why. */
-const UNBOUNDED: Readonly<Record<string, string>> = {
-  'drq/threshold-seeds': 'a count of seeds that reach the threshold: 0 at this budget',
-};
+const UNBOUNDED: Readonly<Record<string, string>> = {};
 
 const landed = PAPERS.flatMap((paper) => paper.demos.map((demo) => ({ paper: paper.meta.id, demo })));
 

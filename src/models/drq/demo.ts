@@ -20,7 +20,8 @@ export const AGENT_LABELS: Readonly<Record<AgentKind, string>> = {
 /** An agent "reaches" the task when an evaluation return is at least this multiple of the random policy's. */
 export const THRESHOLD_FACTOR = 3;
 
-const CLAIM_COMMAND = 'paper-lab run drq --preset claim --check';
+/** The run's last quarter: evaluations at agent steps ≥ this fraction of `steps`. */
+export const LATE_FROM = 0.75;
 
 /** How the conv layers' gradients are computed (see ./conv.ts). */
 export const CONV_GRADIENT_PATHS = ['correlation', 'im2col', 'kernel'] as const;
@@ -216,19 +217,50 @@ const resultSpecs = {
   reachedSeeds: eachResult(AGENTS, () =>
     optionalResult({ description: 'seeds that reached the threshold', unit: 'seeds' }),
   ),
-  aucRatio: optionalResult({ description: 'auc.drq / auc.none', unit: 'ratio' }),
+  learnAuc: eachResult(AUC_KEYS, (key) =>
+    optionalResult({
+      description: key.includes('.')
+        ? 'mean evaluation return of one seed after the seed steps'
+        : 'mean over seeds of the mean evaluation return after the seed steps',
+    }),
+  ),
+  lateAuc: eachResult(AUC_KEYS, (key) =>
+    optionalResult({
+      description: key.includes('.')
+        ? 'mean evaluation return of one seed in the last quarter of the run'
+        : 'mean over seeds of the mean evaluation return in the last quarter of the run',
+    }),
+  ),
+  aucRatio: optionalResult({ description: 'auc.drq / auc.none (whole run)', unit: 'ratio' }),
+  learnAucRatio: optionalResult({
+    description: 'learnAuc.drq / learnAuc.none (evaluations after the seed steps)',
+    unit: 'ratio',
+  }),
+  lateAucRatio: optionalResult({
+    description: 'lateAuc.drq / lateAuc.none (evaluations in the last quarter of the run)',
+    unit: 'ratio',
+  }),
+  qAveragingRatio: optionalResult({
+    description: 'lateAuc.drq / lateAuc.rad: K = M = 2 against K = M = 1 (evaluations in the last quarter of the run)',
+    unit: 'ratio',
+  }),
   thresholdSeedsDiff: optionalResult({ description: 'reachedSeeds.drq − reachedSeeds.none', unit: 'seeds' }),
 };
 
 export type DrqResults = ResultsOf<typeof resultSpecs>;
 
+/**
+ * No augmentation against DrQ at one seed, long enough for DrQ to leave random level at most seeds
+ * (it reached 3× the random return between agent steps 2,500 and 4,000 at four of seeds 0–4): the
+ * two learners in two learner workers.
+ */
 const quick: DrqConfig = {
-  agents: { none: true, rad: true, drq: true },
+  agents: { none: true, rad: false, drq: true },
   seeds: 1,
-  workers: 1,
-  steps: 300,
-  seedSteps: 100,
-  evalEvery: 50,
+  workers: 2,
+  steps: 4000,
+  seedSteps: 500,
+  evalEvery: 250,
   evalEpisodes: 20,
   actionRepeat: 2,
   pad: 2,
@@ -244,21 +276,13 @@ const quick: DrqConfig = {
   convGradient: 'correlation',
 };
 
-/** The claim check: three seeds of the no-augmentation and DrQ agents, long enough for DrQ to start learning. */
-const claim: DrqConfig = {
-  ...quick,
-  agents: { ...quick.agents, rad: false },
-  seeds: 3,
-  workers: 2,
-  steps: 4000,
-  seedSteps: 500,
-  evalEvery: 250,
-};
+/** The quick preset at three seeds per agent: the claims on means over seeds. */
+const claim: DrqConfig = { ...quick, seeds: 3 };
 
-/** Closer to the calibration run: all three agents, three seeds, longer. */
+/** All three agents (K = M = 1 as well), three seeds, twice as long. */
 const paper: DrqConfig = {
   ...claim,
-  agents: { ...claim.agents, rad: true },
+  agents: { none: true, rad: true, drq: true },
   steps: 8000,
   evalEvery: 500,
 };
@@ -278,33 +302,33 @@ function validate(config: DrqConfig): string[] {
 /** The claims need both the DrQ and the no-augmentation agent; this says so when either is off. */
 const bothAgents = 'Needs the DrQ and no-augmentation agents.';
 
-const QUICK_CAVEAT =
-  `Not shown by the quick preset: with one seed and 300 agent steps no agent leaves random level (DrQ starts rising after about 2,000–2,500 agent steps). ` +
-  `Checked by \`${CLAIM_COMMAND}\` (three seeds per agent, 4,000 agent steps, six learners in two learner workers on wasm: about 7 minutes on two otherwise idle cores, 767 s of CPU, for run seed 2). ` +
-  `Run seed 0: DrQ's AUC 5.20 against no augmentation's 3.37, a ratio of 1.54 — above 1.5, but narrowly, because both agents sit near random level for the first 2,500 steps and one DrQ seed was still rising at the end; ` +
-  `DrQ ended at 22.2, 9.2 and 7.7 and reached 3× random (8.76) in 2 of 3 seeds, no augmentation ended at 4.3, 1.0 and 1.9 and reached it in none: seeds difference +2. ` +
-  `Run seed 1: AUC 6.47 against 2.97, ratio 2.18; DrQ ended at 16.1, 22.3 and 9.3 and reached 3× random (8.58) in 3 of 3 seeds (steps 3,000, 2,250 and 4,000), no augmentation in none (final 2.5, 2.5, 2.0): seeds difference +3. ` +
-  `Run seed 2: AUC 6.14 against 3.72, ratio 1.65; DrQ ended at 15.7, 12.0 and 15.0 and reached 3× random (7.64) in 3 of 3 seeds, no augmentation in 1 (an early evaluation at step 750; final 3.4, 1.6, 2.8): seeds difference +2.`;
+/** Why the ratio after the seed steps has no calibrated target (quick preset: `paper-lab run drq --preset quick --seed N`). */
+const LEARNING_CAVEAT =
+  'Not reliable at one seed of 4,000 agent steps, so no target is calibrated for it (1.5 is the design target): at seeds 0, 1 and 2 of the quick preset it measured 2.87, 1.35 and 0.87 (seeds 3 and 4: 1.33 and 2.94). ' +
+  'DrQ leaves random level anywhere from about 2,000 agent steps to past the end of the run (seed 0: 3× random at step 3,000; seed 1: at step 4,000; seed 2: not yet, rising from step 3,500), ' +
+  'and an untrained or barely trained policy can score above random (seed 2: 6.96 before any update, 2.4× random; the agent without augmentation stayed near 7.7 until step 1,500), ' +
+  'so the mean from the seed steps on mostly says when DrQ took off. The last-quarter ratio is the calibrated claim.';
 
 /** The claims, on typed results (the demo measures them on the flat results of a summary). */
 export const claims: readonly TypedClaim<DrqConfig, DrqResults>[] = [
   threshold({
-    id: 'auc-ratio',
-    text: `Area under the evaluation-return curve, DrQ divided by no augmentation (means over seeds). ${bothAgents}`,
-    read: (r) => r.aucRatio,
+    id: 'late-auc-ratio',
+    text: `Mean evaluation return in the last quarter of the run (evaluations from ¾ of the agent steps on: steps 3,000–4,000 in the quick and claim presets), DrQ divided by no augmentation, means over seeds. ${bothAgents}`,
+    read: (r) => r.lateAucRatio,
+    comparison: '>=',
+    // Calibrated at seeds 0–2 of the quick preset (4.39, 2.17, 1.71): halfway between no effect (1)
+    // and the smallest, rounded down. Checked at seeds 3 and 4: 2.26 and 5.84.
+    value: 1.35,
+    unit: 'ratio',
+  }),
+  threshold({
+    id: 'learning-auc-ratio',
+    text: `Mean evaluation return after the seed steps (the area under the learning part of the curve, divided by its length: steps 750–4,000 in the quick and claim presets), DrQ divided by no augmentation, means over seeds. ${bothAgents}`,
+    read: (r) => r.learnAucRatio,
     comparison: '>=',
     value: 1.5,
     unit: 'ratio',
-    caveat: QUICK_CAVEAT,
-  }),
-  threshold({
-    id: 'threshold-seeds',
-    text: `Seeds in which DrQ reaches ${THRESHOLD_FACTOR}× the random policy’s return, minus seeds in which no augmentation does. ${bothAgents}`,
-    read: (r) => r.thresholdSeedsDiff,
-    comparison: '>',
-    value: 0,
-    unit: 'seeds',
-    caveat: QUICK_CAVEAT,
+    caveat: LEARNING_CAVEAT,
   }),
 ];
 
@@ -332,7 +356,7 @@ export const pixelSacDemo = defineDemo(
     id: 'pixel-sac',
     title: 'Pixel SAC with and without augmentation',
     description:
-      'A point mass must reach a target in a small continuous-control task rendered to 24×24 pixels inside the project (two channels, two frames stacked). Soft actor-critic agents with the same encoder and budget learn from the pixels: no augmentation, random shifts only (K = M = 1), and DrQ (K = M = 2). Shows evaluation return per agent, critic loss, temperature and a strip of augmented observations. The quick preset shows the curves; the claim preset (three seeds per agent in two learner workers, about 7 minutes of two cores) checks the claims.',
+      'A point mass must reach a target in a small continuous-control task rendered to 24×24 pixels inside the project (two channels, two frames stacked). Soft actor-critic agents with the same encoder and budget learn from the pixels: no augmentation, random shifts only (K = M = 1), and DrQ (K = M = 2). Shows evaluation return per agent, critic loss, temperature and a strip of augmented observations. The quick preset trains no augmentation against DrQ at one seed each for 4,000 agent steps, long enough for DrQ to leave random level, and checks the claims at that seed; the claim preset repeats it at three seeds per agent; the paper preset adds random shifts with K = M = 1.',
     fields,
     presets: DRQ_PRESETS,
     results: resultSpecs,
@@ -348,9 +372,11 @@ export const pixelSacDemo = defineDemo(
     stepLabel: 'agent step',
     presetNotes: {
       quick:
-        'No augmentation, RAD and DrQ for 300 agent steps at one seed: the pipeline and its curves; learning has barely started.',
-      claim: 'No augmentation against DrQ, three seeds of 4,000 agent steps: the claim check.',
-      paper: 'All three agents, three seeds of 8,000 agent steps: closer to the calibration run.',
+        'No augmentation against DrQ, one seed each, 4,000 agent steps in two learner workers: DrQ leaves random level; the claims at one seed.',
+      claim:
+        'The quick settings at three seeds per agent: the claims on means over seeds; the returns table counts the seeds that reach 3× random.',
+      paper:
+        'All three agents (shifts with K = M = 1 too), three seeds of 8,000 agent steps: adds the K = M = 2 against K = M = 1 measurement.',
     },
     plots: [
       {

@@ -191,17 +191,20 @@ export function evaluateLearner(l: Learner, s: Settings): Promise<number> {
   return evaluate((obs, batch) => l.agent.act(obs, batch, true), l.evalSeed, s.evalEpisodes, s.actionRepeat);
 }
 
-/** One agent step of a learner; returns true when it made a gradient update. */
+/**
+ * One agent step of a learner, in the official loop's order: pick the action, make the gradient
+ * update (once the seed steps are done) from the transitions stored so far, then step the
+ * environment and store the new transition. Returns true when it made a gradient update.
+ */
 export async function agentStep(l: Learner, step: number, s: Settings): Promise<boolean> {
-  const action =
-    step < s.seedSteps
-      ? [l.explore.next() * 2 - 1, l.explore.next() * 2 - 1]
-      : Array.from(await l.agent.act(l.obs, 1, false));
+  const seeding = step < s.seedSteps;
+  const action = seeding
+    ? [l.explore.next() * 2 - 1, l.explore.next() * 2 - 1]
+    : Array.from(await l.agent.act(l.obs, 1, false));
+  if (!seeding) l.criticLoss = (await l.agent.update(augmentedBatch(l, s))).criticLoss;
   const { obs, reward, done } = l.env.step(action[0] as number, action[1] as number);
   // Episodes end by the time limit only: the transition is stored as not done (bootstrapped).
   l.replay.add(l.obs, action, reward, obs, false);
   l.obs = done ? l.env.reset() : obs;
-  if (step < s.seedSteps) return false;
-  l.criticLoss = (await l.agent.update(augmentedBatch(l, s))).criticLoss;
-  return true;
+  return !seeding;
 }

@@ -8,8 +8,9 @@
  *            conv weights tied, as `copy_conv_weights_from` and `detach_encoder` do in the
  *            official code), then an MLP giving the mean and log-std of a tanh-squashed Gaussian.
  *
- * Initialisation follows the official `weight_init`: orthogonal linear weights, delta-orthogonal
- * convolutions (the kernel centre orthogonal with the ReLU gain √2, the rest zero), zero biases.
+ * Initialisation follows the official `weight_init`: linear weights orthogonal (gain 1), each conv
+ * kernel orthogonal as a whole with the ReLU gain √2 (PyTorch's `orthogonal_` on the kernel
+ * flattened to [filters, channels·3·3]: its rows orthogonal, each of norm √2), zero biases.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../engine/rng';
@@ -117,10 +118,29 @@ function linear(inDim: number, outDim: number, rng: Rng): Linear {
   };
 }
 
-function deltaOrthogonal(channels: number, filters: number, rng: Rng): tf.Variable {
-  const centre = orthogonal(channels, filters, Math.SQRT2, rng);
+/** The ReLU gain of PyTorch's `calculate_gain('relu')`, which the official code gives its conv kernels. */
+export const RELU_GAIN = Math.SQRT2;
+
+/**
+ * A 3×3 conv kernel [3, 3, channels, filters] (our layout) whose flattening to
+ * [filters, channels·3·3] (PyTorch's [out, in, kh, kw] order) is orthogonal times `gain`, as
+ * `orthogonal_` makes it: orthogonal rows of norm `gain` when filters ≤ 9·channels (every layer
+ * here), orthogonal columns otherwise.
+ */
+export function orthogonalKernel(channels: number, filters: number, gain: number, rng: Rng): Float32Array {
+  const cols = channels * 9;
+  const flat = orthogonal(filters, cols, gain, rng);
   const w = new Float32Array(9 * channels * filters);
-  w.set(centre, 4 * channels * filters);
+  for (let f = 0; f < filters; f++)
+    for (let c = 0; c < channels; c++)
+      for (let y = 0; y < 3; y++)
+        for (let x = 0; x < 3; x++)
+          w[((y * 3 + x) * channels + c) * filters + f] = flat[f * cols + c * 9 + y * 3 + x] as number;
+  return w;
+}
+
+function convKernel(channels: number, filters: number, rng: Rng): tf.Variable {
+  const w = orthogonalKernel(channels, filters, RELU_GAIN, rng);
   return param(() => tf.tensor4d(w, [3, 3, channels, filters]));
 }
 
@@ -140,9 +160,9 @@ export function initCritic(geometry: EncoderGeometry, sizes: NetworkSizes, rng: 
   const f = sizes.filters;
   return {
     conv: {
-      w1: deltaOrthogonal(OBS_CHANNELS, f, rng),
+      w1: convKernel(OBS_CHANNELS, f, rng),
       b1: param(() => tf.zeros([f])),
-      w2: deltaOrthogonal(f, f, rng),
+      w2: convKernel(f, f, rng),
       b2: param(() => tf.zeros([f])),
     },
     head: featureHead(geometry.flatDim, sizes.featureDim, rng),

@@ -2,7 +2,7 @@
 import type { ImagesOutput, TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
 import { randomShift } from './augment';
-import { AGENT_LABELS, type AgentKind, type DrqResults, THRESHOLD_FACTOR } from './demo';
+import { AGENT_LABELS, type AgentKind, type DrqResults, LATE_FROM, seedIndexKey, THRESHOLD_FACTOR } from './demo';
 import { CHANNELS_PER_FRAME, EPISODE_FRAMES, OBS_CHANNELS, OBS_LENGTH, PointMassEnv, SIZE } from './env';
 import { type Learner, type Settings, SHAPE } from './learner';
 
@@ -92,6 +92,8 @@ export function returnsTable(
     AGENT_LABELS[l.kind],
     l.seedIndex + 1,
     r2(mean(l.evals)),
+    r2(results.learnAuc[`${l.kind}.${seedIndexKey(l.seedIndex)}`]),
+    r2(results.lateAuc[`${l.kind}.${seedIndexKey(l.seedIndex)}`]),
     r2(l.evals.at(-1)),
     r2(Math.max(...l.evals)),
     l.reachedAt ?? `> ${evalSteps.at(-1) ?? 0}`,
@@ -101,6 +103,8 @@ export function returnsTable(
       `${AGENT_LABELS[kind]} (mean)`,
       `${s.seeds} ${s.seeds === 1 ? 'seed' : 'seeds'}`,
       r2(results.auc[kind]),
+      r2(results.learnAuc[kind]),
+      r2(results.lateAuc[kind]),
       r2(mean(learners.filter((l) => l.kind === kind).map((l) => l.evals.at(-1) ?? NaN))),
       null,
       `${results.reachedSeeds[kind] ?? 0} of ${s.seeds} reached`,
@@ -114,11 +118,13 @@ export function returnsTable(
       'agent',
       'seed',
       'mean return (AUC)',
+      'mean after seed steps',
+      'mean, last quarter',
       'final return',
       'best return',
       `first step ≥ ${THRESHOLD_FACTOR}× random`,
     ],
     rows,
-    note: `Each evaluation return is a mean over the same ${s.evalEpisodes} evaluation episodes (deterministic policy); ${evalSteps.length} evaluations, every ${s.evalEvery} agent steps. Random policy: ${r2(results.randomReturn)}; threshold ${r2(results.threshold)}. The mean return over evaluations is the area under the curve divided by its length.`,
+    note: `Each evaluation return is a mean over the same ${s.evalEpisodes} evaluation episodes (deterministic policy); ${evalSteps.length} evaluations, every ${s.evalEvery} agent steps. Random policy: ${r2(results.randomReturn)}; threshold ${r2(results.threshold)}. The mean return over evaluations is the area under the curve divided by its length; the mean after the seed steps takes the evaluations after agent step ${s.seedSteps}, where the agents learn, and the last quarter those from agent step ${LATE_FROM * s.steps}.`,
   };
 }

@@ -7,6 +7,11 @@
  *   α        L(α) = E[−α (log π(a|s) + H̄)],  H̄ = −|A|, optimised in log α
  *   targets  θ̄ ← τ θ + (1 − τ) θ̄ every `targetEvery` updates; actor and α every `actorEvery`.
  *
+ * As in the official agent, the updates are counted from 0 and the actor, α and the targets move on
+ * the updates whose count is a multiple of their period: the 1st, 3rd, 5th … update with period 2
+ * (the official `update` tests `step % frequency == 0` on the agent step, and its first update comes
+ * at an even step). The three Adams use PyTorch's ε = 1e-8 (TensorFlow.js would default to 1e-7).
+ *
  * K = M = 1 with augmentation is RAD-style augmentation; no augmentation uses the raw frames.
  * The official code sums the M critic losses rather than averaging them; with Adam the two
  * differ only through ε. The agent's own random draws (policy noise) come from its seeded Rng.
@@ -54,6 +59,21 @@ export interface AugmentedBatch {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
+
+/** Adam's moment decay rates and ε, PyTorch's defaults (the official code leaves them unset). */
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const ADAM_EPSILON = 1e-8;
+
+/** Whether the update numbered `count` (from 0) is one on which a part with period `every` moves. */
+export function onTurn(count: number, every: number): boolean {
+  return count % every === 0;
+}
+
+/** An Adam optimizer with the official code's settings. */
+function adam(lr: number): tf.AdamOptimizer {
+  return tf.train.adam(lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+}
 
 /**
  * Reparameterised sample of the tanh-squashed Gaussian and its log-density:
@@ -144,9 +164,9 @@ export class SacAgent {
     this.criticTarget = copyCritic(this.critic);
     this.actor = initActor(this.geometry, hp, initRng);
     this.logAlpha = tf.tidy(() => tf.variable(tf.scalar(Math.log(hp.initTemperature))));
-    this.criticOpt = tf.train.adam(hp.lr);
-    this.actorOpt = tf.train.adam(hp.lr);
-    this.alphaOpt = tf.train.adam(hp.lr);
+    this.criticOpt = adam(hp.lr);
+    this.actorOpt = adam(hp.lr);
+    this.alphaOpt = adam(hp.lr);
     this.criticVars = criticVariables(this.critic);
     this.targetVars = criticVariables(this.criticTarget);
     this.actorVars = actorVariables(this.actor);
@@ -160,6 +180,15 @@ export class SacAgent {
 
   get updateCount(): number {
     return this.updates;
+  }
+
+  /** The settings of the critic's, the actor's and the temperature's optimizers, as they report them. */
+  optimizerConfigs(): {
+    critic: tf.serialization.ConfigDict;
+    actor: tf.serialization.ConfigDict;
+    alpha: tf.serialization.ConfigDict;
+  } {
+    return { critic: this.criticOpt.getConfig(), actor: this.actorOpt.getConfig(), alpha: this.alphaOpt.getConfig() };
   }
 
   private eps(rows: number): tf.Tensor2D {
@@ -181,7 +210,10 @@ export class SacAgent {
     }
   }
 
-  /** One gradient update of the critic, then (every `actorEvery`) actor and α, then (every `targetEvery`) targets. */
+  /**
+   * One gradient update of the critic, then (every `actorEvery`) actor and α, then (every
+   * `targetEvery`) targets, counting updates from 0: the first update moves all of them.
+   */
   async update(batch: AugmentedBatch): Promise<UpdateInfo> {
     const { n, m, k } = batch;
     const obs = tf.tensor4d(batch.obs, [m * n, SIZE, SIZE, OBS_CHANNELS]);
@@ -207,9 +239,9 @@ export class SacAgent {
         this.criticVars,
       );
       y.dispose();
-      this.updates++;
-      if (this.updates % this.hp.actorEvery === 0) this.updateActorAndAlpha(obs, n);
-      if (this.updates % this.hp.targetEvery === 0) softUpdate(this.targetVars, this.criticVars, this.hp.tau);
+      const count = this.updates++;
+      if (onTurn(count, this.hp.actorEvery)) this.updateActorAndAlpha(obs, n);
+      if (onTurn(count, this.hp.targetEvery)) softUpdate(this.targetVars, this.criticVars, this.hp.tau);
       // One read for both numbers: each read waits for the device.
       const read = tf.tidy(() => tf.stack([loss ?? tf.scalar(this.lastCriticLoss), this.logAlpha]));
       loss?.dispose();

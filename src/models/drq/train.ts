@@ -22,6 +22,7 @@ import {
   type DrqResults,
   type SeedIndex,
   seedIndexKey,
+  LATE_FROM,
   THRESHOLD_FACTOR,
 } from './demo';
 import {
@@ -128,7 +129,15 @@ class RunRecord {
       evals: this.evals[l.id] ?? [],
       reachedAt: this.reachedAt[l.id] ?? null,
     }));
+    // Evaluations after the seed steps (the part of the run in which the agents learn), and in the
+    // run's last quarter.
+    const learning = this.evalSteps.map((step) => step > s.seedSteps);
+    const late = this.evalSteps.map((step) => step >= LATE_FROM * s.steps);
+    const partMean = (part: readonly boolean[], evals: readonly number[]): number =>
+      part.some((x) => x) ? mean(evals.filter((_, i) => part[i])) : NaN;
     const auc: { [K in AucKey]?: number } = {};
+    const learnAuc: { [K in AucKey]?: number } = {};
+    const lateAuc: { [K in AucKey]?: number } = {};
     const final: PerAgentSeed = { none: {}, rad: {}, drq: {} };
     const reached: PerAgentSeed = { none: {}, rad: {}, drq: {} };
     const reachedSeeds: { [K in AgentKind]?: number } = {};
@@ -137,15 +146,21 @@ class RunRecord {
       for (const l of mine) {
         const seed = seedIndexKey(l.seedIndex);
         auc[`${kind}.${seed}`] = mean(l.evals);
+        learnAuc[`${kind}.${seed}`] = partMean(learning, l.evals);
+        lateAuc[`${kind}.${seed}`] = partMean(late, l.evals);
         final[kind][seed] = l.evals.at(-1) ?? NaN;
         reached[kind][seed] = l.reachedAt ?? -1;
       }
       auc[kind] = mean(mine.map((l) => mean(l.evals)));
+      learnAuc[kind] = mean(mine.map((l) => partMean(learning, l.evals)));
+      lateAuc[kind] = mean(mine.map((l) => partMean(late, l.evals)));
       reachedSeeds[kind] = mine.filter((l) => l.reachedAt !== null).length;
     }
     // The claims' numbers, when both the DrQ and the no-augmentation agent ran.
     const { drq: aucDrq, none: aucNone } = auc;
     const { drq: seedsDrq, none: seedsNone } = reachedSeeds;
+    const { drq: learnDrq, none: learnNone } = learnAuc;
+    const { drq: lateDrq, none: lateNone, rad: lateRad } = lateAuc;
     const results: DrqResults = {
       randomReturn: this.randomReturn,
       threshold: this.threshold,
@@ -157,7 +172,12 @@ class RunRecord {
       final,
       reached,
       reachedSeeds,
+      learnAuc,
+      lateAuc,
       aucRatio: aucDrq !== undefined && aucNone !== undefined ? aucDrq / aucNone : undefined,
+      learnAucRatio: learnDrq !== undefined && learnNone !== undefined ? learnDrq / learnNone : undefined,
+      lateAucRatio: lateDrq !== undefined && lateNone !== undefined ? lateDrq / lateNone : undefined,
+      qAveragingRatio: lateDrq !== undefined && lateRad !== undefined ? lateDrq / lateRad : undefined,
       thresholdSeedsDiff: seedsDrq !== undefined && seedsNone !== undefined ? seedsDrq - seedsNone : undefined,
     };
     this.ctx.output(returnsTable(records, s, results, this.evalSteps));

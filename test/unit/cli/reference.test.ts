@@ -153,20 +153,19 @@ describe('bench --reference', () => {
       assert.equal(wordnetOnly.config['corpus'], 'wordnet');
     });
 
-    it('DrQ: the three learners of an agent step, their views, the batch, networks and SAC settings', async () => {
+    it('DrQ: the two learners of an agent step, their views, the batch, networks and SAC settings', async () => {
       const c = (await referenceSpec('drq', quick('drq'), options)).config;
-      assert.deepEqual(c['agents'], ['none', 'rad', 'drq']);
+      assert.deepEqual(c['agents'], ['none', 'drq']);
       assert.deepEqual(c['views'], {
         none: { augment: false, m: 1, k: 1 },
-        rad: { augment: true, m: 1, k: 1 },
         drq: { augment: true, m: 2, k: 2 },
       });
       assert.deepEqual([c['seeds'], c['batch'], c['pad']], [1, 64, 2]);
       assert.deepEqual([c['filters'], c['featureDim'], c['hidden']], [16, 50, 128]);
       assert.deepEqual([c['lr'], c['gamma'], c['tau'], c['initTemperature']], [1e-3, 0.99, 0.01, 0.1]);
       assert.deepEqual([c['actorEvery'], c['targetEvery']], [2, 2]);
-      // Replay capacity min(100000, 300 agent steps).
-      assert.equal(c['capacity'], 300);
+      // Replay capacity min(100000, 4,000 agent steps).
+      assert.equal(c['capacity'], 4000);
       const drqOnly = await referenceSpec(
         'drq',
         { ...quick('drq'), 'agents.none': false, 'agents.rad': false, seeds: 2 },

@@ -14,10 +14,22 @@ const TINY_SIZES = {
   hidden: 16,
 } as const;
 
-/** A tiny configuration: every code path of the run, in seconds. */
-export const TINY: DrqConfig = { ...DRQ_PRESETS.quick, ...TINY_SIZES };
+/** A tiny configuration: every code path of the run (all three agents, in this thread), in seconds. */
+export const TINY: DrqConfig = {
+  ...DRQ_PRESETS.quick,
+  ...TINY_SIZES,
+  agents: { none: true, rad: true, drq: true },
+  workers: 1,
+};
 
 /** The same as a flat config (dotted keys), as run folders and the command line hold it. */
-export const TINY_FLAT: DemoConfig = { ...pixelSacDemo.presets['quick'], ...TINY_SIZES };
+export const TINY_FLAT: DemoConfig = {
+  ...pixelSacDemo.presets['quick'],
+  ...TINY_SIZES,
+  'agents.none': true,
+  'agents.rad': true,
+  'agents.drq': true,
+  workers: 1,
+};
 
 export { expectClose, useBackend } from '../../helpers/backends';

@@ -4,6 +4,7 @@ import { validateConfig } from '../../../src/shared/config';
 import { AGENTS, claims, type DrqConfig, MAX_SEEDS, pixelSacDemo, SEED_INDICES } from '../../../src/models/drq/demo';
 import { train } from '../../../src/models/drq/train';
 import { recordingContext } from '../../helpers/fakeContext';
+import { watchForWebgpu, type WebgpuReadiness } from '../../helpers/webgpuReadiness';
 import { TINY as tiny, TINY_FLAT, useBackend } from './helpers';
 
 describe('drq training run', function () {
@@ -27,6 +28,26 @@ describe('drq training run', function () {
     const meanAuc = (a: 'drq' | 'none'): number => ((results.auc[`${a}.0`] ?? 0) + (results.auc[`${a}.1`] ?? 0)) / 2;
     assert.ok(Math.abs((results.aucRatio ?? NaN) - meanAuc('drq') / meanAuc('none')) < 1e-9);
     assert.equal(results.thresholdSeedsDiff, (results.reachedSeeds.drq ?? 0) - (results.reachedSeeds.none ?? 0));
+    // After the seed steps (16): the evaluations at steps 20 and 30, read from the plotted means over seeds.
+    const plotted = (a: string, step: number): number =>
+      ctx.points.find((p) => p.step === step && `return/${a}` in p.values)?.values[`return/${a}`] ?? NaN;
+    for (const a of AGENTS) {
+      const expected = (plotted(a, 20) + plotted(a, 30)) / 2;
+      assert.ok(Math.abs((results.learnAuc[a] ?? NaN) - expected) < 1e-9, `learnAuc.${a}`);
+      // The last quarter (steps ≥ 22.5): the evaluation at step 30.
+      assert.ok(Math.abs((results.lateAuc[a] ?? NaN) - plotted(a, 30)) < 1e-9, `lateAuc.${a}`);
+      const whole = [0, 10, 20, 30].reduce((acc, step) => acc + plotted(a, step), 0) / 4;
+      assert.ok(Math.abs((results.auc[a] ?? NaN) - whole) < 1e-9, `auc.${a}`);
+    }
+    assert.ok(
+      Math.abs((results.learnAucRatio ?? NaN) - (results.learnAuc.drq ?? 0) / (results.learnAuc.none ?? 0)) < 1e-12,
+    );
+    assert.ok(
+      Math.abs((results.lateAucRatio ?? NaN) - (results.lateAuc.drq ?? 0) / (results.lateAuc.none ?? 0)) < 1e-12,
+    );
+    assert.ok(
+      Math.abs((results.qAveragingRatio ?? NaN) - (results.lateAuc.drq ?? 0) / (results.lateAuc.rad ?? 0)) < 1e-12,
+    );
     assert.ok(results.randomReturn > 1 && results.randomReturn < 5);
     assert.ok(results.updatesPerSec > 0 && results.envStepsPerSec > 0);
     // Evaluations at 0, 10, 20 and the end; training metrics after the seed steps.
@@ -44,6 +65,20 @@ describe('drq training run', function () {
     const table = ctx.outputs.get('returns');
     assert.ok(table?.kind === 'table' && table.rows.length === 6 + 3);
     for (const claim of claims) assert.notEqual(claim.measure(results, tiny).measured, null, claim.id);
+  });
+
+  it('would run on WebGPU: no synchronous reads, no kernel it lacks (the quick preset trains in workers, unwatched)', async () => {
+    const watch = await watchForWebgpu();
+    const readiness: WebgpuReadiness = await train({ ...tiny, seeds: 1, steps: 24 }, recordingContext(2, 'wasm')).then(
+      () => watch.stop(),
+      (e: unknown) => {
+        watch.stop();
+        throw e;
+      },
+    );
+    assert.deepEqual(readiness.syncReads, []);
+    assert.deepEqual(readiness.missingKernels, []);
+    assert.ok(readiness.kernels.includes('Conv2D') && readiness.kernels.length > 20, readiness.kernels.join(', '));
   });
 
   it('is deterministic given the seed', async () => {
@@ -85,7 +120,7 @@ describe('drq training run', function () {
     const flat = await (
       await pixelSacDemo.loadTrainer()
     )({ ...TINY_FLAT, 'agents.rad': false, steps: 20 }, recordingContext(4, 'wasm'));
-    const perSeed = ['auc', 'final', 'reached'].flatMap((r) =>
+    const perSeed = ['auc', 'learnAuc', 'lateAuc', 'final', 'reached'].flatMap((r) =>
       ['none', 'drq'].flatMap((a) => [0, 1].map((s) => `${r}.${a}.${s}`)),
     );
     assert.deepEqual(
@@ -94,6 +129,12 @@ describe('drq training run', function () {
         ...perSeed,
         'auc.none',
         'auc.drq',
+        'learnAuc.none',
+        'learnAuc.drq',
+        'learnAucRatio',
+        'lateAuc.none',
+        'lateAuc.drq',
+        'lateAucRatio',
         'reachedSeeds.none',
         'reachedSeeds.drq',
         'aucRatio',
