@@ -21,7 +21,7 @@ if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build
 const args = process.argv.slice(2);
 const presetsFlag = args.indexOf('--presets');
 const presets = presetsFlag >= 0 ? args[presetsFlag + 1].split(',') : ['quick'];
-const papers = args.filter((a, i) => !a.startsWith('--') && i !== presetsFlag + 1);
+const papers = args.filter((a, i) => !a.startsWith('--') && !(presetsFlag >= 0 && i === presetsFlag + 1));
 
 /** Papers, demos and their preset configs, read from the catalog source. */
 const catalog = () =>
