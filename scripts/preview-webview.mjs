@@ -11,9 +11,11 @@
 // Pages: light.html, dark.html, high-contrast.html, theme-switch.html (starts dark, turns light
 // mid-run); `?focus=<ref>` sends focusEquation;
 // `?invalid` types an out-of-range value and presses Run.
+// With PREVIEW_RUN=<run folder> it also writes run-light.html and run-dark.html: that real run (its
+// paper's panel, metrics, outputs and summary) reopened as the host sends it.
 // Messages the panel posts are listed in window.__posted.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -200,17 +202,20 @@ const vars = (t) =>
     .map(([k, v]) => `${k}: ${v};`)
     .join(' ');
 
+/** The end of every page's head: a Content-Security-Policy like the panel's, and its stylesheets. */
+const HEAD = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-preview'; style-src file:; font-src file:; img-src file: data:">
+<link rel="stylesheet" href="${asset('dist/katex.min.css')}">
+<link rel="stylesheet" href="${asset('dist/uPlot.min.css')}">
+<link rel="stylesheet" href="${asset('media/webview.css')}">
+<link rel="stylesheet" href="themes.css">
+</head>`;
+
 function page(themeName, { switchTo } = {}) {
   const bodyClass = themeName === 'high-contrast' ? 'vscode-high-contrast' : `vscode-${themeName}`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Paper Lab preview</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-preview'; style-src file:; font-src file:; img-src file: data:">
-<link rel="stylesheet" href="${asset('dist/katex.min.css')}">
-<link rel="stylesheet" href="${asset('dist/uPlot.min.css')}">
-<link rel="stylesheet" href="${asset('media/webview.css')}">
-<link rel="stylesheet" href="themes.css">
-</head>
+${HEAD}
 <body class="${bodyClass}">
 <main id="app" aria-live="polite"></main>
 <script nonce="preview">
@@ -329,6 +334,42 @@ function replay() {
 </body></html>`;
 }
 
+/** A page that reopens one real run, as the host does when a run is chosen in the tree. */
+function runPage(themeName, view, loaded) {
+  const run = {
+    runId: loaded.record.runId,
+    folder: loaded.folder,
+    demo: loaded.record.demo,
+    preset: loaded.record.preset,
+    seed: loaded.record.seed,
+    status: loaded.record.status,
+    startedAt: loaded.record.startedAt,
+    backend: 'wasm',
+  };
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Paper Lab run preview</title>
+${HEAD}
+<body class="vscode-${themeName}">
+<main id="app" aria-live="polite"></main>
+<script nonce="preview">
+let state = ${JSON.stringify({ paper: view.meta.id, demo: loaded.record.demo, forms: {} })};
+const send = (m, delay) => setTimeout(() => window.postMessage(m, '*'), delay);
+window.acquireVsCodeApi = () => ({
+  getState: () => state,
+  setState: (s) => { state = s; },
+  postMessage: (m) => {
+    if (m.type === 'ready') {
+      send({ type: 'init', paper: ${JSON.stringify(view)}, locations: {}, runs: [${JSON.stringify(run)}], backend: 'wasm', defaultSeed: 0 }, 0);
+      send(${JSON.stringify(loaded)}, 200);
+    }
+    if (m.type === 'validateConfig') send({ type: 'configErrors', demo: m.demo, errors: [] }, 10);
+  },
+});
+</script>
+<script nonce="preview" src="${asset('dist/webview.js')}"></script>
+</body></html>`;
+}
+
 mkdirSync(outDir, { recursive: true });
 const pages = {
   'light.html': page('light'),
@@ -336,6 +377,20 @@ const pages = {
   'high-contrast.html': page('high-contrast'),
   'theme-switch.html': page('dark', { switchTo: 'light' }),
 };
+if (process.env.PREVIEW_RUN) {
+  const folder = resolve(process.env.PREVIEW_RUN);
+  const record = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8'));
+  const points = readFileSync(join(folder, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+  const outputs = readdirSync(join(folder, 'outputs'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(folder, 'outputs', f), 'utf8')));
+  const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+  const loaded = { type: 'runLoaded', folder: record.runId, record, points, outputs, summary, live: false };
+  for (const t of ['light', 'dark']) pages[`run-${t}.html`] = runPage(t, loadPaperView(record.paper), loaded);
+}
 for (const [name, html] of Object.entries(pages)) writeFileSync(join(outDir, name), html);
 // Theme variables live in a stylesheet of their own, as the panel's CSP allows no inline styles.
 writeFileSync(

@@ -37,6 +37,11 @@ const SHOWN = [
   'periodSecondsInPlace.wordnet',
   'periodSecondsThread.wordnet',
   'refreshSpeedup.wordnet',
+  'refreshCpuThread.countries',
+  'refreshCpuInPlace.countries',
+  'refreshCpuRatio.wordnet',
+  'refreshSpeedup.countries',
+  'waitShareThread.countries',
   'refreshes',
 ];
 

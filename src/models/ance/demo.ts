@@ -3,9 +3,10 @@
  * extension host and the CLI read it).
  */
 import { threshold } from '../../shared/claims';
-import type { DemoConfig, PlotSpec } from '../../shared/catalog';
+import type { DemoConfig, PlacedPaperFigure, PlotSpec } from '../../shared/catalog';
 import type { ConfigOf, ResultsOf, TypedClaim } from '../../shared/demo';
 import { defineDemo, each, eachResult, choice, int, nestConfig, num, optionalResult, result } from '../../shared/demo';
+import { hasThreadCpuClock } from '../engine/threadClock';
 import { CORPORA, CORPUS_LABELS, type CorpusId } from './data';
 import { SAMPLER_LABELS, SAMPLERS } from './samplers';
 
@@ -225,6 +226,22 @@ const resultSpecs = {
       unit: 'ratio',
     }),
   ),
+  refreshCpuRatio: eachResult(CORPORA, () =>
+    optionalResult({
+      description:
+        'training-thread CPU time a refresh cost (hand-over, taking the index back, any wait): built in the second thread / built in place (interleaved periods; needs a per-thread CPU clock)',
+      unit: 'ratio',
+    }),
+  ),
+  refreshCpuThread: eachResult(CORPORA, () =>
+    optionalResult({
+      description: 'mean training-thread CPU time of a refresh built in the second thread',
+      unit: 's',
+    }),
+  ),
+  refreshCpuInPlace: eachResult(CORPORA, () =>
+    optionalResult({ description: 'mean training-thread CPU time of a refresh built in place', unit: 's' }),
+  ),
   periodSecondsInPlace: eachResult(CORPORA, () =>
     optionalResult({ description: 'mean wall time of a refresh period with the index built in place', unit: 's' }),
   ),
@@ -386,6 +403,7 @@ export const RATIOS = [
   'mrrVsRandom',
   'gradCheckpointRatio',
   'gradTrainingRatio',
+  'refreshCpuRatio',
   'refreshWaitRatio',
   'refreshSpeedup',
 ] as const;
@@ -396,9 +414,20 @@ export const RATIO_LABELS: Readonly<Record<RatioKey, string>> = {
   mrrVsRandom: 'MRR@10: ANCE / random negatives',
   gradCheckpointRatio: '‖∇ℓ‖ at the final ANCE checkpoint: ANCE / random negatives',
   gradTrainingRatio: 'mean ‖∇ℓ‖ during training: ANCE / random-negative learner',
+  refreshCpuRatio: 'training-thread CPU time of a refresh: second thread / in place',
   refreshWaitRatio: 'share of a refresh period training stood still for the index: second thread / in place',
   refreshSpeedup: 'refresh period wall time: in place / in the second thread',
 };
+
+/**
+ * What the paper means by an asynchronous refresh is that training does not wait for the index:
+ * the re-encoding and the search happen on another worker while the trainer goes on. On a machine
+ * with a free core that shows as wall time saved; on a busy 2-core machine there is no free core
+ * and no implementation can save wall time, so the claim is on the training thread's own CPU time,
+ * which another process does not inflate. Target: twice the largest value at seeds 0–2, each run
+ * beside a CPU-bound process (test/claims/ance.claims.ts), rounded up to one significant digit.
+ */
+const REFRESH_CPU_TARGET = 0.2;
 
 interface RatioClaim {
   readonly id: string;
@@ -456,6 +485,16 @@ const ratioClaims: readonly RatioClaim[] = [
     value: 1.5,
     appliesTo: atCalibrationScale,
   },
+  {
+    id: 'refresh-off-training-thread',
+    text: 'Training-thread CPU time an index refresh costs when a second thread builds the index (handing the weight snapshot over, taking the index back) divided by what it costs when the training thread builds it itself: alternate refresh periods of the same run, on the confusable countries',
+    ratio: 'refreshCpuRatio',
+    corpus: 'countries',
+    comparison: '<=',
+    value: REFRESH_CPU_TARGET,
+    appliesTo: (config) =>
+      config.refreshMode === 'interleaved' && config.steps.countries >= 3 * config.refreshEvery && hasThreadCpuClock(),
+  },
 ];
 
 /** The claim that holds this ratio of this corpus to a target in runs with this config, if any. */
@@ -476,6 +515,41 @@ const claims: readonly AnceClaim[] = ratioClaims.map((c) =>
   }),
 );
 
+/**
+ * The paper's MS MARCO passage figures on the axes this demo measures (MRR@10 of dense retrieval by
+ * its negatives, and BM25 itself). Its "BM25 Neg" row is the learner this demo compares ANCE with:
+ * the same dual encoder trained on negatives drawn from BM25's top 100.
+ */
+const MARCO = 'MS MARCO passage ranking, dev queries, full-corpus retrieval';
+const DUAL_ENCODER = `${MARCO}; BERT-Siamese dual encoder (RoBERTa base)`;
+/** A row of the paper's Table 1 (MRR@10 on MS MARCO passage dev), placed beside a claim or plot. */
+const table1 = (
+  id: string,
+  what: string,
+  value: string,
+  setting: string,
+  place: { claim: string } | { plot: string },
+): PlacedPaperFigure => ({ id, what: `MRR@10 of ${what}`, value, source: 'Table 1', setting, ...place });
+const PAPER_FIGURES: readonly PlacedPaperFigure[] = [
+  table1(
+    'marco-ance-mrr',
+    'ANCE (FirstP)',
+    '0.330',
+    `${DUAL_ENCODER}, warm-started on BM25 negatives, then ANCE negatives from an index refreshed every 10k batches`,
+    { claim: 'mrr-vs-bm25-negatives' },
+  ),
+  table1(
+    'marco-bm25-negatives-mrr',
+    'the same encoder trained with BM25 negatives ("BM25 Neg"), so the paper’s ratio is 0.330 ÷ 0.299 = 1.10',
+    '0.299',
+    `${DUAL_ENCODER}, negatives sampled from BM25's top 100`,
+    { claim: 'mrr-vs-bm25-negatives' },
+  ),
+  table1('marco-bm25-mrr', 'BM25 (no training)', '0.240', `${MARCO}; BM25 sparse retrieval`, {
+    plot: 'mrr-countries',
+  }),
+];
+
 export const negativesDemo = defineDemo(
   {
     id: 'negatives',
@@ -488,6 +562,7 @@ export const negativesDemo = defineDemo(
     validate,
     totalSteps: (config) => CORPORA.reduce((n, c) => n + corpusSteps(config, c), 0),
     claims,
+    paperFigures: PAPER_FIGURES,
     load: () => import('./train').then((m) => m.train),
   },
   {

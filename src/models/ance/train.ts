@@ -33,6 +33,7 @@
  */
 import type { TableOutput } from '../../shared/outputs';
 import { Rng } from '../engine/rng';
+import { threadCpuSeconds } from '../engine/threadClock';
 import type { RunContext } from '../types';
 import { Bm25 } from './bm25';
 import {
@@ -155,6 +156,12 @@ interface RefreshEvent {
    * whole build) and waiting at the swap for an index not ready yet.
    */
   readonly waitedSeconds: number;
+  /**
+   * The training thread's CPU time in those same stretches (in place, the build; in the second
+   * thread, the hand-over and taking the index back): the refresh work left on the training thread.
+   * Null without a per-thread CPU clock.
+   */
+  readonly trainingCpuSeconds: number | null;
 }
 
 /** What the whole run collects for its tables. */
@@ -187,6 +194,8 @@ interface CorpusResults {
   readonly refreshSpeedup: number;
   /** Share of the periods' wall time training stood still for the index, by builder. */
   readonly waitShare: Readonly<Record<BuilderKind, number>>;
+  /** Mean training-thread CPU seconds a refresh cost, by builder (NaN without a per-thread clock). */
+  readonly trainingCpu: Readonly<Record<BuilderKind, number>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +509,7 @@ class AnceIndex {
     readonly step: number;
     readonly started: number;
     readonly handOverSeconds: number;
+    readonly handOverCpu: number | null;
   } | null = null;
   private periods = 0;
 
@@ -529,10 +539,14 @@ class AnceIndex {
     const pending = this.pending;
     if (!pending || step < pending.step + this.settings.refreshEvery) return;
     const t0 = performance.now();
+    const cpu0 = threadCpuSeconds();
     const index = await pending.promise;
     const now = performance.now();
+    const cpu1 = threadCpuSeconds();
     // Training stood still for the index twice: handing the snapshot over (in place: building it) and waiting here.
     const waited = pending.handOverSeconds + (now - t0) / 1000;
+    const trainingCpu =
+      pending.handOverCpu === null || cpu0 === null || cpu1 === null ? null : pending.handOverCpu + (cpu1 - cpu0);
     this.pending = null;
     this.index = index;
     const c = this.data.corpus.id;
@@ -544,6 +558,7 @@ class AnceIndex {
       swappedAt: step,
       periodSeconds: (now - pending.started) / 1000,
       waitedSeconds: waited,
+      trainingCpuSeconds: trainingCpu,
     });
   }
 
@@ -553,11 +568,14 @@ class AnceIndex {
     if (this.pending || step % m !== 0 || step + m > this.run.steps) return;
     const builder = this.builder(this.periods++);
     const started = performance.now();
+    const cpu0 = threadCpuSeconds();
     // I_t = { g_θs(d) : d ∈ C }: the corpus re-encoded with the weights of step s, here or in the second thread
     // @paper ance async-refresh
     const promise = builder.build(this.nextId(), step, weights);
     const handOverSeconds = (performance.now() - started) / 1000;
-    this.pending = { promise, builtBy: builder.kind, step, started, handOverSeconds };
+    const cpu1 = threadCpuSeconds();
+    const handOverCpu = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+    this.pending = { promise, builtBy: builder.kind, step, started, handOverSeconds, handOverCpu };
   }
 
   /** Waits out a refresh still in flight (a run stopped early), so that nothing outlives the fold. */
@@ -770,6 +788,7 @@ function poolFolds(corpus: CorpusId, folds: readonly FoldResults[], settings: Se
     periodSeconds: { thread: periods('thread'), 'in-place': periods('in-place') },
     refreshSpeedup: interleavedSpeedup(sequences),
     waitShare: { thread: waitShare(events, 'thread'), 'in-place': waitShare(events, 'in-place') },
+    trainingCpu: { thread: trainingCpu(events, 'thread'), 'in-place': trainingCpu(events, 'in-place') },
   };
 }
 
@@ -805,6 +824,9 @@ function runResults(perCorpus: Partial<Record<CorpusId, CorpusResults>>, log: Ru
     waitShareThread: byCorpus((r) => r.waitShare.thread),
     waitShareInPlace: byCorpus((r) => r.waitShare['in-place']),
     refreshWaitRatio: byCorpus((r) => r.waitShare.thread / r.waitShare['in-place']),
+    refreshCpuRatio: byCorpus((r) => r.trainingCpu.thread / r.trainingCpu['in-place']),
+    refreshCpuThread: byCorpus((r) => r.trainingCpu.thread),
+    refreshCpuInPlace: byCorpus((r) => r.trainingCpu['in-place']),
     periodSecondsInPlace: byCorpus((r) => r.periodSeconds['in-place']),
     periodSecondsThread: byCorpus((r) => r.periodSeconds.thread),
     docsPerSecond: meanOver((e) => e.index.docsPerSecond),
@@ -818,6 +840,12 @@ function waitShare(events: readonly RefreshEvent[], kind: BuilderKind): number {
   const of = events.filter((e) => e.builtBy === kind);
   const period = of.reduce((a, e) => a + e.periodSeconds, 0);
   return period > 0 ? of.reduce((a, e) => a + e.waitedSeconds, 0) / period : Number.NaN;
+}
+
+/** Mean training-thread CPU seconds of the refreshes built by `kind`; NaN if any went unmeasured. */
+function trainingCpu(events: readonly RefreshEvent[], kind: BuilderKind): number {
+  const cpu = events.filter((e) => e.builtBy === kind).map((e) => e.trainingCpuSeconds);
+  return cpu.every((c): c is number => c !== null) ? mean(cpu) : Number.NaN;
 }
 
 function mean(values: readonly number[]): number {
@@ -926,6 +954,7 @@ function reportTables(
       'swapped in after step',
       'period (s)',
       'training stood still for it (s)',
+      'training thread CPU on it (ms)',
       'corpus encoding (docs/s)',
       'snapshot → ready (s)',
     ],
@@ -938,6 +967,7 @@ function reportTables(
       e.swappedAt,
       round(e.periodSeconds, 3),
       round(e.waitedSeconds, 3),
+      e.trainingCpuSeconds === null ? '—' : round(1000 * e.trainingCpuSeconds, 1),
       Math.round(e.index.docsPerSecond),
       round(e.index.buildSeconds, 3),
     ]),

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ANCE_PRESETS, atCalibrationScale, claimOn, negativesDemo } from '../../../src/models/ance/demo';
 import { measureClaims } from '../../../src/models/engine/runner';
+import { hasThreadCpuClock } from '../../../src/models/engine/threadClock';
 
 type Config = Parameters<typeof measureClaims>[2];
 const verdicts = (results: Record<string, number>, config: Record<string, unknown>): Record<string, boolean> =>
@@ -24,8 +25,17 @@ describe('ance: which claims a run is held to', () => {
     'refreshSpeedup.wordnet': 1.33,
     'refreshWaitRatio.countries': 0.2,
     'refreshWaitRatio.wordnet': 0.03,
+    'refreshCpuRatio.countries': 0.15,
+    'refreshCpuRatio.wordnet': 0.01,
   };
-  const quickIds = ['mrr-vs-bm25-negatives', 'grad-norm-checkpoint', 'grad-norm-training'];
+  // The refresh claim needs a per-thread CPU clock (Linux, or Node 22.15 and later).
+  const clock = hasThreadCpuClock();
+  const quickIds = [
+    'mrr-vs-bm25-negatives',
+    'grad-norm-checkpoint',
+    'grad-norm-training',
+    ...(clock ? ['refresh-off-training-thread'] : []),
+  ];
   const paperIds = ['grad-norm-checkpoint-wordnet', 'grad-norm-training-wordnet'];
 
   it('holds the quick preset to the countries claims, the paper preset to the WordNet gradients', () => {
@@ -40,6 +50,7 @@ describe('ance: which claims a run is held to', () => {
     assert.equal(q['mrr-vs-bm25-negatives'], 1.31);
     assert.equal(q['grad-norm-checkpoint'], 4);
     assert.equal(q['grad-norm-training'], 1.2);
+    if (clock) assert.equal(q['refresh-off-training-thread'], 0.15);
     const p = measured(results, paper);
     assert.equal(p['grad-norm-checkpoint-wordnet'], 2.5);
     assert.equal(p['grad-norm-training-wordnet'], 1.7);
@@ -49,12 +60,32 @@ describe('ance: which claims a run is held to', () => {
     const low = Object.fromEntries(Object.keys(results).map((k) => [k, 0.9]));
     assert.ok(Object.values(verdicts(low, quick)).every((pass) => !pass));
     assert.ok(Object.values(verdicts(low, paper)).every((pass) => !pass));
-    assert.ok(Object.values(verdicts(results, quick)).filter((pass) => pass).length === 2, 'all but 1.2 < 1.5');
+    assert.equal(
+      Object.values(verdicts(results, quick)).filter((pass) => pass).length,
+      quickIds.length - 1,
+      'all but 1.2 < 1.5',
+    );
+    if (clock) {
+      const high = verdicts({ ...results, 'refreshCpuRatio.countries': 0.95 }, quick);
+      assert.equal(high['refresh-off-training-thread'], false, 'a refresh left on the training thread fails');
+    }
     const missing = verdicts({}, quick);
     assert.ok(
       Object.values(missing).every((pass) => !pass),
       'a result the run did not produce fails',
     );
+  });
+
+  it('holds only an interleaved run with a refresh period of each kind to the refresh claim', function () {
+    if (!clock) this.skip();
+    const id = 'refresh-off-training-thread';
+    assert.ok(id in verdicts(results, quick));
+    assert.ok(!(id in verdicts(results, { ...quick, refreshMode: 'async' })), 'no in-place period to compare with');
+    assert.ok(!(id in verdicts(results, { ...quick, refreshMode: 'blocking' })), 'no period in the second thread');
+    assert.ok(!(id in verdicts(results, { ...quick, 'steps.countries': 59 })), 'fewer than three periods of 20 steps');
+    assert.ok(id in verdicts(results, { ...quick, 'steps.countries': 60 }));
+    assert.equal(claimOn(ANCE_PRESETS.quick, 'refreshCpuRatio', 'countries')?.id, id);
+    assert.equal(claimOn(ANCE_PRESETS.quick, 'refreshCpuRatio', 'wordnet'), null);
   });
 
   it('the MRR claim needs the countries', () => {

@@ -10,14 +10,21 @@ import { toDemoView, type DemoView } from '../../../src/shared/webviewProtocol';
  * fails the first test.
  */
 const CHECKED: Readonly<Record<PaperId, readonly string[]>> = {
-  rims: [],
+  rims: [
+    'copying-rims-ce | 0.00 → 0.00 CE | Table 1 | claim rim-retention',
+    'copying-lstm-ce | 0.00 → 3.56 CE | Table 1 | claim lstm-retention',
+  ],
   'score-sde': [
     'cifar10-bits-per-dim | 2.99 bits/dim | Table 2 | claim nll-gap',
     'cifar10-fid | 2.20 | Table 3 | claim pc-beats-p-equal-evals',
     'cifar10-inception-score | 9.89 | Table 3 | claim pc-beats-p-equal-evals',
   ],
   genre: [],
-  ance: [],
+  ance: [
+    'marco-ance-mrr | 0.330 | Table 1 | claim mrr-vs-bm25-negatives',
+    'marco-bm25-negatives-mrr | 0.299 | Table 1 | claim mrr-vs-bm25-negatives',
+    'marco-bm25-mrr | 0.240 | Table 1 | plot mrr-countries',
+  ],
   drq: [
     'cartpole-swingup | 759 / 869 return | Table 1 | plot return',
     'ball-in-cup-catch | 914 / 964 return | Table 1 | plot return',
@@ -56,6 +63,9 @@ describe("the paper's own figures", () => {
     }
     // The paper's datasets, so that a CIFAR-10 or control-suite number is not read as this demo's.
     for (const f of figuresOf('score-sde')) assert.match(f.setting, /CIFAR-10/, f.id);
+    for (const f of figuresOf('ance')) assert.match(f.setting, /MS MARCO passage ranking, dev queries/, f.id);
+    for (const f of figuresOf('rims'))
+      assert.match(f.setting, /dormant phase of 50 steps in training and 200 at test/, f.id);
     for (const f of figuresOf('drq')) assert.match(f.setting, /PlaNet benchmark.*10 seeds.*100k and 500k/, f.id);
   });
 
