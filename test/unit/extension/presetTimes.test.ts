@@ -20,6 +20,28 @@ describe('preset times shown by Run Demo', () => {
     assert.deepEqual(stale, [], 'quick presets without a time for their current config');
   });
 
+  it('keeps no stale time: every entry was measured with its preset as it is now', () => {
+    const stale = times
+      .filter((t) => {
+        const demo = PAPERS.find((p) => p.meta.id === t.paper)?.demos.find((d) => d.id === t.demo);
+        return presetTime(times, t.paper, t.demo, t.preset, demo?.presets[t.preset]) !== t;
+      })
+      .map((t) => `${t.paper}/${t.demo}/${t.preset}`);
+    assert.deepEqual(stale, []);
+  });
+
+  it('times every preset but the two that train for about an hour or more', () => {
+    const untimed = PAPERS.flatMap((paper) =>
+      paper.demos.flatMap((demo) =>
+        Object.entries(demo.presets)
+          .filter(([preset, config]) => !presetTime(times, paper.meta.id, demo.id, preset, config))
+          .map(([preset]) => `${paper.meta.id}/${demo.id}/${preset}`),
+      ),
+    );
+    // RIMs' paper preset (about an hour of one core per run) and DrQ's (nine agents of 8,000 steps).
+    assert.deepEqual(untimed.sort(), ['drq/pixel-sac/paper', 'rims/generalize/paper']);
+  });
+
   it('hides a time once the preset changes', () => {
     const [entry] = times;
     assert.ok(entry);
