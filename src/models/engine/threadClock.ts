@@ -14,14 +14,8 @@ interface CpuUsage {
   readonly user: number;
   readonly system: number;
 }
-type ThreadCpuUsage = () => CpuUsage;
 
 const SCHEDSTAT = '/proc/thread-self/schedstat';
-
-function fromNode(): ThreadCpuUsage | null {
-  const fn = (process as { threadCpuUsage?: unknown }).threadCpuUsage;
-  return typeof fn === 'function' ? (fn.bind(process) as ThreadCpuUsage) : null;
-}
 
 function fromSchedstat(): number | null {
   try {
@@ -33,17 +27,29 @@ function fromSchedstat(): number | null {
   }
 }
 
+/** The clock, chosen once per process (every thread has the same sources): null where none exists. */
+let clock: (() => number | null) | null | undefined;
+
+function chooseClock(): (() => number | null) | null {
+  const node = (process as { threadCpuUsage?: unknown }).threadCpuUsage;
+  if (typeof node === 'function') {
+    const usage = node.bind(process) as () => CpuUsage;
+    return () => {
+      const u = usage();
+      return (u.user + u.system) / 1e6;
+    };
+  }
+  return fromSchedstat() !== null ? fromSchedstat : null;
+}
+
 /** Seconds of CPU the calling thread has used since it started, or null without a per-thread clock. */
 export function threadCpuSeconds(): number | null {
-  const node = fromNode();
-  if (node) {
-    const u = node();
-    return (u.user + u.system) / 1e6;
-  }
-  return fromSchedstat();
+  if (clock === undefined) clock = chooseClock();
+  return clock ? clock() : null;
 }
 
 /** Whether this platform has a per-thread CPU clock (the same answer on every thread of a process). */
 export function hasThreadCpuClock(): boolean {
-  return threadCpuSeconds() !== null;
+  if (clock === undefined) clock = chooseClock();
+  return clock !== null;
 }
