@@ -403,7 +403,7 @@ export const generalizeDemo = defineDemo(
       quick:
         'RIM and LSTM trained at T = 20 for 80 steps, tested at T = 80: does each keep its accuracy at four times the length?',
       paper:
-        'The smallest setting found in which the RIM copies well above chance at 4× the length: trained at T = 20 for 9,000 steps (about an hour of one core), tested at T = 80. The paper trains at T = 50; at that length this model does not leave its plateau within the hour.',
+        'Trained at T = 20 for 9,000 steps (about an hour of one core), tested at T = 80: the RIM copies well above chance at 4× the length (at the paper’s T = 50 it stays on a plateau).',
     },
     plots: [
       {
