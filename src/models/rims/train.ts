@@ -320,6 +320,6 @@ function paperTable(results: RimsResults, dormant: number, testDormant: number):
         ratio(results.acc.lstm),
       ],
     ],
-    note: "The paper reports cross-entropy over the 10 copy steps (CE; 0.00 is perfect copying), this run accuracy on the copy positions. Chance is 1/8 = 0.125. Retention is the accuracy at the test length ÷ at the training length. The paper's perfect copying needs a larger model and far longer training (its script: 6 modules of 100 units, about 40,000 steps) than this demo runs on a CPU. In the quick preset both models learn part of the copy at the training length (about 0.25–0.35); in the paper preset (9,000 steps at T = 20) the LSTM copies almost all of it at the training length and falls to chance at 4×, while the RIM copies more than half and keeps most of that at 4×.",
+    note: "The paper reports cross-entropy over the 10 copy steps (CE; 0.00 is perfect copying), this run accuracy on the copy positions. Chance is 1/8 = 0.125. Retention is the accuracy at the test length ÷ at the training length. The paper's perfect copying needs a larger model and far longer training (its script: 6 modules of 100 units, about 40,000 steps) than this demo runs on a CPU. In the quick preset both models learn part of the copy at the training length (about 0.25–0.35); in the paper preset (9,000 steps at T = 20) the LSTM copies almost all of it at the training length and falls towards chance at 4× (0.13–0.19 at seeds 0–2), while the RIM copies more than half and keeps most of that at 4×.",
   };
 }

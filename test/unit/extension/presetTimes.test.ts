@@ -30,7 +30,7 @@ describe('preset times shown by Run Demo', () => {
     assert.deepEqual(stale, []);
   });
 
-  it('times every preset but DrQ’s paper preset', () => {
+  it('times every preset', () => {
     const untimed = PAPERS.flatMap((paper) =>
       paper.demos.flatMap((demo) =>
         Object.entries(demo.presets)
@@ -38,8 +38,7 @@ describe('preset times shown by Run Demo', () => {
           .map(([preset]) => `${paper.meta.id}/${demo.id}/${preset}`),
       ),
     );
-    // DrQ's paper preset (nine agents of 8,000 steps) has not been timed on an idle machine yet.
-    assert.deepEqual(untimed.sort(), ['drq/pixel-sac/paper']);
+    assert.deepEqual(untimed.sort(), []);
   });
 
   it('hides a time once the preset changes', () => {
